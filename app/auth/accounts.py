@@ -1,0 +1,126 @@
+"""Account rules: login codes, PINs, registration and sign-in checks. No Flask request here."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..models import Role, User, Village
+
+CODE_RE = re.compile(r"^[0-9a-zа-яёәғқңөұүһі]{3,20}$")
+PIN_RE = re.compile(r"^[0-9]{4}$")
+WEAK_PINS = {"0123", "1234", "2345", "3456", "4567", "5678", "6789", "9876", "8765", "7654",
+             "6543", "5432", "4321", "3210"} | {d * 4 for d in "0123456789"}
+
+
+def normalise_code(code: str) -> str:
+    """Login codes ignore case and spaces ('AB 12' and 'ab12' are the same code)."""
+    return re.sub(r"\s+", "", code or "").lower()
+
+
+def new_login_code() -> str:
+    """A fresh 6-digit code: digits are easy to type on any keyboard layout and phone."""
+    while True:
+        code = f"{secrets.randbelow(900000) + 100000}"
+        if not db.session.scalar(db.select(User.id).where(User.login_code == code)):
+            return code
+
+
+def new_pin() -> str:
+    while True:
+        pin = f"{secrets.randbelow(10000):04d}"
+        if pin not in WEAK_PINS:
+            return pin
+
+
+def pin_problem(pin: str, again: str | None = None):
+    """A message when the PIN cannot be used, else None."""
+    if not PIN_RE.match(pin or ""):
+        return _l("The PIN must be exactly 4 digits.")
+    if pin in WEAK_PINS:
+        return _l("This PIN is too easy to guess. Choose 4 other digits.")
+    if again is not None and again != pin:
+        return _l("The two PINs are not the same.")
+    return None
+
+
+def register_learner(name: str, village_id: str, code: str, pin: str, pin_again: str,
+                     language: str, consent: bool) -> tuple[User | None, dict]:
+    """Create a learner; returns (user, {}) or (None, {field: message})."""
+    errors: dict = {}
+    name = " ".join((name or "").split())
+    if not 2 <= len(name) <= 120:
+        errors["name"] = _l("Write your name (at least 2 letters).")
+    village = None
+    try:
+        village = db.session.get(Village, uuid.UUID(village_id or ""))
+    except ValueError:
+        pass
+    if village is None:
+        errors["village"] = _l("Choose your village from the list.")
+    code = normalise_code(code)
+    if code:
+        if not CODE_RE.match(code):
+            errors["code"] = _l("The login code may have 3 to 20 letters or digits, without spaces or signs.")
+        elif db.session.scalar(db.select(User.id).where(User.login_code == code)):
+            errors["code"] = _l("This login code is taken. Choose another one or leave the field empty.")
+    problem = pin_problem(pin, pin_again)
+    if problem:
+        errors["pin"] = problem
+    if not consent:
+        errors["consent"] = _l("Tick the box to agree, or ask your trainer.")
+    if errors:
+        return None, errors
+    user = User(role=Role.LEARNER, name=name, login_code=code or new_login_code(), village=village,
+                language=language if language in ("kk", "ru") else "kk")
+    user.set_secret(pin)
+    db.session.add(user)
+    db.session.commit()
+    return user, {}
+
+
+def check_learner(code: str, pin: str) -> User | None:
+    user = db.session.scalar(db.select(User).where(User.login_code == normalise_code(code),
+                                                   User.role == Role.LEARNER))
+    if user is not None and user.active and user.check_secret(pin or ""):
+        return user
+    return None
+
+
+def check_staff(username: str, password: str) -> User | None:
+    user = db.session.scalar(db.select(User).where(User.username == (username or "").strip().lower(),
+                                                   User.role.in_([Role.TRAINER, Role.COORDINATOR])))
+    if user is not None and user.active and user.check_secret(password or ""):
+        return user
+    return None
+
+
+def create_staff(username: str, name: str, role: str, password: str, village_ids=()) -> User:
+    """Make a trainer or coordinator account (used by `flask user create` and the demo)."""
+    if role not in (Role.TRAINER, Role.COORDINATOR):
+        raise ValueError(f"role must be trainer or coordinator, not {role!r}")
+    username = username.strip().lower()
+    if not re.match(r"^[a-z0-9._-]{3,60}$", username):
+        raise ValueError("username: 3-60 Latin letters, digits, '.', '_' or '-'")
+    if len(password) < 10:
+        raise ValueError("password: at least 10 characters")
+    if db.session.scalar(db.select(User.id).where(User.username == username)):
+        raise ValueError(f"username {username!r} is taken")
+    user = User(role=role, name=name, username=username)
+    user.set_secret(password)
+    user.villages = [db.session.get(Village, v) for v in village_ids]
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def reset_pin(learner: User) -> str:
+    """Give a learner a new random PIN and return it (shown once, to print or tell)."""
+    pin = new_pin()
+    learner.set_secret(pin)
+    db.session.commit()
+    return pin

@@ -1,0 +1,14 @@
+"""Command-line tools: `flask content`, `flask user`, `flask demo`, `flask serve`, `flask i18n`."""
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from .content import content_cli
+    from .demo import demo_command
+    from .i18n import i18n_cli
+    from .serve import serve_command
+    from .users import user_cli
+
+    for command in (content_cli, user_cli, demo_command, serve_command, i18n_cli):
+        app.cli.add_command(command)

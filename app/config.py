@@ -1,0 +1,32 @@
+"""Default settings. Override them in `instance/config.py` or with AUYL_* environment
+variables (e.g. AUYL_SQLALCHEMY_DATABASE_URI=postgresql+psycopg://user@host/auyl)."""
+
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class DefaultConfig:
+    # The course files; lessons are read once at start-up.
+    CONTENT_DIR = str(PROJECT_DIR / "content")
+    # Kazakh first: the programme's own language. Russian is the other first-class language.
+    BABEL_DEFAULT_LOCALE = "kk"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Almaty"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_DIR / "translations")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A learner on a shared village-centre computer is signed out after this much inactivity.
+    SESSION_IDLE_MINUTES = 15
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_REFRESH_EACH_REQUEST = True
+    # Sign-in attempts: a 4-digit PIN must not be guessable. Failed attempts only are counted.
+    # A village centre puts many learners behind one address, so the address limit is wide.
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "60 per 15 minutes"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    # Host and port for `flask serve` (waitress). 0.0.0.0 serves the village centre's network.
+    SERVE_HOST = "127.0.0.1"
+    SERVE_PORT = 5000

@@ -1,0 +1,301 @@
+"""Load a whole course from a content folder, and find every problem in it.
+
+`load_course(root)` returns the course learners see and the list of problems. A lesson or
+test whose own files have problems is left out of the course (it would break its page);
+`flask content check` prints the problems so that an author can fix them.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from .model import KINDS, LANGUAGES, TOPICS, Course, Item, Level, Problem
+from .parser import ID_RE, Parsed, parse_file
+from .render import Links, is_local
+
+LESSON_KEYS = {"id", "kind", "topic", "title", "minutes", "objectives"}
+REQUIRED = {"lesson": ("id", "kind", "topic", "title", "minutes", "objectives"),
+            "test": ("id", "kind", "title", "minutes")}
+LEVEL_KEYS = {"title", "pass_mark", "lessons", "pretest", "posttest"}
+
+
+def load_course(root: Path, links: Links | None = None) -> tuple[Course, list[Problem]]:
+    """Read every level under `root`; return the usable course and all problems found."""
+    root = Path(root)
+    links = links or Links()
+    problems: list[Problem] = []
+    items: dict[str, Item] = {}
+    broken: set[str] = set()
+    refs: dict[str, dict[str, Parsed]] = {}  # item id -> lang -> parsed file, for cross checks
+    raw_levels = []
+    if not root.is_dir():
+        return Course(levels=(), items={}), [Problem(str(root), 0, "content folder not found")]
+    for level_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        meta = _read_level(level_dir, root, problems)
+        level_items = []
+        for folder in sorted(p for p in level_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+            item, item_problems, parsed = _load_item(folder, level_dir.name, root, links)
+            problems.extend(item_problems)
+            if item is None:
+                continue
+            if item.id in items or item.id in {i.id for i in level_items}:
+                problems.append(Problem(_shown(folder / "kk.md", root), 1, f"id '{item.id}' is used twice"))
+                continue
+            if item_problems:
+                broken.add(item.id)
+            level_items.append(item)
+            items[item.id] = item
+            refs[item.id] = parsed
+        raw_levels.append((level_dir, meta, level_items))
+    problems.extend(_cross_checks(items, refs, raw_levels, root))
+    usable = {k: v for k, v in items.items() if k not in broken}
+    levels = tuple(lv for lv in (_build_level(d, m, usable, root, problems) for d, m, _ in raw_levels) if lv)
+    return Course(levels=levels, items=usable), sorted(problems, key=lambda p: (p.path, p.line))
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _read_level(level_dir: Path, root: Path, problems: list[Problem]) -> dict | None:
+    path = level_dir / "level.toml"
+    shown = _shown(path, root)
+    if not path.is_file():
+        problems.append(Problem(shown, 0, "level.toml is missing"))
+        return None
+    try:
+        meta = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        problems.append(Problem(shown, int(line.group(1)) if line else 1, f"not valid TOML: {exc}"))
+        return None
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    def line_of(key: str) -> int:
+        return next((n + 1 for n, s in enumerate(lines) if key in s.split("#")[0]), 1)
+
+    ok = True
+    for key in sorted(set(meta) - LEVEL_KEYS):
+        problems.append(Problem(shown, line_of(key), f"unknown key '{key}'"))
+    titles = meta.get("title")
+    if not isinstance(titles, dict) or any(not titles.get(lang) for lang in LANGUAGES):
+        problems.append(Problem(shown, line_of("title"), "title.kk and title.ru are required"))
+        ok = False
+    mark = meta.get("pass_mark")
+    if not isinstance(mark, int) or not 1 <= mark <= 100:
+        problems.append(Problem(shown, line_of("pass_mark"), "pass_mark must be a whole number from 1 to 100"))
+        ok = False
+    lessons = meta.get("lessons")
+    if not isinstance(lessons, list) or not lessons or not all(isinstance(x, str) for x in lessons):
+        problems.append(Problem(shown, line_of("lessons"), "lessons must be a list of lesson ids"))
+        ok = False
+    elif len(set(lessons)) != len(lessons):
+        problems.append(Problem(shown, line_of("lessons"), "a lesson is listed twice"))
+    for key in ("pretest", "posttest"):
+        if key in meta and not isinstance(meta[key], str):
+            problems.append(Problem(shown, line_of(key), f"{key} must be a test id"))
+            ok = False
+    meta["_line_of"] = line_of
+    meta["_shown"] = shown
+    return meta if ok else None
+
+
+def _load_item(folder: Path, level: str, root: Path, links: Links):
+    problems: list[Problem] = []
+    parsed: dict[str, Parsed] = {}
+    unreadable = False
+    for lang in LANGUAGES:
+        path = folder / f"{lang}.md"
+        if path.is_file():
+            result = parse_file(path, lang, links, _shown(path, root))
+            problems.extend(result.problems)
+            if result.variant is not None:
+                parsed[lang] = result
+            else:
+                unreadable = True
+        else:
+            others = [lg for lg in LANGUAGES if (folder / f"{lg}.md").is_file()]
+            if others:
+                problems.append(Problem(_shown(folder / f"{others[0]}.md", root), 1,
+                                        f"there is no {lang}.md beside it: every lesson needs both languages"))
+    if not parsed:
+        if not unreadable:
+            problems.append(Problem(_shown(folder, root), 0, "folder has neither kk.md nor ru.md"))
+        return None, problems, {}
+    for lang, p in parsed.items():
+        problems.extend(_check_header(p, lang, folder))
+        for line, target in p.images:
+            if is_local(target) and not (folder / target).is_file():
+                problems.append(Problem(p.variant.path, line, f"picture '{target}' not found in {folder.name}/"))
+            elif not is_local(target):
+                problems.append(Problem(p.variant.path, line,
+                                        f"picture '{target}' must be a file in the lesson folder"))
+    if len(parsed) == len(LANGUAGES):
+        problems.extend(_parity(parsed))
+    first = parsed.get(LANGUAGES[0]) or next(iter(parsed.values()))
+    header = {k: v for k, (v, _) in first.header.items()}
+    item_id = header.get("id", "")
+    if not item_id or not ID_RE.match(item_id):
+        return None, problems, {}
+    try:
+        minutes = int(header.get("minutes", "0"))
+    except ValueError:
+        minutes = 0
+    objectives = tuple(o.strip() for o in header.get("objectives", "").split(",") if o.strip())
+    item = Item(id=item_id, kind=header.get("kind", "lesson"), topic=header.get("topic", ""),
+                minutes=minutes, level=level, folder=str(folder), objectives=objectives,
+                variants={lang: p.variant for lang, p in parsed.items()})
+    return item, problems, parsed
+
+
+def _check_header(p: Parsed, lang: str, folder: Path) -> list[Problem]:
+    shown = p.variant.path
+    found: list[Problem] = []
+    header = p.header
+    for key, (_, line) in header.items():
+        if key not in LESSON_KEYS:
+            found.append(Problem(shown, line, f"unknown header key '{key}'"))
+    kind = header.get("kind", ("", 1))[0]
+    if kind not in KINDS:
+        found.append(Problem(shown, header.get("kind", ("", 1))[1],
+                             f"kind must be one of {', '.join(KINDS)}" if kind else "header needs 'kind:'"))
+        kind = "lesson"
+    for key in REQUIRED[kind]:
+        if not header.get(key, ("", 0))[0]:
+            found.append(Problem(shown, 1, f"header needs '{key}:'"))
+    value, line = header.get("id", ("", 1))
+    if value and not ID_RE.match(value):
+        found.append(Problem(shown, line, f"id '{value}' must be small Latin letters, digits and '-'"))
+    value, line = header.get("topic", ("", 1))
+    if value and value not in TOPICS:
+        found.append(Problem(shown, line, f"unknown topic '{value}' (known: {', '.join(TOPICS)})"))
+    value, line = header.get("minutes", ("", 1))
+    if value and not (value.isdigit() and 1 <= int(value) <= 240):
+        found.append(Problem(shown, line, f"minutes must be a whole number, not '{value}'"))
+    value, line = header.get("objectives", ("", 1))
+    for objective in (o.strip() for o in value.split(",") if o.strip()):
+        if not ID_RE.match(objective):
+            found.append(Problem(shown, line, f"objective id '{objective}' must be small Latin letters, digits and '-'"))
+    seen: set[str] = set()
+    for q in p.variant.questions:
+        if q.id in seen:
+            found.append(Problem(shown, q.line, f"question id '{q.id}' is used twice in this file"))
+        seen.add(q.id)
+        if kind == "test" and not q.objective:
+            found.append(Problem(shown, q.line, f"test question '{q.id}' needs 'objective: lesson-id/objective'"))
+    if kind == "lesson" and not p.variant.questions:
+        found.append(Problem(shown, 1, "a lesson needs at least one question"))
+    return found
+
+
+def _parity(parsed: dict[str, Parsed]) -> list[Problem]:
+    """The Kazakh and Russian files must describe the same lesson and the same questions."""
+    found: list[Problem] = []
+    kk, ru = parsed["kk"], parsed["ru"]
+    for key in ("id", "kind", "topic", "minutes", "objectives"):
+        a, b = kk.header.get(key, ("", 1)), ru.header.get(key, ("", 1))
+        if _norm(a[0]) != _norm(b[0]):
+            found.append(Problem(ru.variant.path, b[1],
+                                 f"'{key}' is '{b[0]}' here but '{a[0]}' in kk.md"))
+    kq, rq = kk.variant.questions, ru.variant.questions
+    for i in range(max(len(kq), len(rq))):
+        if i >= len(kq):
+            found.append(Problem(ru.variant.path, rq[i].line, f"question '{rq[i].id}' is missing from kk.md"))
+            continue
+        if i >= len(rq):
+            found.append(Problem(kk.variant.path, kq[i].line, f"question '{kq[i].id}' is missing from ru.md"))
+            continue
+        a, b = kq[i], rq[i]
+        if a.id != b.id:
+            found.append(Problem(ru.variant.path, b.line,
+                                 f"question {i + 1} is '{b.id}' here but '{a.id}' in kk.md"))
+        elif a.type != b.type:
+            found.append(Problem(ru.variant.path, b.line, f"question '{b.id}' is '{b.type}' here but '{a.type}' in kk.md"))
+        elif len(a.options) != len(b.options):
+            found.append(Problem(ru.variant.path, b.line,
+                                 f"question '{b.id}' has {len(b.options)} options here but {len(a.options)} in kk.md"))
+        elif a.correct_indexes != b.correct_indexes:
+            found.append(Problem(ru.variant.path, b.line,
+                                 f"question '{b.id}': correct answers differ from kk.md "
+                                 f"(options {_human(b.correct_indexes)} here, {_human(a.correct_indexes)} there)"))
+        elif a.objective != b.objective:
+            found.append(Problem(ru.variant.path, b.line, f"question '{b.id}': objective differs from kk.md"))
+    return found
+
+
+def _norm(value: str) -> str:
+    return ",".join(v.strip() for v in value.split(","))
+
+
+def _human(indexes) -> str:
+    return ", ".join(str(i + 1) for i in indexes) or "none"
+
+
+def _cross_checks(items: dict[str, Item], refs: dict, raw_levels, root: Path) -> list[Problem]:
+    found: list[Problem] = []
+    listed: set[str] = set()
+    for level_dir, meta, level_items in raw_levels:
+        if meta is None:
+            continue
+        line_of, shown = meta["_line_of"], meta["_shown"]
+        own = {i.id: i for i in level_items}
+        for lesson_id in meta["lessons"]:
+            listed.add(lesson_id)
+            if lesson_id not in own:
+                found.append(Problem(shown, line_of(f'"{lesson_id}"'), f"lesson '{lesson_id}' is not in {level_dir.name}/"))
+            elif own[lesson_id].kind != "lesson":
+                found.append(Problem(shown, line_of(f'"{lesson_id}"'), f"'{lesson_id}' is a {own[lesson_id].kind}, not a lesson"))
+        for key in ("pretest", "posttest"):
+            test_id = meta.get(key)
+            if test_id is None:
+                continue
+            listed.add(test_id)
+            test = own.get(test_id)
+            if test is None or test.kind != "test":
+                found.append(Problem(shown, line_of(key), f"{key} '{test_id}' is not a test in {level_dir.name}/"))
+                continue
+            covered = {q.objective.split("/")[0] for q in test.variant("kk").questions}
+            for lesson_id in meta["lessons"]:
+                if lesson_id in own and lesson_id not in covered:
+                    found.append(Problem(test.variant("kk").path, 1,
+                                         f"{key} '{test_id}' has no question on lesson '{lesson_id}'"))
+        for item in level_items:
+            if item.id not in meta["lessons"] and item.id not in (meta.get("pretest"), meta.get("posttest")):
+                found.append(Problem(_shown(Path(item.folder), root), 0,
+                                     f"'{item.id}' is not listed in {level_dir.name}/level.toml"))
+    for item in items.values():
+        for parsed in refs.get(item.id, {}).values():
+            for line, target in parsed.lesson_links:
+                if target not in items:
+                    found.append(Problem(parsed.variant.path, line, f"link to unknown lesson '{target}'"))
+            for q in parsed.variant.questions:
+                if not q.objective:
+                    continue
+                lesson_id, _, objective = q.objective.partition("/")
+                lesson = items.get(lesson_id)
+                if lesson is None or lesson.kind != "lesson":
+                    found.append(Problem(parsed.variant.path, q.line, f"objective names unknown lesson '{lesson_id}'"))
+                elif objective not in lesson.objectives:
+                    found.append(Problem(parsed.variant.path, q.line,
+                                         f"lesson '{lesson_id}' has no objective '{objective}'"))
+    return found
+
+
+def _build_level(level_dir: Path, meta: dict | None, items: dict[str, Item], root, problems) -> Level | None:
+    if meta is None:
+        return None
+    lessons = tuple(items[i] for i in meta["lessons"] if i in items and items[i].kind == "lesson")
+    if not lessons:
+        return None
+
+    def test(key):
+        item = items.get(meta.get(key, ""))
+        return item if item is not None and item.kind == "test" else None
+
+    return Level(id=level_dir.name, titles=dict(meta["title"]), pass_mark=meta["pass_mark"],
+                 lessons=lessons, pretest=test("pretest"), posttest=test("posttest"))

@@ -1,0 +1,146 @@
+"""Frozen data classes that describe a loaded course."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LANGUAGES = ("kk", "ru")
+QUESTION_TYPES = ("single", "multiple", "truefalse", "order", "match")
+BOX_KINDS = ("tip", "warning", "practice", "note")
+KINDS = ("lesson", "test")
+TOPICS = ("basics", "egov", "payments", "shopping", "safety", "agriculture")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice, one step (order) or one pair (match) of a question.
+
+    For `order` questions options are stored in the right order; for `match` questions
+    `text` is the left side and `match` the right side that belongs to it.
+    """
+
+    text: str  # inline HTML
+    correct: bool = False
+    feedback: str = ""  # inline HTML, may be empty
+    match: str = ""  # inline HTML, `match` questions only
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    text: str  # HTML
+    options: tuple[Option, ...]
+    hint: str = ""
+    explain: str = ""
+    objective: str = ""  # "lesson-id/objective-id", in tests
+    line: int = 0
+
+    @property
+    def correct_indexes(self) -> tuple[int, ...]:
+        return tuple(i for i, o in enumerate(self.options) if o.correct)
+
+    def signature(self) -> tuple:
+        """What must be equal between the Kazakh and the Russian version."""
+        return (self.id, self.type, len(self.options), self.correct_indexes, self.objective)
+
+
+@dataclass(frozen=True)
+class Prose:
+    html: str
+
+
+@dataclass(frozen=True)
+class Box:
+    kind: str
+    blocks: tuple  # of Prose | Question
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A lesson or test in one language."""
+
+    lang: str
+    title: str
+    blocks: tuple  # of Prose | Box | Question
+    path: str
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        found = []
+        for block in self.blocks:
+            if isinstance(block, Question):
+                found.append(block)
+            elif isinstance(block, Box):
+                found.extend(b for b in block.blocks if isinstance(b, Question))
+        return tuple(found)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A lesson or a test, with its variants by language."""
+
+    id: str
+    kind: str
+    topic: str
+    minutes: int
+    level: str
+    folder: str
+    objectives: tuple[str, ...]
+    variants: dict = field(default_factory=dict)  # lang -> Variant
+
+    def variant(self, lang: str) -> Variant:
+        """The variant in `lang`, or the other language's when it is missing."""
+        if lang in self.variants:
+            return self.variants[lang]
+        return next(iter(self.variants.values()))
+
+    @property
+    def question_ids(self) -> tuple[str, ...]:
+        return tuple(q.id for q in self.variant(LANGUAGES[0]).questions)
+
+    def question(self, question_id: str, lang: str) -> Question | None:
+        for q in self.variant(lang).questions:
+            if q.id == question_id:
+                return q
+        return None
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    titles: dict  # lang -> str
+    pass_mark: int
+    lessons: tuple[Item, ...]
+    pretest: Item | None
+    posttest: Item | None
+
+    def title(self, lang: str) -> str:
+        return self.titles.get(lang) or next(iter(self.titles.values()), self.id)
+
+    def lesson_index(self, lesson_id: str) -> int:
+        for i, lesson in enumerate(self.lessons):
+            if lesson.id == lesson_id:
+                return i
+        raise KeyError(lesson_id)
+
+
+@dataclass(frozen=True)
+class Course:
+    levels: tuple[Level, ...]
+    items: dict  # id -> Item (lessons and tests)
+
+    def level(self, level_id: str) -> Level | None:
+        return next((lv for lv in self.levels if lv.id == level_id), None)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem found in a content file, printed as `file:line: message`."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"

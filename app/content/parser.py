@@ -1,0 +1,251 @@
+"""Parse one lesson or test file: a `key: value` header, Markdown prose, boxes and questions.
+
+The format is described for authors in `content/README.md`. Parsing never raises on bad
+content: it returns what it could read and a list of `Problem`s with file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import BOX_KINDS, QUESTION_TYPES, Box, Option, Problem, Prose, Question, Variant
+from .render import Links, render_inline, render_markdown
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_HEADER_RE = re.compile(r"^([a-z_]+):\s*(.*)$")
+_OPEN_RE = re.compile(r"^:::\s*([A-Za-z]+)(?:\s+(\S+))?\s*$")
+_CLOSE_RE = re.compile(r"^:::\s*$")
+_KEY_RE = re.compile(r"^([a-z]+):\s*(.*)$")
+_CHOICE_RE = re.compile(r"^[-*]\s+\[([ xX])\]\s+(.+)$")
+_STEP_RE = re.compile(r"^\d+[.)]\s+(.+)$")
+_PAIR_RE = re.compile(r"^[-*]\s+(.+?)\s+=\s+(.+)$")
+_FEEDBACK_RE = re.compile(r"^\s{2,}>\s?(.*)$")
+_IMAGE_RE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
+_LESSON_LINK_RE = re.compile(r"\]\(lesson:([^)\s]*)\)")
+QUESTION_KEYS = ("hint", "explain", "objective")
+
+
+@dataclass
+class Parsed:
+    """What one file holds. `header` maps key -> (value, line)."""
+
+    header: dict = field(default_factory=dict)
+    variant: Variant | None = None
+    images: list = field(default_factory=list)  # (line, file name)
+    lesson_links: list = field(default_factory=list)  # (line, lesson id)
+    problems: list = field(default_factory=list)
+
+
+def parse_file(path: Path, lang: str, links: Links, shown_path: str | None = None) -> Parsed:
+    """Read and parse `path` (a `kk.md` or `ru.md`)."""
+    shown = shown_path or str(path)
+    out = Parsed()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        out.problems.append(Problem(shown, 1, f"not UTF-8 text ({exc.reason})"))
+        return out
+    lines = text.splitlines()
+    body_start = _parse_header(lines, shown, out)
+    item_id = out.header.get("id", ("", 0))[0]
+    _scan_references(lines, body_start, out)
+    blocks = _parse_body(lines, body_start, shown, path.parent, item_id, links, out)
+    title = out.header.get("title", ("", 0))[0]
+    out.variant = Variant(lang=lang, title=title, blocks=tuple(blocks), path=shown)
+    return out
+
+
+def _parse_header(lines: list[str], shown: str, out: Parsed) -> int:
+    i = 0
+    while i < len(lines) and lines[i].strip():
+        match = _HEADER_RE.match(lines[i].strip())
+        if not match:
+            out.problems.append(Problem(shown, i + 1, f"header line is not 'key: value': {lines[i]!r}"))
+        elif match.group(1) in out.header:
+            out.problems.append(Problem(shown, i + 1, f"header key '{match.group(1)}' given twice"))
+        else:
+            out.header[match.group(1)] = (match.group(2).strip(), i + 1)
+        i += 1
+    if i == 0:
+        out.problems.append(Problem(shown, 1, "the file must start with a header (id: …, kind: …)"))
+    return i
+
+
+def _scan_references(lines: list[str], start: int, out: Parsed) -> None:
+    for n in range(start, len(lines)):
+        for target in _IMAGE_RE.findall(lines[n]):
+            out.images.append((n + 1, target))
+        for target in _LESSON_LINK_RE.findall(lines[n]):
+            out.lesson_links.append((n + 1, target))
+
+
+def _parse_body(lines, start, shown, folder, item_id, links, out) -> list:
+    """Split the body into prose, boxes and questions; boxes may hold questions."""
+    stack: list[tuple[str, int, list]] = [("body", 0, [])]  # (kind, line, blocks)
+    prose: list[str] = []
+
+    def flush():
+        if any(s.strip() for s in prose):
+            stack[-1][2].append(Prose(render_markdown("\n".join(prose), folder, item_id, links)))
+        prose.clear()
+
+    i = start
+    while i < len(lines):
+        line = lines[i]
+        opened = _OPEN_RE.match(line)
+        if opened:
+            flush()
+            kind, arg = opened.group(1), opened.group(2)
+            if kind in QUESTION_TYPES:
+                end = i + 1
+                while end < len(lines) and not _CLOSE_RE.match(lines[end]) \
+                        and not _OPEN_RE.match(lines[end]):
+                    end += 1
+                if end >= len(lines) or not _CLOSE_RE.match(lines[end]):
+                    out.problems.append(Problem(shown, i + 1, f"question '{arg}' is not closed with ':::'"))
+                question = _parse_question(kind, arg, lines[i + 1:end], i + 1, shown, folder,
+                                           item_id, links, out)
+                if question:
+                    stack[-1][2].append(question)
+                i = end + 1 if end < len(lines) and _CLOSE_RE.match(lines[end]) else end
+                continue
+            if kind in BOX_KINDS:
+                if arg:
+                    out.problems.append(Problem(shown, i + 1, f"box '::: {kind}' takes no id"))
+                if len(stack) > 1:
+                    out.problems.append(Problem(shown, i + 1, "a box cannot be inside another box"))
+                stack.append((kind, i + 1, []))
+            else:
+                known = ", ".join(QUESTION_TYPES + BOX_KINDS)
+                out.problems.append(Problem(shown, i + 1, f"unknown block '::: {kind}' (known: {known})"))
+                stack.append((kind, i + 1, []))
+            i += 1
+            continue
+        if _CLOSE_RE.match(line):
+            flush()
+            if len(stack) == 1:
+                out.problems.append(Problem(shown, i + 1, "':::' closes nothing"))
+            else:
+                kind, _, blocks = stack.pop()
+                if kind in BOX_KINDS:
+                    stack[-1][2].append(Box(kind=kind, blocks=tuple(blocks)))
+            i += 1
+            continue
+        prose.append(line)
+        i += 1
+    flush()
+    while len(stack) > 1:
+        kind, line_no, blocks = stack.pop()
+        out.problems.append(Problem(shown, line_no, f"'::: {kind}' is not closed with ':::'"))
+        stack[-1][2].extend(blocks)
+    return stack[0][2]
+
+
+def _parse_question(qtype, qid, body, first_line, shown, folder, item_id, links, out):
+    """One question block; `body` holds the lines between the opener and ':::'."""
+    def problem(offset: int, message: str):
+        out.problems.append(Problem(shown, first_line + offset, message))
+
+    if not qid:
+        problem(0, f"'::: {qtype}' needs an id, e.g. '::: {qtype} my-question'")
+        return None
+    if not ID_RE.match(qid):
+        problem(0, f"question id '{qid}' must be small Latin letters, digits and '-'")
+    keys: dict[str, str] = {}
+    text: list[str] = []
+    options: list[dict] = []
+    n = 0
+    while n < len(body) and not body[n].strip():
+        n += 1
+    while n < len(body):  # keys come first
+        match = _KEY_RE.match(body[n])
+        if not match:
+            break
+        if match.group(1) not in QUESTION_KEYS:
+            problem(n + 1, f"unknown question key '{match.group(1)}' (known: {', '.join(QUESTION_KEYS)})")
+        else:
+            keys[match.group(1)] = match.group(2).strip()
+        n += 1
+    for offset in range(n, len(body)):
+        line = body[offset]
+        option = _parse_option(qtype, line)
+        feedback = _FEEDBACK_RE.match(line)
+        key = _KEY_RE.match(line)
+        if key and key.group(1) in QUESTION_KEYS:  # authors also put `explain:` last
+            keys[key.group(1)] = key.group(2).strip()
+        elif option is not None:
+            options.append({**option, "line": offset + 1, "feedback": ""})
+        elif feedback and options:
+            sep = " " if options[-1]["feedback"] else ""
+            options[-1]["feedback"] += sep + feedback.group(1).strip()
+        elif not line.strip():
+            continue
+        elif options:
+            problem(offset + 1, f"unexpected line among the options: {line.strip()!r}")
+        else:
+            text.append(line)
+    if not "".join(text).strip():
+        problem(0, f"question '{qid}' has no question text")
+    _check_options(qtype, qid, options, problem)
+
+    def inline(s: str) -> str:
+        return render_inline(s, folder, item_id, links) if s else ""
+
+    return Question(
+        id=qid,
+        type=qtype,
+        text=render_markdown("\n".join(text), folder, item_id, links),
+        options=tuple(
+            Option(text=inline(o["text"]), correct=o["correct"], feedback=inline(o["feedback"]),
+                   match=inline(o.get("match", "")))
+            for o in options
+        ),
+        hint=inline(keys.get("hint", "")),
+        explain=inline(keys.get("explain", "")),
+        objective=keys.get("objective", ""),
+        line=first_line,
+    )
+
+
+def _parse_option(qtype: str, line: str) -> dict | None:
+    if qtype in ("single", "multiple", "truefalse"):
+        m = _CHOICE_RE.match(line)
+        return {"text": m.group(2).strip(), "correct": m.group(1) != " "} if m else None
+    if qtype == "order":
+        m = _STEP_RE.match(line)
+        return {"text": m.group(1).strip(), "correct": True} if m else None
+    m = _PAIR_RE.match(line)  # match
+    return {"text": m.group(1).strip(), "match": m.group(2).strip(), "correct": True} if m else None
+
+
+_OPTION_SHAPES = {
+    "single": "'- [ ] text' or '- [x] text'",
+    "multiple": "'- [ ] text' or '- [x] text'",
+    "truefalse": "'- [ ] text' or '- [x] text'",
+    "order": "'1. step' in the right order",
+    "match": "'- left = right'",
+}
+
+
+def _check_options(qtype: str, qid: str, options: list[dict], problem) -> None:
+    if len(options) < 2:
+        problem(0, f"question '{qid}' needs at least 2 options written as {_OPTION_SHAPES[qtype]}")
+        return
+    correct = sum(o["correct"] for o in options)
+    if qtype in ("single", "truefalse") and correct != 1:
+        what = "no correct answer" if correct == 0 else f"{correct} correct answers"
+        problem(0, f"question '{qid}' ({qtype}) has {what}; mark exactly one with [x]")
+    if qtype == "multiple" and correct == 0:
+        problem(0, f"question '{qid}' has no correct answer; mark at least one with [x]")
+    if qtype == "truefalse" and len(options) != 2:
+        problem(0, f"question '{qid}' (truefalse) must have exactly 2 options")
+    if qtype == "match":
+        rights = [o["match"].strip().lower() for o in options]
+        if len(set(rights)) != len(rights):
+            problem(0, f"question '{qid}' has the same right-hand side twice")
+    if qtype in ("order", "match"):
+        texts = [o["text"].strip().lower() for o in options]
+        if len(set(texts)) != len(texts):
+            problem(0, f"question '{qid}' has the same step or left-hand side twice")

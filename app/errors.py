@@ -1,0 +1,49 @@
+"""Error pages in the user's language. Never a traceback in a page."""
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("Something in the form was not right"),
+          _l("Nothing was saved. Go back, reload the page and try again.")),
+    403: (_l("This page is not for your account"),
+          _l("Sign in with an account that may see it, or go back to the start.")),
+    404: (_l("Page not found"), _l("The page you asked for does not exist. Go back to the start.")),
+    405: (_l("Page not found"), _l("The page you asked for does not exist. Go back to the start.")),
+    413: (_l("The file is too large"), _l("Nothing was saved. Try a smaller file.")),
+    429: (_l("Too many tries"),
+          _l("For your safety, signing in is paused for a while. Wait 15 minutes or ask your trainer.")),
+    500: (_l("Something went wrong on our side"),
+          _l("Nothing you did caused this. Try again in a minute; if it happens again, tell your trainer.")),
+}
+
+
+def render_error(status: int, detail: str | None = None):
+    title, text = MESSAGES.get(status, MESSAGES[500])
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": str(title), "detail": str(detail or text)}, status
+    return render_template("error.html", status=status, title=title, text=detail or text), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, str(_l("The page was open too long or was sent twice. "
+                                        "Nothing was saved. Reload the page and try again.")))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unhandled error on %s", request.path)
+        return render_error(500)

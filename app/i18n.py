@@ -1,0 +1,31 @@
+"""Which language a page is in: the one place that decides it."""
+
+from flask import has_request_context, session
+from flask_login import current_user
+
+LANGUAGES = ("kk", "ru")
+# Each language's name in itself, for the switch (a person looks for their own language).
+NATIVE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
+
+
+def select_locale() -> str | None:
+    """The UI language: chosen in this session, else the account's, else Kazakh (None).
+
+    The browser's Accept-Language is not used on purpose: village-centre PCs often have a
+    Russian browser, and the programme's default language is Kazakh.
+    """
+    if not has_request_context():  # CLI and reports use force_locale()
+        return None
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
+        return current_user.language
+    return None
+
+
+def current_language() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in LANGUAGES else LANGUAGES[0]

@@ -1,0 +1,91 @@
+"""What the lesson and test templates show, built from content and progress (no writes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..content.grading import Graded, InvalidAnswer, display_order, grade
+from ..content.model import Box, Item, Prose, Question
+from ..progress.derive import LessonProgress
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    question: Question
+    number: int
+    shown: list  # option indexes in display order
+    graded: Graded | None  # the answer to show, graded now
+    given: tuple  # the answer as given (original indexes), for checked/selected states
+
+    @property
+    def position_of(self) -> dict:
+        """order: original step index -> 1-based position the learner gave it."""
+        return {step: pos + 1 for pos, step in enumerate(self.given)} if self.question.type == "order" else {}
+
+    @property
+    def display_of(self) -> dict:
+        """match: left index -> display index of the chosen right side."""
+        if self.question.type != "match":
+            return {}
+        where = {original: d for d, original in enumerate(self.shown)}
+        return {i: where[a] for i, a in enumerate(self.given)}
+
+
+@dataclass(frozen=True)
+class BoxView:
+    kind: str
+    blocks: list
+
+
+def _graded(question: Question, answer) -> Graded | None:
+    if not answer:
+        return None
+    try:
+        return grade(question, answer)
+    except InvalidAnswer:  # the lesson changed since this answer was given
+        return None
+
+
+def blocks_for(item: Item, lang: str, answers: dict, secret: str) -> list:
+    """The page's blocks: Prose, BoxView and QuestionView, with answers to show filled in."""
+    counter = iter(range(1, 1000))
+
+    def view_of(q: Question) -> QuestionView:
+        answer = answers.get(q.id)
+        graded = _graded(q, answer)
+        return QuestionView(question=q, number=next(counter), shown=display_order(q, secret), graded=graded,
+                            given=tuple(answer) if graded else ())
+
+    out = []
+    for block in item.variant(lang).blocks:
+        if isinstance(block, Question):
+            out.append(view_of(block))
+        elif isinstance(block, Box):
+            out.append(BoxView(block.kind, [view_of(b) if isinstance(b, Question) else b
+                                            for b in block.blocks]))
+        elif isinstance(block, Prose):
+            out.append(block)
+    return out
+
+
+def question_view(item: Item, lang: str, question_id: str, answers: dict, secret: str) -> QuestionView | None:
+    """One question's view (for the fragment returned to the page's script)."""
+    for block in blocks_for(item, lang, answers, secret):
+        inner = block.blocks if isinstance(block, BoxView) else [block]
+        for b in inner:
+            if isinstance(b, QuestionView) and b.question.id == question_id:
+                return b
+    return None
+
+
+@dataclass(frozen=True)
+class LessonSummary:
+    answered: int
+    total: int
+    progress: LessonProgress
+
+
+def summary(item: Item, progress: LessonProgress) -> LessonSummary:
+    ids = item.question_ids
+    return LessonSummary(answered=sum(q in progress.shown_answers for q in ids), total=len(ids),
+                         progress=progress)

@@ -1,0 +1,194 @@
+"""Learner pages. Views parse the request, call content/progress functions, render."""
+
+from __future__ import annotations
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   send_from_directory, url_for)
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..auth.roles import guard_blueprint
+from ..content.grading import IncompleteAnswer, InvalidAnswer, parse_answer
+from ..content.model import Item, Level
+from ..content.render import is_local
+from ..course import get_course
+from ..errors import render_error
+from ..i18n import current_language
+from ..models import Role
+from ..progress import derive, record
+from . import pages
+
+bp = Blueprint("learn", __name__)
+guard_blueprint(bp, Role.LEARNER)
+
+INCOMPLETE = {
+    "choose an answer": _l("Choose an answer first."),
+    "give every step a number": _l("Give every step a number."),
+    "use every number once": _l("Use every number only once."),
+    "pick a match for every line": _l("Choose a match for every line."),
+}
+
+
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def _level_or_404(level_id: str) -> Level:
+    level = get_course().level(level_id)
+    if level is None:
+        abort(404)
+    return level
+
+
+def _item_or_404(level: Level, item_id: str) -> Item:
+    for item in (*level.lessons, level.pretest, level.posttest):
+        if item is not None and item.id == item_id:
+            return item
+    abort(404)
+
+
+@bp.get("/")
+def home():
+    course = get_course()
+    events = record.events_of(current_user)
+    levels = [(level, derive.level_progress(level, events)) for level in course.levels]
+    point = derive.continue_point(course, events)
+    return render_template("learn/home.html", levels=levels, point=point)
+
+
+@bp.get("/progress")
+def progress():
+    course = get_course()
+    events = record.events_of(current_user)
+    levels = [(level, derive.level_progress(level, events)) for level in course.levels]
+    return render_template("learn/progress.html", levels=levels)
+
+
+@bp.get("/<level_id>/")
+def level(level_id: str):
+    lv = _level_or_404(level_id)
+    events = record.events_of(current_user)
+    return render_template("learn/level.html", level=lv, progress=derive.level_progress(lv, events))
+
+
+@bp.get("/go/<item_id>")
+def go(item_id: str):
+    """Where `lesson:ID` links in lessons point."""
+    item = get_course().items.get(item_id)
+    if item is None:
+        abort(404)
+    return redirect(url_for("learn.item", level_id=item.level, item_id=item.id))
+
+
+@bp.get("/<level_id>/<item_id>")
+def item(level_id: str, item_id: str):
+    lv = _level_or_404(level_id)
+    it = _item_or_404(lv, item_id)
+    lang = current_language()
+    if it.kind == "test":
+        return _test_page(lv, it, lang)
+    record.open_lesson(current_user, it, lang)
+    events = record.events_of(current_user, [it.id])
+    prog = derive.lesson_progress(it.id, events, it.question_ids, lv.pass_mark)
+    index = lv.lesson_index(it.id)
+    return render_template(
+        "learn/lesson.html", level=lv, lesson=it, variant=it.variant(lang),
+        blocks=pages.blocks_for(it, lang, prog.shown_answers, _secret()),
+        summary=pages.summary(it, prog), number=index + 1,
+        previous=lv.lessons[index - 1] if index > 0 else None,
+        next=lv.lessons[index + 1] if index + 1 < len(lv.lessons) else None,
+    )
+
+
+@bp.post("/<level_id>/<item_id>/answer/<question_id>")
+def answer(level_id: str, item_id: str, question_id: str):
+    lv = _level_or_404(level_id)
+    it = _item_or_404(lv, item_id)
+    lang = current_language()
+    question = it.question(question_id, lang) if it.kind == "lesson" else None
+    if question is None:
+        return render_error(400, str(_l("This question is not part of the lesson. Nothing was saved.")))
+    back = url_for("learn.item", level_id=lv.id, item_id=it.id) + f"#q-{question.id}"
+    wants_fragment = request.headers.get("X-Requested-With") == "fetch"
+    try:
+        given = parse_answer(question, request.form.to_dict(flat=False), _secret())
+        _, finished = record.answer_question(current_user, it, question, given, lang)
+    except InvalidAnswer:
+        return render_error(400, str(_l("This answer does not fit the question. Nothing was saved. "
+                                        "Reload the page and try again.")))
+    except IncompleteAnswer as exc:
+        message = str(INCOMPLETE.get(str(exc), _l("Choose an answer first.")))
+        if wants_fragment:
+            return message, 422
+        flash(message, "error")
+        return redirect(back)
+    if not wants_fragment:
+        return redirect(back)
+    events = record.events_of(current_user, [it.id])
+    prog = derive.lesson_progress(it.id, events, it.question_ids, lv.pass_mark)
+    view = pages.question_view(it, lang, question.id, prog.shown_answers, _secret())
+    response = current_app.make_response(render_template(
+        "learn/_question_fragment.html", qv=view, level=lv, lesson=it))
+    if finished:  # the page's banner changes: the script reloads the page
+        response.headers["X-Lesson-Finished"] = "1"
+    return response
+
+
+def _test_page(lv: Level, test: Item, lang: str, errors=(), given=None, status: int = 200):
+    events = record.events_of(current_user, [test.id])
+    result = derive.counted_test_result(test.id, events)
+    if result is not None:
+        answers = {k: v for k, v in result.answers.items() if v}
+        return render_template("learn/test_result.html", level=lv, test=test, result=result,
+                               blocks=pages.blocks_for(test, lang, answers, _secret()),
+                               is_pre=test is lv.pretest)
+    if test is lv.posttest and not derive.level_progress(lv, record.events_of(current_user)).all_finished:
+        return render_template("learn/test_locked.html", level=lv, test=test)
+    return render_template("learn/test.html", level=lv, test=test, variant=test.variant(lang),
+                           blocks=pages.blocks_for(test, lang, given or {}, _secret()),
+                           errors=set(errors), is_pre=test is lv.pretest), status
+
+
+@bp.post("/<level_id>/<item_id>/test")
+def submit_test(level_id: str, item_id: str):
+    lv = _level_or_404(level_id)
+    test = _item_or_404(lv, item_id)
+    if test.kind != "test":
+        abort(404)
+    lang = current_language()
+    events = record.events_of(current_user)
+    if derive.counted_test_result(test.id, events) is not None:
+        return redirect(url_for("learn.item", level_id=lv.id, item_id=test.id))  # one attempt counts
+    if test is lv.posttest and not derive.level_progress(lv, events).all_finished:
+        abort(403)
+    answers, missing = {}, []
+    form = request.form.to_dict(flat=False)
+    for question in test.variant(lang).questions:
+        scoped = {k[len(question.id) + 1:]: v for k, v in form.items() if k.startswith(question.id + ":")}
+        try:
+            answers[question.id] = parse_answer(question, scoped, _secret())
+        except IncompleteAnswer:
+            missing.append(question.id)
+        except InvalidAnswer:
+            return render_error(400, str(_l("This answer does not fit the question. Nothing was saved. "
+                                            "Reload the page and try again.")))
+    if missing:
+        # Keep what was answered; point at what is left. Nothing is stored yet.
+        flash(_l("Answer every question, then press the button again. Questions left: %(n)s",
+                 n=", ".join(str(_question_number(test, lang, q)) for q in missing)), "error")
+        return _test_page(lv, test, lang, errors=missing, given=answers, status=400)
+    record.take_test(current_user, test, answers, lang)
+    return redirect(url_for("learn.item", level_id=lv.id, item_id=test.id))
+
+
+def _question_number(test: Item, lang: str, question_id: str) -> int:
+    return 1 + [q.id for q in test.variant(lang).questions].index(question_id)
+
+
+@bp.get("/files/<item_id>/<name>")
+def asset(item_id: str, name: str):
+    """A picture from a lesson folder (SVGs are inlined; this serves the rest)."""
+    it = get_course().items.get(item_id)
+    if it is None or not is_local(name) or name.endswith(".md"):
+        abort(404)
+    return send_from_directory(it.folder, name, max_age=7 * 24 * 3600)

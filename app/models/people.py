@@ -1,0 +1,65 @@
+"""Accounts: learners sign in with a login code and a PIN, staff with a username and password."""
+
+import enum
+import uuid
+from datetime import UTC, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Column, DateTime, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .places import Village
+
+
+class Role(enum.StrEnum):
+    LEARNER = "learner"
+    TRAINER = "trainer"
+    COORDINATOR = "coordinator"  # akimat staff: sees the whole district
+
+
+trainer_villages = Table(
+    "trainer_village",
+    db.metadata,
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("village_id", ForeignKey("village.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    role: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(120))
+    # Learners: a short code printed on their card or chosen at registration (stored lower-case).
+    login_code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # Trainers and coordinators.
+    username: Mapped[str | None] = mapped_column(String(60), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(255))  # hashed PIN or password
+    village_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("village.id"))
+    language: Mapped[str] = mapped_column(String(2), default="kk")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    village: Mapped[Village | None] = relationship()
+    villages: Mapped[list[Village]] = relationship(secondary=trainer_villages)  # trainers
+
+    def set_secret(self, secret: str) -> None:
+        self.secret_hash = generate_password_hash(secret)
+
+    def check_secret(self, secret: str) -> bool:
+        return check_password_hash(self.secret_hash, secret)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: inactive accounts cannot sign in
+        return self.active
+
+    @property
+    def is_learner(self) -> bool:
+        return self.role == Role.LEARNER

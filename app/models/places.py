@@ -1,0 +1,25 @@
+"""Villages (settlements) of the district."""
+
+import uuid
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class Village(db.Model):
+    __tablename__ = "village"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name_kk: Mapped[str] = mapped_column(String(120))
+    name_ru: Mapped[str] = mapped_column(String(120))
+    okrug_kk: Mapped[str | None] = mapped_column(String(120))
+    okrug_ru: Mapped[str | None] = mapped_column(String(120))
+    # Adult residents: the denominator of the programme's 50 % coverage target.
+    residents: Mapped[int | None]
+    # Where the figure comes from, e.g. "2009 census (demo figure)".
+    residents_source: Mapped[str | None] = mapped_column(String(200))
+
+    def name(self, lang: str) -> str:
+        return self.name_ru if lang == "ru" else self.name_kk

@@ -1,0 +1,184 @@
+"""Derive progress from a learner's events. Pure functions over plain data.
+
+Rules (the same everywhere: pages, trainer grid, reports):
+- An *attempt* at a lesson is the run of answers up to a `lesson_finished` event; the next
+  answer starts a new attempt. The attempt's score is the share of the lesson's questions
+  answered right at the first try within that attempt (retries are for learning).
+- A lesson is finished when every question was answered in one attempt, and *mastered* when
+  the best finished attempt reaches the level's pass mark.
+- For a test only the first `test_taken` event counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+NOT_STARTED, IN_PROGRESS, FINISHED, MASTERED = "not_started", "in_progress", "finished", "mastered"
+
+
+@dataclass(frozen=True)
+class EventView:
+    """The fields of an event that progress needs."""
+
+    kind: str
+    item_id: str
+    created_at: datetime
+    question_id: str | None = None
+    payload: dict = field(default_factory=dict)
+
+
+@dataclass
+class LessonProgress:
+    lesson_id: str
+    status: str = NOT_STARTED
+    best_score: float | None = None  # 0..1, best finished attempt
+    attempts: int = 0  # finished attempts
+    # Answers to show on the page: the open attempt's, else the last finished attempt's.
+    shown_answers: dict = field(default_factory=dict)  # question id -> answer (list of ints)
+    shown_finished: bool = False
+    open_attempt: bool = False
+    last_activity: datetime | None = None
+
+    def first_unanswered(self, question_ids: Iterable[str]) -> str | None:
+        if self.shown_finished:
+            return None
+        return next((q for q in question_ids if q not in self.shown_answers), None)
+
+
+@dataclass(frozen=True)
+class TestResult:
+    test_id: str
+    score: float  # 0..1
+    correct: int
+    total: int
+    taken_at: datetime
+    answers: dict  # question id -> answer
+    results: dict  # question id -> bool
+
+
+def lesson_progress(lesson_id: str, events: Iterable[EventView], question_ids: Iterable[str],
+                    pass_mark: int) -> LessonProgress:
+    """Progress in one lesson from the learner's events (any order; sorted here)."""
+    progress = LessonProgress(lesson_id)
+    question_ids = list(question_ids)
+    attempt_first: dict[str, bool] = {}
+    attempt_last: dict[str, list] = {}
+    finished_answers: dict[str, list] = {}
+    for e in sorted((e for e in events if e.item_id == lesson_id), key=lambda e: e.created_at):
+        progress.last_activity = e.created_at
+        if e.kind == "answer" and e.question_id:
+            attempt_first.setdefault(e.question_id, bool(e.payload.get("correct")))
+            attempt_last[e.question_id] = e.payload.get("answer", [])
+        elif e.kind == "lesson_finished":
+            score = e.payload.get("score")
+            if score is None:  # recompute if an old event lacks it
+                score = _score(attempt_first, question_ids)
+            progress.attempts += 1
+            progress.best_score = max(progress.best_score or 0.0, float(score))
+            finished_answers = dict(attempt_last)
+            attempt_first, attempt_last = {}, {}
+    progress.open_attempt = bool(attempt_last)
+    if attempt_last:
+        progress.shown_answers = attempt_last
+    elif progress.attempts:
+        progress.shown_answers, progress.shown_finished = finished_answers, True
+    if progress.best_score is not None and progress.best_score * 100 >= pass_mark - 1e-9:
+        progress.status = MASTERED
+    elif progress.attempts:
+        progress.status = FINISHED
+    elif progress.last_activity is not None:
+        progress.status = IN_PROGRESS
+    return progress
+
+
+def attempt_complete(events: Iterable[EventView], lesson_id: str, question_ids: Iterable[str]) -> dict | None:
+    """If the open attempt has answered every question, the finish event's payload; else None."""
+    first: dict[str, bool] = {}
+    for e in sorted((e for e in events if e.item_id == lesson_id), key=lambda e: e.created_at):
+        if e.kind == "answer" and e.question_id:
+            first.setdefault(e.question_id, bool(e.payload.get("correct")))
+        elif e.kind == "lesson_finished":
+            first = {}
+    question_ids = list(question_ids)
+    if not question_ids or any(q not in first for q in question_ids):
+        return None
+    correct = sum(first[q] for q in question_ids)
+    return {"score": round(correct / len(question_ids), 4), "correct": correct, "total": len(question_ids)}
+
+
+def _score(first: dict[str, bool], question_ids: list[str]) -> float:
+    return sum(first.get(q, False) for q in question_ids) / len(question_ids) if question_ids else 0.0
+
+
+def counted_test_result(test_id: str, events: Iterable[EventView]) -> TestResult | None:
+    """The counted (first) result of a test, or None when not taken."""
+    taken = sorted((e for e in events if e.kind == "test_taken" and e.item_id == test_id),
+                   key=lambda e: e.created_at)
+    if not taken:
+        return None
+    p = taken[0].payload
+    return TestResult(test_id=test_id, score=float(p.get("score", 0)), correct=int(p.get("correct", 0)),
+                      total=int(p.get("total", 0)), taken_at=taken[0].created_at,
+                      answers=p.get("answers", {}), results=p.get("results", {}))
+
+
+@dataclass(frozen=True)
+class LevelProgress:
+    level_id: str
+    lessons: dict  # lesson id -> LessonProgress
+    mastered: int
+    total: int
+    pretest: TestResult | None
+    posttest: TestResult | None
+
+    @property
+    def all_finished(self) -> bool:
+        return all(p.status in (FINISHED, MASTERED) for p in self.lessons.values())
+
+    @property
+    def started(self) -> bool:
+        return any(p.status != NOT_STARTED for p in self.lessons.values()) or self.pretest is not None
+
+
+def level_progress(level, events: list[EventView]) -> LevelProgress:
+    """Progress in a level (`app.content.model.Level`)."""
+    lessons = {
+        lesson.id: lesson_progress(lesson.id, events, lesson.question_ids, level.pass_mark)
+        for lesson in level.lessons
+    }
+    return LevelProgress(
+        level_id=level.id,
+        lessons=lessons,
+        mastered=sum(p.status == MASTERED for p in lessons.values()),
+        total=len(lessons),
+        pretest=counted_test_result(level.pretest.id, events) if level.pretest else None,
+        posttest=counted_test_result(level.posttest.id, events) if level.posttest else None,
+    )
+
+
+def continue_point(course, events: list[EventView]) -> tuple[str, str] | None:
+    """(level id, lesson id) where the learner should go on, or None for a new learner.
+
+    The lesson of the latest activity, unless it is done: then the next lesson of that level
+    that is not mastered.
+    """
+    lesson_events = [e for e in events if e.kind in ("lesson_opened", "answer", "lesson_finished")]
+    if not lesson_events:
+        return None
+    latest = max(lesson_events, key=lambda e: e.created_at)
+    for level in course.levels:
+        ids = [lesson.id for lesson in level.lessons]
+        if latest.item_id not in ids:
+            continue
+        progress = level_progress(level, events)
+        here = progress.lessons[latest.item_id]
+        if here.open_attempt or here.status == IN_PROGRESS:
+            return level.id, latest.item_id
+        start = ids.index(latest.item_id)
+        for lesson_id in ids[start + 1:] + ids[:start + 1]:
+            if progress.lessons[lesson_id].status != MASTERED:
+                return level.id, lesson_id
+        return level.id, latest.item_id
+    return None

@@ -1,0 +1,73 @@
+"""The one place that writes progress: every write is a new immutable event."""
+
+from __future__ import annotations
+
+from ..content.grading import Graded, grade
+from ..content.model import Item, Question
+from ..extensions import db
+from ..models import Event, User
+from ..models.events import EventKind
+from .derive import EventView, attempt_complete
+
+
+def events_of(user: User, item_ids: list[str] | None = None) -> list[EventView]:
+    """The learner's events, oldest first, optionally only for some lessons or tests."""
+    query = db.select(Event).where(Event.user_id == user.id)
+    if item_ids is not None:
+        query = query.where(Event.item_id.in_(item_ids))
+    rows = db.session.scalars(query.order_by(Event.created_at, Event.id))
+    return [EventView(kind=e.kind, item_id=e.item_id, created_at=e.created_at,
+                      question_id=e.question_id, payload=e.payload or {}) for e in rows]
+
+
+def _add(user: User, kind: str, item_id: str, lang: str, question_id: str | None = None,
+         payload: dict | None = None) -> Event:
+    event = Event(user_id=user.id, kind=kind, item_id=item_id, question_id=question_id,
+                  lang=lang, payload=payload or {})
+    db.session.add(event)
+    return event
+
+
+def open_lesson(user: User, lesson: Item, lang: str) -> None:
+    """Note that the learner opened a lesson, once per attempt (not on every page view)."""
+    last = db.session.scalars(
+        db.select(Event.kind).where(Event.user_id == user.id, Event.item_id == lesson.id)
+        .order_by(Event.created_at.desc(), Event.id.desc()).limit(1)
+    ).first()
+    if last is None or last == EventKind.LESSON_FINISHED:
+        _add(user, EventKind.LESSON_OPENED, lesson.id, lang)
+        db.session.commit()
+
+
+def answer_question(user: User, lesson: Item, question: Question, answer: tuple[int, ...],
+                    lang: str) -> tuple[Graded, bool]:
+    """Store an answer; finish the attempt when it was the last open question.
+
+    Returns the grading and whether this answer finished the lesson.
+    """
+    graded = grade(question, answer)
+    _add(user, EventKind.ANSWER, lesson.id, lang, question.id,
+         {"answer": list(graded.answer), "correct": graded.correct})
+    db.session.flush()
+    done = attempt_complete(events_of(user, [lesson.id]), lesson.id, lesson.question_ids)
+    if done is not None:
+        _add(user, EventKind.LESSON_FINISHED, lesson.id, lang, payload=done)
+    db.session.commit()
+    return graded, done is not None
+
+
+def take_test(user: User, test: Item, answers: dict[str, tuple[int, ...]], lang: str) -> dict:
+    """Store a finished test (all its answers in one event) and return its payload."""
+    results, stored = {}, {}
+    for question in test.variant(lang).questions:
+        answer = answers.get(question.id)
+        graded = grade(question, answer) if answer else None
+        results[question.id] = bool(graded and graded.correct)
+        stored[question.id] = list(answer) if answer else None
+    correct = sum(results.values())
+    total = len(results)
+    payload = {"score": round(correct / total, 4) if total else 0.0, "correct": correct, "total": total,
+               "answers": stored, "results": results}
+    _add(user, EventKind.TEST_TAKEN, test.id, lang, payload=payload)
+    db.session.commit()
+    return payload

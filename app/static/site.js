@@ -1,0 +1,61 @@
+// Auyl DigitAll: small progressive enhancements. Every page works without this file.
+(function () {
+  "use strict";
+  var body = document.body;
+
+  // Answer a lesson question without reloading the page; the server returns the question again
+  // with its feedback. Without JavaScript the form posts and the page reloads at the question.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("q-form") || !window.fetch) return;
+    event.preventDefault();
+    var button = form.querySelector("button");
+    if (button) button.disabled = true;
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
+                         headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) {
+        if (response.redirected || response.status === 401) { window.location = response.url; return null; }
+        return response.text().then(function (text) { return { response: response, text: text }; });
+      })
+      .then(function (result) {
+        if (!result) return;
+        var section = form.closest(".q");
+        if (result.response.status === 422) {
+          var note = section.querySelector(".fb-missing") || document.createElement("p");
+          note.className = "flash error fb-missing"; note.setAttribute("role", "alert"); note.textContent = result.text;
+          form.appendChild(note);
+          if (button) button.disabled = false;
+          return;
+        }
+        if (!result.response.ok || result.response.headers.get("X-Lesson-Finished")) {
+          form.submit(); return; // let the page show the error or the finished lesson
+        }
+        section.outerHTML = result.text;
+        var fresh = document.getElementById(section.id);
+        var verdict = fresh && fresh.querySelector(".verdict");
+        if (verdict) { verdict.setAttribute("tabindex", "-1"); verdict.focus(); }
+      })
+      .catch(function () { form.submit(); });
+  });
+
+  // Shared computers: sign out after a quiet spell; keep the session alive while someone reads.
+  var idle = parseInt(body.getAttribute("data-idle-seconds") || "0", 10);
+  if (!idle) return;
+  var lastActive = Date.now(), lastPing = Date.now();
+  function active() {
+    lastActive = Date.now();
+    if (Date.now() - lastPing > 120000) {
+      lastPing = Date.now();
+      fetch(body.getAttribute("data-ping"), { credentials: "same-origin" }).catch(function () {});
+    }
+  }
+  ["keydown", "pointerdown", "scroll", "touchstart"].forEach(function (name) {
+    window.addEventListener(name, active, { passive: true });
+  });
+  setInterval(function () {
+    if (Date.now() - lastActive > idle * 1000) {
+      var form = document.getElementById("signout");
+      if (form) form.submit();
+    }
+  }, 15000);
+})();

@@ -1,0 +1,5 @@
+"""Trainers: the learners of their own villages, their progress, PIN resets."""
+
+from .views import bp
+
+__all__ = ["bp"]

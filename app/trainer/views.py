@@ -1,0 +1,58 @@
+"""Trainer pages. Every query is limited to the trainer's villages (`visible_villages`)."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+
+from ..auth import accounts
+from ..auth.roles import guard_blueprint, learner_visible_to, visible_villages
+from ..course import get_course
+from ..extensions import db
+from ..models import Role, User
+from ..progress import derive, record
+
+bp = Blueprint("trainer", __name__)
+guard_blueprint(bp, Role.TRAINER, Role.COORDINATOR)
+
+
+def _learner_or_404(learner_id: str) -> User:
+    try:
+        learner = db.session.get(User, uuid.UUID(learner_id))
+    except ValueError:
+        learner = None
+    if not learner_visible_to(current_user, learner):
+        abort(404)  # not 403: do not even confirm that the account exists
+    return learner
+
+
+@bp.get("/")
+def home():
+    villages = visible_villages(current_user)
+    learners = db.session.scalars(
+        db.select(User).where(User.role == Role.LEARNER, User.village_id.in_([v.id for v in villages]))
+        .order_by(User.name)
+    ).all()
+    course = get_course()
+    rows = []
+    for learner in learners:
+        events = record.events_of(learner)
+        rows.append((learner, [derive.level_progress(level, events) for level in course.levels]))
+    return render_template("trainer/home.html", villages=villages, rows=rows, levels=course.levels)
+
+
+@bp.get("/learner/<learner_id>")
+def learner(learner_id: str):
+    person = _learner_or_404(learner_id)
+    events = record.events_of(person)
+    levels = [(level, derive.level_progress(level, events)) for level in get_course().levels]
+    return render_template("trainer/learner.html", person=person, levels=levels)
+
+
+@bp.post("/learner/<learner_id>/pin")
+def reset_pin(learner_id: str):
+    person = _learner_or_404(learner_id)
+    pin = accounts.reset_pin(person)
+    return render_template("trainer/new_pin.html", person=person, pin=pin)

@@ -1,0 +1,49 @@
+"""What every page shares: template globals, cache and security headers, static file URLs."""
+
+import hashlib
+from pathlib import Path
+
+from flask import Flask, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from .i18n import LANGUAGES, NATIVE_NAMES, current_language
+
+
+def init_app(app: Flask) -> None:
+    versions: dict[str, str] = {}
+
+    def static_url(filename: str) -> str:
+        """A static file's URL with a content hash, so browsers may cache it for a year."""
+        if filename not in versions:
+            data = (Path(app.static_folder) / filename).read_bytes()
+            versions[filename] = hashlib.sha256(data).hexdigest()[:10]
+        return url_for("static", filename=filename, v=versions[filename])
+
+    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 365 * 24 * 3600)
+
+    @app.context_processor
+    def globals_for_templates():
+        return {
+            "static_url": static_url,
+            "languages": [(code, NATIVE_NAMES[code]) for code in LANGUAGES],
+            "lang": current_language(),
+            "signed_in": current_user.is_authenticated,
+            "idle_seconds": int(app.config["SESSION_IDLE_MINUTES"]) * 60,
+        }
+
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "form-action 'self'; frame-ancestors 'none'",
+        )
+        if request.endpoint != "static" and current_user.is_authenticated:
+            # A shared computer: the next person must not see this page with the Back button.
+            response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("Content-Language", str(get_locale() or "kk"))
+        return response

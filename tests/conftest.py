@@ -1,0 +1,132 @@
+"""Shared fixtures: a fresh app and database per test, a small fixture course, sign-in helpers.
+
+Set TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/auyl_test) to run the
+whole suite against PostgreSQL; otherwise it runs on in-memory SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.pool import StaticPool
+
+from app import create_app
+from app.auth import accounts
+from app.extensions import db, limiter
+from app.models import Role, User, Village
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+REAL_CONTENT = Path(__file__).resolve().parent.parent / "content"
+DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+class FreshContextClient(FlaskClient):
+    """Each request in its own app context, as in production.
+
+    Tests keep an app context open for database work; without this, requests would share its
+    `g` (and so Flask-Babel's cached locale, Flask-Login's user, Flask-WTF's token).
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def make_app(content_dir: Path = FIXTURE_CONTENT, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "CONTENT_DIR": str(content_dir),
+        "SQLALCHEMY_DATABASE_URI": DATABASE_URL or "sqlite://",
+        "SQLALCHEMY_ENGINE_OPTIONS": {} if DATABASE_URL else
+        {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}},
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    config.update(overrides)
+    app = create_app(config)
+    app.test_client_class = FreshContextClient
+    return app
+
+
+@pytest.fixture
+def app():
+    app = make_app()
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        limiter.reset()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Factory:
+    """Makes villages and people with known PINs and passwords."""
+
+    def __init__(self):
+        self.count = 0
+
+    def village(self, name="Абай", residents=1000) -> Village:
+        village = Village(name_kk=name, name_ru=name + " (ru)", residents=residents)
+        db.session.add(village)
+        db.session.commit()
+        return village
+
+    def learner(self, village=None, code=None, pin="2580", name=None, language="kk") -> User:
+        self.count += 1
+        village = village or self.village(f"Ауыл {self.count}")
+        user = User(role=Role.LEARNER, name=name or f"Learner {self.count}",
+                    login_code=code or f"learner{self.count}", village=village, language=language)
+        user.set_secret(pin)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    def staff(self, role=Role.TRAINER, villages=(), username=None, password="correct-horse-1") -> User:
+        self.count += 1
+        return accounts.create_staff(username or f"staff{self.count}", f"Staff {self.count}", role,
+                                     password, [v.id for v in villages])
+
+
+@pytest.fixture
+def make():
+    return Factory()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, url="/login") -> str:
+    page = client.get(url).get_data(as_text=True)
+    return CSRF_RE.search(page).group(1)
+
+
+def post(client, url, data=None, page="/login", **kwargs):
+    """POST with the CSRF token a real form would carry."""
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token(client, page))
+    return client.post(url, data=data, **kwargs)
+
+
+def sign_in(client, user: User, pin="2580", password="correct-horse-1"):
+    if user.role == Role.LEARNER:
+        response = post(client, "/login", {"code": user.login_code, "pin": pin})
+    else:
+        response = post(client, "/staff/login", {"username": user.username, "password": password},
+                        page="/staff/login")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response

@@ -1,0 +1,167 @@
+"""Parsing lesson files and the checks behind `flask content check`."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.content.loader import load_course
+from tests.conftest import FIXTURE_CONTENT
+
+
+@pytest.fixture
+def course_copy(tmp_path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    return root
+
+
+def problems_of(root: Path) -> list[str]:
+    return [str(p) for p in load_course(root)[1]]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_fixture_course_loads_without_problems():
+    course, problems = load_course(FIXTURE_CONTENT)
+    assert problems == []
+    assert [lv.id for lv in course.levels] == ["basic", "second"]
+    basic = course.level("basic")
+    assert [i.id for i in basic.lessons] == ["alpha", "beta"]
+    assert basic.pretest.id == "basic-pre" and basic.posttest.id == "basic-post"
+    assert basic.pass_mark == 80
+
+
+def test_every_question_type_is_parsed():
+    alpha = load_course(FIXTURE_CONTENT)[0].items["alpha"]
+    questions = {q.id: q for q in alpha.variant("kk").questions}
+    assert [q.type for q in questions.values()] == ["single", "truefalse", "multiple", "order", "match"]
+    assert questions["who"].correct_indexes == (1,)
+    assert "Кодты кім біледі?" in questions["who"].hint
+    assert questions["who"].options[0].feedback == "Банк кодты сұрамайды."
+    assert questions["signs"].correct_indexes == (0, 2)
+    assert [o.text for o in questions["steps"].options] == ["Қолданбаны ашу", "Соманы тексеру", "Растау"]
+    assert questions["steps"].explain.startswith("Алдымен")
+    assert questions["terms"].options[1].match == "электрондық цифрлық қолтаңба"
+
+
+def test_question_inside_a_box_belongs_to_the_box():
+    alpha = load_course(FIXTURE_CONTENT)[0].items["alpha"]
+    boxes = [b for b in alpha.variant("ru").blocks if getattr(b, "kind", None) == "practice"]
+    assert len(boxes) == 1
+    assert [q.id for q in boxes[0].blocks if hasattr(q, "options")] == ["bank-calls"]
+
+
+def test_svg_is_inlined_with_its_description_and_lesson_links_resolve():
+    alpha = load_course(FIXTURE_CONTENT)[0].items["alpha"]
+    html = "".join(b.html for b in alpha.variant("ru").blocks if hasattr(b, "html"))
+    assert '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 100" role="img" aria-label="Картинка"' in html
+    assert "<?xml" not in html  # the root's width and height are gone (checked above)
+    assert 'href="/lesson/beta"' in html
+
+
+def test_rendered_lesson_html_holds_no_answer_key():
+    alpha = load_course(FIXTURE_CONTENT)[0].items["alpha"]
+    html = "".join(b.html for b in alpha.variant("kk").blocks if hasattr(b, "html"))
+    assert "[x]" not in html and "correct" not in html
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("kind: lesson", "kind: lecture", "kk.md:2: kind must be one of lesson, test"),
+    ("topic: safety", "topic: cooking", "kk.md:3: unknown topic 'cooking'"),
+    ("minutes: 15", "minutes: soon", "kk.md:5: minutes must be a whole number, not 'soon'"),
+    ("minutes: 15\n", "minutes: 15\ncolour: red\n", "kk.md:6: unknown header key 'colour'"),
+    ("- [x] Ешкімге", "- [ ] Ешкімге", "kk.md:14: question 'who' (single) has no correct answer"),
+    ("- [ ] Банкке", "- [x] Банкке", "kk.md:14: question 'who' (single) has 2 correct answers"),
+    ("::: single who", "::: single Who!", "kk.md:14: question id 'Who!' must be small Latin letters"),
+    ("::: single who", "::: quiz who", "kk.md:14: unknown block '::: quiz'"),
+    ("![Сурет](pic.kk.svg)", "![Сурет](missing.svg)", "kk.md:12: picture 'missing.svg' not found"),
+    ("(lesson:beta)", "(lesson:nowhere)", "kk.md:10: link to unknown lesson 'nowhere'"),
+    ("- [ ] Аты-жөнін айтады\n", "- [ ] Аты-жөнін айтады\nstray text\n",
+     "kk.md:45: unexpected line among the options: 'stray text'"),
+    ("::: single who\nhint:", "::: single who\ncolor: red\nhint:", "kk.md:15: unknown question key 'color'"),
+])
+def test_broken_lesson_is_reported_with_file_and_line(course_copy, old, new, expected):
+    edit(course_copy / "basic/01-alpha/kk.md", old, new)
+    problems = problems_of(course_copy)
+    assert any(expected in p for p in problems), problems
+    assert all(p.startswith("content/") for p in problems)
+
+
+def test_unclosed_question_is_reported(course_copy):
+    path = course_copy / "basic/02-beta/kk.md"
+    path.write_text(path.read_text(encoding="utf-8").rstrip().removesuffix(":::"), encoding="utf-8")
+    assert any("02-beta/kk.md:19: question 'free' is not closed with ':::'" in p for p in problems_of(course_copy))
+
+
+def test_broken_lesson_is_left_out_of_the_course_but_the_rest_stays(course_copy):
+    edit(course_copy / "basic/02-beta/ru.md", "- [x] eGov.kz", "- [ ] eGov.kz")
+    course, problems = load_course(course_copy)
+    assert "beta" not in course.items and "alpha" in course.items
+    assert [i.id for i in course.level("basic").lessons] == ["alpha"]
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("- [ ] Банку\n  > Банк не спрашивает код.\n- [x] Никому", "- [x] Банку\n  > Банк не спрашивает код.\n- [ ] Никому",
+     "ru.md:14: question 'who': correct answers differ from kk.md (options 1 here, 2 there)"),
+    ("::: single who", "::: multiple who", "ru.md:14: question 'who' is 'multiple' here but 'single' in kk.md"),
+    ("- [ ] Полиции\n  > Полиция не спрашивает код.\n", "", "ru.md:14: question 'who' has 2 options here but 3 in kk.md"),
+    ("::: match terms", "::: match words", "ru.md:60: question 5 is 'words' here but 'terms' in kk.md"),
+    ("objectives: codes, order", "objectives: codes", "ru.md:6: 'objectives' is 'codes' here but 'codes, order' in kk.md"),
+])
+def test_kazakh_and_russian_versions_must_match(course_copy, old, new, expected):
+    edit(course_copy / "basic/01-alpha/ru.md", old, new)
+    problems = problems_of(course_copy)
+    assert any(expected in p for p in problems), problems
+
+
+def test_lesson_in_one_language_only(course_copy):
+    (course_copy / "basic/02-beta/ru.md").unlink()
+    assert "content/basic/02-beta/kk.md:1: there is no ru.md beside it" in "\n".join(problems_of(course_copy))
+
+
+def test_duplicate_ids(course_copy):
+    shutil.copytree(course_copy / "basic/02-beta", course_copy / "basic/03-beta-copy")
+    assert any("id 'beta' is used twice" in p for p in problems_of(course_copy))
+
+
+def test_level_file_problems(course_copy):
+    edit(course_copy / "basic/level.toml", '"beta"', '"beta", "ghost"')
+    edit(course_copy / "basic/level.toml", "pass_mark = 80", "pass_mark = 180")
+    problems = "\n".join(problems_of(course_copy))
+    assert "content/basic/level.toml:3: pass_mark must be a whole number from 1 to 100" in problems
+
+
+def test_level_lists_unknown_lesson(course_copy):
+    edit(course_copy / "basic/level.toml", '"beta"', '"beta", "ghost"')
+    assert any("level.toml:4: lesson 'ghost' is not in basic/" in p for p in problems_of(course_copy))
+
+
+def test_invalid_toml_names_its_line(course_copy):
+    (course_copy / "second/level.toml").write_text('title.kk = "x"\npass_mark = = 3\n', encoding="utf-8")
+    assert any(p.startswith("content/second/level.toml:2: not valid TOML") for p in problems_of(course_copy))
+
+
+def test_test_questions_need_a_known_objective_and_cover_every_lesson(course_copy):
+    edit(course_copy / "basic/90-pre/kk.md", "objective: beta/portal", "objective: beta/nothing")
+    edit(course_copy / "basic/90-pre/ru.md", "objective: beta/portal", "objective: beta/nothing")
+    problems = "\n".join(problems_of(course_copy))
+    assert "90-pre/kk.md:16: lesson 'beta' has no objective 'nothing'" in problems
+    edit(course_copy / "basic/91-post/kk.md", "objective: beta/portal\n", "")
+    assert "91-post/kk.md:16: test question 'q-2' needs 'objective: lesson-id/objective'" in "\n".join(problems_of(course_copy))
+
+
+def test_file_that_is_not_utf8(course_copy):
+    (course_copy / "second/01-gamma/kk.md").write_bytes("id: gamma\nтекст".encode("cp1251"))
+    assert any("second/01-gamma/kk.md:1: not UTF-8 text" in p for p in problems_of(course_copy))
+
+
+def test_header_must_come_first(tmp_path, course_copy):
+    path = course_copy / "second/01-gamma/kk.md"
+    path.write_text("\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert any("01-gamma/kk.md:1: the file must start with a header" in p for p in problems_of(course_copy))
+

@@ -1,0 +1,94 @@
+"""Mastery and lesson states derived from events (pure functions, no database)."""
+
+from datetime import UTC, datetime, timedelta
+
+from app.content.loader import load_course
+from app.progress.derive import (FINISHED, IN_PROGRESS, MASTERED, NOT_STARTED, EventView, attempt_complete,
+                                 continue_point, counted_test_result, lesson_progress, level_progress)
+from tests.conftest import FIXTURE_CONTENT
+
+T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+QIDS = ["q1", "q2", "q3", "q4", "q5"]
+
+
+def ev(minute, kind, item="alpha", question=None, **payload):
+    return EventView(kind=kind, item_id=item, created_at=T0 + timedelta(minutes=minute),
+                     question_id=question, payload=payload)
+
+
+def answers(start, results, item="alpha"):
+    return [ev(start + i, "answer", item, q, answer=[0], correct=ok) for i, (q, ok) in enumerate(results)]
+
+
+def test_no_events_means_not_started():
+    assert lesson_progress("alpha", [], QIDS, 80).status == NOT_STARTED
+
+
+def test_opened_lesson_is_in_progress():
+    p = lesson_progress("alpha", [ev(0, "lesson_opened")], QIDS, 80)
+    assert p.status == IN_PROGRESS and p.best_score is None
+
+
+def test_first_try_counts_retries_do_not_raise_the_score():
+    events = answers(0, [("q1", False), ("q1", True), ("q2", True), ("q3", True), ("q4", True), ("q5", True)])
+    done = attempt_complete(events, "alpha", QIDS)
+    assert done == {"score": 0.8, "correct": 4, "total": 5}
+
+
+def test_attempt_is_not_complete_until_every_question_is_answered():
+    assert attempt_complete(answers(0, [("q1", True), ("q2", True)]), "alpha", QIDS) is None
+
+
+def test_mastery_takes_the_best_finished_attempt():
+    first = answers(0, [(q, q in ("q1", "q2")) for q in QIDS]) + [ev(10, "lesson_finished", score=0.4)]
+    p = lesson_progress("alpha", first, QIDS, 80)
+    assert p.status == FINISHED and p.best_score == 0.4 and p.attempts == 1
+    second = answers(20, [(q, True) for q in QIDS]) + [ev(30, "lesson_finished", score=1.0)]
+    third = answers(40, [(q, False) for q in QIDS]) + [ev(50, "lesson_finished", score=0.0)]
+    p = lesson_progress("alpha", first + second + third, QIDS, 80)
+    assert p.status == MASTERED and p.best_score == 1.0 and p.attempts == 3
+
+
+def test_pass_mark_is_inclusive():
+    events = [ev(0, "lesson_finished", score=0.8)]
+    assert lesson_progress("alpha", events, QIDS, 80).status == MASTERED
+    assert lesson_progress("alpha", events, QIDS, 81).status == FINISHED
+
+
+def test_new_attempt_shows_only_its_own_answers():
+    events = answers(0, [(q, True) for q in QIDS]) + [ev(10, "lesson_finished", score=1.0)]
+    p = lesson_progress("alpha", events, QIDS, 80)
+    assert p.shown_finished and set(p.shown_answers) == set(QIDS) and not p.open_attempt
+    events += answers(20, [("q3", False)])
+    p = lesson_progress("alpha", events, QIDS, 80)
+    assert p.open_attempt and not p.shown_finished and set(p.shown_answers) == {"q3"}
+    assert p.status == MASTERED  # an open attempt never lowers mastery
+    assert p.first_unanswered(QIDS) == "q1"
+
+
+def test_events_of_other_lessons_are_ignored_and_order_of_input_does_not_matter():
+    events = answers(0, [(q, True) for q in QIDS]) + [ev(10, "lesson_finished", score=1.0)]
+    events += answers(11, [("q1", False)], item="beta")
+    p = lesson_progress("alpha", list(reversed(events)), QIDS, 80)
+    assert p.status == MASTERED and p.attempts == 1
+
+
+def test_only_the_first_test_counts():
+    events = [ev(0, "test_taken", item="basic-pre", score=0.5, correct=1, total=2, answers={}, results={}),
+              ev(5, "test_taken", item="basic-pre", score=1.0, correct=2, total=2, answers={}, results={})]
+    result = counted_test_result("basic-pre", list(reversed(events)))
+    assert result.score == 0.5 and result.correct == 1
+    assert counted_test_result("basic-post", events) is None
+
+
+def test_level_progress_and_where_to_continue():
+    course = load_course(FIXTURE_CONTENT)[0]
+    level = course.level("basic")
+    alpha_ids = course.items["alpha"].question_ids
+    assert continue_point(course, []) is None
+    events = [ev(0, "lesson_opened")]
+    assert continue_point(course, events) == ("basic", "alpha")
+    events += answers(1, [(q, True) for q in alpha_ids]) + [ev(9, "lesson_finished", score=1.0)]
+    progress = level_progress(level, events)
+    assert progress.mastered == 1 and progress.total == 2 and not progress.all_finished
+    assert continue_point(course, events) == ("basic", "beta")  # alpha is mastered: go on

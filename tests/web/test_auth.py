@@ -1,0 +1,164 @@
+"""Signing in and out, registration, rate limits, CSRF, sessions."""
+
+import re
+
+from app.extensions import db
+from app.models import Role, User
+from tests.conftest import csrf_token, post, sign_in
+
+
+def test_learner_signs_in_with_code_and_pin(client, make):
+    learner = make.learner(code="aigul", pin="2580")
+    response = post(client, "/login", {"code": " AIGUL ", "pin": "2580"})
+    assert response.status_code == 302 and response.headers["Location"] == "/learn/"
+    assert learner.name in client.get("/learn/").get_data(as_text=True)
+
+
+def test_wrong_pin_gives_a_clear_message_in_the_users_language(client, make):
+    make.learner(code="aigul", pin="2580")
+    response = post(client, "/login", {"code": "aigul", "pin": "1111"})
+    assert response.status_code == 401
+    assert "Кіру коды немесе PIN-код қате" in response.get_data(as_text=True)
+    post(client, "/language", {"lang": "ru", "next": "/login"})
+    response = post(client, "/login", {"code": "aigul", "pin": "1111"})
+    assert "Неверный код входа или PIN-код" in response.get_data(as_text=True)
+
+
+def test_pin_attempts_are_limited_per_account(client, make):
+    make.learner(code="aigul", pin="2580")
+    for _ in range(5):
+        assert post(client, "/login", {"code": "aigul", "pin": "0000"}).status_code == 401
+    blocked = post(client, "/login", {"code": "aigul", "pin": "2580"})  # even the right PIN waits
+    assert blocked.status_code == 429
+    assert "15 минут" in blocked.get_data(as_text=True)
+    make.learner(code="bolat", pin="3691")
+    assert post(client, "/login", {"code": "bolat", "pin": "3691"}).status_code == 302  # others unaffected
+
+
+def test_successful_sign_ins_do_not_count_against_the_limit(client, make):
+    make.learner(code="aigul", pin="2580")
+    for _ in range(8):
+        assert post(client, "/login", {"code": "aigul", "pin": "2580"}).status_code == 302
+        post(client, "/logout", page="/learn/")
+
+
+def test_pin_attempts_are_limited_per_address(app, make):
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "3 per 15 minutes"
+    client = app.test_client()
+    for n in range(3):
+        assert post(client, "/login", {"code": f"nobody{n}", "pin": "1234"}).status_code == 401
+    assert post(client, "/login", {"code": "someone-else", "pin": "1234"}).status_code == 429
+    other = app.test_client()
+    response = other.post("/login", data={"code": "x", "pin": "1234", "csrf_token": csrf_token(other)},
+                          environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert response.status_code == 401  # another address is not blocked
+
+
+def test_staff_sign_in(client, make):
+    trainer = make.staff(Role.TRAINER)
+    assert post(client, "/staff/login", {"username": trainer.username, "password": "wrong-password"},
+                page="/staff/login").status_code == 401
+    response = sign_in(client, trainer)
+    assert response.headers["Location"] == "/trainer/"
+
+
+def test_learner_cannot_use_the_staff_form_and_staff_cannot_use_the_pin_form(client, make):
+    learner = make.learner(code="aigul", pin="2580")
+    assert post(client, "/staff/login", {"username": learner.login_code, "password": "2580"},
+                page="/staff/login").status_code == 401
+
+
+def test_form_without_csrf_token_is_refused_and_nothing_happens(client, make):
+    make.learner(code="aigul", pin="2580")
+    response = client.post("/login", data={"code": "aigul", "pin": "2580"})
+    assert response.status_code == 400
+    assert "Ештеңе сақталған жоқ" in response.get_data(as_text=True)
+    assert client.get("/learn/").status_code == 302  # still signed out
+
+
+def test_next_only_redirects_within_the_site(client, make):
+    make.learner(code="aigul", pin="2580")
+    response = post(client, "/login?next=https://evil.example/x", {"code": "aigul", "pin": "2580"})
+    assert response.headers["Location"] == "/learn/"
+    post(client, "/logout", page="/learn/")
+    response = post(client, "/login?next=/learn/progress", {"code": "aigul", "pin": "2580"})
+    assert response.headers["Location"] == "/learn/progress"
+
+
+def test_sign_out_ends_the_session(client, make):
+    learner = make.learner()
+    sign_in(client, learner)
+    response = post(client, "/logout", page="/learn/")
+    assert response.status_code == 302
+    assert client.get("/learn/").status_code == 302
+
+
+def test_session_expires_after_inactivity(app, make):
+    app.config["SESSION_IDLE_MINUTES"] = 15
+    assert app.permanent_session_lifetime.total_seconds() == 15 * 60
+    client = app.test_client()
+    sign_in(client, make.learner())
+    cookie = client.get_cookie("session")
+    assert cookie.expires is not None  # a permanent session with an end, renewed on each request
+
+
+def test_self_registration(client, make):
+    village = make.village("Абай")
+    response = post(client, "/register", {"name": "  Сәуле  Демо ", "village": str(village.id), "code": "",
+                                          "pin": "4827", "pin_again": "4827", "consent": "yes"}, page="/register")
+    assert response.status_code == 200
+    user = db.session.scalar(db.select(User).where(User.name == "Сәуле Демо"))
+    assert user.role == Role.LEARNER and user.village_id == village.id
+    assert len(user.login_code) == 6 and user.login_code.isdigit()
+    assert user.login_code in response.get_data(as_text=True)
+    assert user.secret_hash != "4827" and user.check_secret("4827")
+
+
+def test_registration_errors_keep_what_was_typed(client, make):
+    make.learner(code="taken")
+    village = make.village("Абай")
+    response = post(client, "/register", {"name": "Болат", "village": str(village.id), "code": "Taken",
+                                          "pin": "1234", "pin_again": "1234"}, page="/register")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Бұл кіру коды бос емес" in text
+    assert "Бұл PIN-кодты табу тым оңай" in text
+    assert "Келісу үшін белгі қойыңыз" in text
+    assert 'value="Болат"' in text
+    assert db.session.scalar(db.select(User).where(User.name == "Болат")) is None
+
+
+def test_registration_rejects_an_unknown_village(client):
+    response = post(client, "/register", {"name": "Болат", "village": "not-a-uuid", "pin": "4827",
+                                          "pin_again": "4827", "consent": "yes"}, page="/register")
+    assert response.status_code == 400 and "Ауылыңызды тізімнен таңдаңыз" in response.get_data(as_text=True)
+
+
+def test_trainer_resets_a_pin(client, make):
+    village = make.village()
+    learner = make.learner(village=village, pin="2580")
+    trainer = make.staff(Role.TRAINER, [village])
+    sign_in(client, trainer)
+    response = post(client, f"/trainer/learner/{learner.id}/pin", page=f"/trainer/learner/{learner.id}")
+    assert response.status_code == 200
+    shown = re.search(rf"{learner.login_code} · (\d{{4}})", response.get_data(as_text=True)).group(1)
+    db.session.refresh(learner)
+    assert not learner.check_secret("2580") and learner.check_secret(shown)
+
+
+def test_language_choice_is_remembered_for_the_account(client, make):
+    learner = make.learner()
+    sign_in(client, learner)
+    post(client, "/language", {"lang": "ru", "next": "/learn/"}, page="/learn/")
+    db.session.refresh(learner)
+    assert learner.language == "ru"
+    post(client, "/logout", page="/learn/")
+    other = client.application.test_client()
+    sign_in(other, learner)
+    assert 'lang="ru"' in other.get("/learn/").get_data(as_text=True)
+
+
+def test_language_switch_rejects_unknown_language_and_foreign_next(client):
+    response = post(client, "/language", {"lang": "xx", "next": "//evil.example/"}, page="/")
+    assert response.headers["Location"] == "/"
+    assert '<html lang="kk">' in client.get("/").get_data(as_text=True)

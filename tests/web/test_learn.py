@@ -1,0 +1,222 @@
+"""The learner's way: levels, lessons, answering in place, tests, progress, languages."""
+
+import re
+
+import pytest
+
+from app.content.grading import display_order
+from app.extensions import db
+from app.models import Event
+from tests.conftest import post, sign_in
+
+LESSON = "/learn/basic/alpha"
+
+
+def answer(client, question, data, lesson=LESSON, **kwargs):
+    return post(client, f"{lesson}/answer/{question}", data, page=lesson, **kwargs)
+
+
+def events(kind=None):
+    query = db.select(Event)
+    if kind:
+        query = query.where(Event.kind == kind)
+    return db.session.scalars(query).all()
+
+
+@pytest.fixture
+def learner_client(client, make):
+    learner = make.learner()
+    sign_in(client, learner)
+    client.learner = learner
+    return client
+
+
+def right_answers(app):
+    """A correct form for every question of lesson alpha, as a browser would send it."""
+    from app.course import get_course
+
+    alpha = get_course().items["alpha"]
+    secret = app.config["SECRET_KEY"]
+    forms = {}
+    for q in alpha.variant("kk").questions:
+        shown = display_order(q, secret)
+        if q.type == "order":
+            forms[q.id] = {f"pos-{d}": str(original + 1) for d, original in enumerate(shown)}
+        elif q.type == "match":
+            where = {original: d for d, original in enumerate(shown)}
+            forms[q.id] = {f"pair-{i}": str(where[i]) for i in range(len(q.options))}
+        else:
+            forms[q.id] = {"choice": [str(i) for i in q.correct_indexes]}
+    return forms
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get(LESSON)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_level_page_lists_lessons_with_their_state(learner_client):
+    text = learner_client.get("/learn/basic/").get_data(as_text=True)
+    assert "Альфа сабағы" in text and "Бета сабағы" in text
+    assert "Басталмаған" in text  # not started
+    assert "Сабаққа дейінгі тест" in text
+
+
+def test_lesson_page_has_questions_but_no_answer_key(learner_client):
+    text = learner_client.get(LESSON).get_data(as_text=True)
+    assert 'id="q-who"' in text and 'name="choice"' in text and "<svg" in text
+    assert "Банк кодты сұрамайды" not in text  # feedback only after answering
+    assert "[x]" not in text and "correct" not in text
+
+
+def test_wrong_answer_shows_why_then_right_answer_is_accepted(learner_client):
+    response = answer(learner_client, "who", {"choice": "0"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("#q-who")
+    text = learner_client.get(LESSON).get_data(as_text=True)
+    assert "Банк кодты сұрамайды." in text and "Дұрыс емес." in text
+    answer(learner_client, "who", {"choice": "1"})
+    text = learner_client.get(LESSON).get_data(as_text=True)
+    assert "Дұрыс!" in text
+    stored = events("answer")
+    assert [e.payload["correct"] for e in stored] == [False, True]
+    assert all(e.question_id == "who" and e.item_id == "alpha" for e in stored)
+
+
+def test_answer_by_script_returns_just_the_question(learner_client):
+    response = answer(learner_client, "who", {"choice": "0"}, headers={"X-Requested-With": "fetch"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and text.lstrip().startswith('<section class="q is-wrong"')
+    assert "Банк кодты сұрамайды." in text and "<html" not in text
+
+
+def test_empty_answer_asks_again_and_stores_nothing(learner_client):
+    response = answer(learner_client, "who", {})
+    assert response.status_code == 302
+    assert "Алдымен жауапты таңдаңыз." in learner_client.get(LESSON).get_data(as_text=True)
+    fetched = answer(learner_client, "signs", {}, headers={"X-Requested-With": "fetch"})
+    assert fetched.status_code == 422
+    assert events("answer") == []
+
+
+@pytest.mark.parametrize("question, data", [
+    ("who", {"choice": "9"}),
+    ("who", {"choice": "abc"}),
+    ("who", {"choice": ["0", "1"]}),
+    ("steps", {"pos-0": "1", "pos-1": "2", "pos-2": "7"}),
+    ("nonexistent", {"choice": "0"}),
+])
+def test_tampered_answer_is_a_400_with_a_message_and_stores_nothing(learner_client, question, data):
+    response = answer(learner_client, question, data)
+    assert response.status_code == 400
+    assert "Ештеңе сақталған жоқ" in response.get_data(as_text=True)
+    assert events("answer") == []
+
+
+def test_answer_without_csrf_token_is_refused(learner_client):
+    response = learner_client.post(f"{LESSON}/answer/who", data={"choice": "1"})
+    assert response.status_code == 400 and events("answer") == []
+
+
+def test_answering_every_question_finishes_and_masters_the_lesson(app, learner_client):
+    forms = right_answers(app)
+    answer(learner_client, "who", {"choice": "0"})  # one wrong first try: 4 of 5 = 80 %
+    for qid, data in forms.items():
+        answer(learner_client, qid, data)
+    finished = events("lesson_finished")
+    assert len(finished) == 1 and finished[0].payload == {"score": 0.8, "correct": 4, "total": 5}
+    text = learner_client.get(LESSON).get_data(as_text=True)
+    assert "Меңгерілді" in text and "80 %" in text
+    assert "Меңгерілді" in learner_client.get("/learn/basic/").get_data(as_text=True)
+
+
+def test_progress_does_not_depend_on_the_language(app, learner_client):
+    forms = right_answers(app)
+    for qid in ("who", "bank-calls"):
+        answer(learner_client, qid, forms[qid])
+    post(learner_client, "/language", {"lang": "ru", "next": LESSON}, page=LESSON)
+    text = learner_client.get(LESSON).get_data(as_text=True)
+    assert '<html lang="ru">' in text and "Урок альфа" in text
+    assert "Отвечено 2 вопроса из 5" in text  # Russian plural for 2
+    for qid in ("signs", "steps", "terms"):
+        answer(learner_client, qid, forms[qid])
+    assert "Освоен" in learner_client.get("/learn/basic/").get_data(as_text=True)
+    assert {e.lang for e in events("answer")} == {"kk", "ru"}
+
+
+def test_continue_where_you_stopped_on_another_device(app, client, make):
+    learner = make.learner()
+    sign_in(client, learner)
+    client.get("/learn/basic/beta")
+    at_home = app.test_client()
+    sign_in(at_home, learner)
+    text = at_home.get("/learn/").get_data(as_text=True)
+    assert 'href="/learn/basic/beta"' in re.search(r'<a class="button big"[^>]*>', text).group(0)
+
+
+def test_own_progress_page(learner_client):
+    answer(learner_client, "who", {"choice": "1"})
+    text = learner_client.get("/learn/progress").get_data(as_text=True)
+    assert "Альфа сабағы" in text and "Оқып жатыр" in text
+
+
+def test_unknown_level_or_lesson_is_a_404_in_the_users_language(learner_client):
+    for url in ("/learn/nowhere/", "/learn/basic/nothing", "/learn/basic/gamma"):
+        response = learner_client.get(url)
+        assert response.status_code == 404 and "Бет табылмады" in response.get_data(as_text=True)
+    post(learner_client, "/language", {"lang": "ru", "next": "/learn/"}, page="/learn/")
+    assert "Страница не найдена" in learner_client.get("/learn/nowhere/").get_data(as_text=True)
+
+
+def test_pretest_counts_once_and_shows_results_at_the_end(learner_client):
+    url = "/learn/basic/basic-pre"
+    page = learner_client.get(url).get_data(as_text=True)
+    assert 'name="p-1:choice"' in page and "Жоқ" in page
+    assert "fb-line" not in page  # no feedback before the end
+    response = post(learner_client, f"{url}/test", {"p-1:choice": "1", "p-2:choice": "1"}, page=url)
+    assert response.status_code == 302
+    result = learner_client.get(url).get_data(as_text=True)
+    assert "2 сұрақтың 1 дұрыс" in result
+    post(learner_client, f"{url}/test", {"p-1:choice": "1", "p-2:choice": "0"}, page="/learn/")
+    taken = events("test_taken")
+    assert len(taken) == 1 and taken[0].payload["score"] == 0.5
+    assert taken[0].payload["results"] == {"p-1": True, "p-2": False}
+
+
+def test_test_with_missing_answers_keeps_the_given_ones(learner_client):
+    url = "/learn/basic/basic-pre"
+    response = post(learner_client, f"{url}/test", {"p-1:choice": "1"}, page=url)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Қалған сұрақтар: 2" in text
+    assert re.search(r'name="p-1:choice" value="1" checked', text)
+    assert events("test_taken") == []
+
+
+def test_posttest_opens_after_every_lesson_is_done(app, learner_client):
+    url = "/learn/basic/basic-post"
+    assert "барлық сабағы өткенде ашылады" in learner_client.get(url).get_data(as_text=True)
+    assert post(learner_client, f"{url}/test", {"q-1:choice": "1", "q-2:choice": "0"},
+                page="/learn/").status_code == 403
+    for qid, data in right_answers(app).items():
+        answer(learner_client, qid, data)
+    for qid, choice in (("portal", "0"), ("free", "0")):
+        answer(learner_client, qid, {"choice": choice}, lesson="/learn/basic/beta")
+    assert 'name="q-1:choice"' in learner_client.get(url).get_data(as_text=True)
+
+
+def test_lesson_picture_files_are_served_only_from_lesson_folders(learner_client):
+    with learner_client.get("/learn/files/alpha/pic.kk.svg") as response:
+        assert response.status_code == 200 and b"<svg" in response.data
+    assert learner_client.get("/learn/files/alpha/kk.md").status_code == 404
+    assert learner_client.get("/learn/files/alpha/..%2F..%2Flevel.toml").status_code == 404
+    assert learner_client.get("/learn/files/ghost/pic.kk.svg").status_code == 404
+
+
+def test_lesson_links_go_to_the_lesson(learner_client):
+    response = learner_client.get("/learn/go/beta")
+    assert response.status_code == 302 and response.headers["Location"] == "/learn/basic/beta"
+
+
+def test_signed_in_pages_are_not_cached_on_shared_computers(learner_client):
+    response = learner_client.get(LESSON)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
