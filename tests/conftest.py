@@ -62,6 +62,7 @@ def app():
         yield app
         db.session.remove()
         db.drop_all()
+        db.engine.dispose()  # close pooled connections now, not at garbage collection
 
 
 @pytest.fixture
