@@ -45,9 +45,14 @@ def _account_key() -> str:
 
 
 def _start_session(user) -> None:
+    chosen = session.get("lang") if session.get("lang_chosen") else None
     session.clear()
     login_user(user)
     session.permanent = True  # ends after SESSION_IDLE_MINUTES without a request
+    if chosen in LANGUAGES and chosen != user.language:
+        # The language the person chose on the sign-in page wins, and is remembered.
+        user.language = chosen
+        db.session.commit()
     session["lang"] = user.language
 
 
@@ -127,6 +132,8 @@ def language():
         if current_user.is_authenticated:
             current_user.language = lang
             db.session.commit()
+        else:
+            session["lang_chosen"] = True  # chosen before signing in: kept for the account
         refresh()
     return redirect(_safe_next(request.form.get("next")) or url_for("auth.index"))
 

@@ -36,6 +36,7 @@ class Parsed:
     images: list = field(default_factory=list)  # (line, file name)
     lesson_links: list = field(default_factory=list)  # (line, lesson id)
     problems: list = field(default_factory=list)
+    path: str = ""
 
 
 def parse_file(path: Path, lang: str, links: Links, shown_path: str | None = None) -> Parsed:
@@ -50,6 +51,7 @@ def parse_file(path: Path, lang: str, links: Links, shown_path: str | None = Non
     lines = text.splitlines()
     body_start = _parse_header(lines, shown, out)
     item_id = out.header.get("id", ("", 0))[0]
+    out.path = shown
     _scan_references(lines, body_start, out)
     blocks = _parse_body(lines, body_start, shown, path.parent, item_id, links, out)
     title = out.header.get("title", ("", 0))[0]
@@ -75,6 +77,9 @@ def _parse_header(lines: list[str], shown: str, out: Parsed) -> int:
 
 def _scan_references(lines: list[str], start: int, out: Parsed) -> None:
     for n in range(start, len(lines)):
+        if lines[n].startswith("# "):
+            out.problems.append(Problem(out.path, n + 1,
+                                        "the page title comes from 'title:'; start headings at '##'"))
         for target in _IMAGE_RE.findall(lines[n]):
             out.images.append((n + 1, target))
         for target in _LESSON_LINK_RE.findall(lines[n]):

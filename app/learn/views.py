@@ -129,8 +129,8 @@ def answer(level_id: str, item_id: str, question_id: str):
     view = pages.question_view(it, lang, question.id, prog.shown_answers, _secret())
     response = current_app.make_response(render_template(
         "learn/_question_fragment.html", qv=view, level=lv, lesson=it))
-    if finished:  # the page's banner changes: the script reloads the page
-        response.headers["X-Lesson-Finished"] = "1"
+    if finished:  # the page's banner changes: the script loads the page again
+        response.headers["X-Lesson-Finished"] = url_for("learn.item", level_id=lv.id, item_id=it.id)
     return response
 
 

@@ -27,9 +27,9 @@
           if (button) button.disabled = false;
           return;
         }
-        if (!result.response.ok || result.response.headers.get("X-Lesson-Finished")) {
-          form.submit(); return; // let the page show the error or the finished lesson
-        }
+        var finished = result.response.headers.get("X-Lesson-Finished");
+        if (finished) { window.location.href = finished; return; } // show the finished lesson
+        if (!result.response.ok) { form.submit(); return; } // let the server's page explain
         section.outerHTML = result.text;
         var fresh = document.getElementById(section.id);
         var verdict = fresh && fresh.querySelector(".verdict");

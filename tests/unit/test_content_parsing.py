@@ -84,6 +84,7 @@ def test_rendered_lesson_html_holds_no_answer_key():
     ("- [ ] Аты-жөнін айтады\n", "- [ ] Аты-жөнін айтады\nstray text\n",
      "kk.md:45: unexpected line among the options: 'stray text'"),
     ("::: single who\nhint:", "::: single who\ncolor: red\nhint:", "kk.md:15: unknown question key 'color'"),
+    ("## Кіріспе", "# Кіріспе", "kk.md:8: the page title comes from 'title:'; start headings at '##'"),
 ])
 def test_broken_lesson_is_reported_with_file_and_line(course_copy, old, new, expected):
     edit(course_copy / "basic/01-alpha/kk.md", old, new)

@@ -162,3 +162,17 @@ def test_language_switch_rejects_unknown_language_and_foreign_next(client):
     response = post(client, "/language", {"lang": "xx", "next": "//evil.example/"}, page="/")
     assert response.headers["Location"] == "/"
     assert '<html lang="kk">' in client.get("/").get_data(as_text=True)
+
+
+def test_language_chosen_on_the_sign_in_page_is_kept_but_a_previous_users_is_not(app, make):
+    aigul, bolat = make.learner(code="aigul", language="kk"), make.learner(code="bolat", language="kk")
+    shared = app.test_client()
+    post(shared, "/language", {"lang": "ru", "next": "/login"})
+    sign_in(shared, aigul)
+    db.session.refresh(aigul)
+    assert aigul.language == "ru"
+    post(shared, "/logout", page="/learn/")
+    sign_in(shared, bolat)  # the next person at the same computer
+    db.session.refresh(bolat)
+    assert bolat.language == "kk"
+    assert '<html lang="kk">' in shared.get("/learn/").get_data(as_text=True)
