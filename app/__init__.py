@@ -52,13 +52,14 @@ def _instance_secret(app: Flask) -> str:
 def _init_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    compress.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

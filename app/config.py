@@ -27,6 +27,11 @@ class DefaultConfig:
     RATELIMIT_HEADERS_ENABLED = False
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # Static files carry a content hash in their URL (views_common.static_url): cache a year.
+    SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600
+    # Compress pages and static files; brotli first, gzip for older browsers.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 500
     # Host and port for `flask serve` (waitress). 0.0.0.0 serves the village centre's network.
     SERVE_HOST = "127.0.0.1"
     SERVE_PORT = 5000

@@ -20,8 +20,6 @@ def init_app(app: Flask) -> None:
             versions[filename] = hashlib.sha256(data).hexdigest()[:10]
         return url_for("static", filename=filename, v=versions[filename])
 
-    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 365 * 24 * 3600)
-
     @app.context_processor
     def globals_for_templates():
         return {
