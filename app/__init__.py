@@ -80,6 +80,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
+    from .classroom import bp as classroom_bp
     from .district import bp as district_bp
     from .learn import bp as learn_bp
     from .trainer import bp as trainer_bp
@@ -88,3 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(learn_bp, url_prefix="/learn")
     app.register_blueprint(trainer_bp, url_prefix="/trainer")
     app.register_blueprint(district_bp, url_prefix="/district")
+    app.register_blueprint(classroom_bp, url_prefix="/class")
+    from .reports.views import bp as reports_bp
+
+    app.register_blueprint(reports_bp, url_prefix="/reports")

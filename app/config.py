@@ -16,6 +16,8 @@ class DefaultConfig:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # A learner on a shared village-centre computer is signed out after this much inactivity.
     SESSION_IDLE_MINUTES = 15
+    # The trainer's class grid reloads itself this often while the class works (no script needed).
+    CLASS_GRID_REFRESH_SECONDS = 30
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_REFRESH_EACH_REQUEST = True

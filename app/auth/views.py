@@ -115,13 +115,14 @@ def register():
 
 @bp.post("/logout")
 def logout():
-    lang = session.get("lang")
+    lang, in_class = session.get("lang"), session.get("class_token")
     logout_user()
     session.clear()
     if lang:
         session["lang"] = lang  # the next person at this computer keeps the language
     flash(_("You are signed out. Thank you!"), "info")
-    return redirect(url_for("auth.index"))
+    # In a class session, the next learner picks their name on the tiles.
+    return redirect(url_for("classroom.tiles") if in_class else url_for("auth.index"))
 
 
 @bp.post("/language")

@@ -8,6 +8,8 @@ import click
 from flask.cli import with_appcontext
 
 from ..auth import accounts
+from ..course import get_course
+from . import demo_district
 from ..extensions import db
 from ..models import Role, User, Village
 
@@ -50,14 +52,19 @@ def demo_command():
             db.session.add(village)
             villages.append(village)
         db.session.commit()
-        accounts.create_staff(TRAINER[0], TRAINER[1], Role.TRAINER, TRAINER[2], [villages[2].id, villages[1].id])
+        accounts.create_staff(TRAINER[0], TRAINER[1], Role.TRAINER, TRAINER[2])
         accounts.create_staff(COORDINATOR[0], COORDINATOR[1], Role.COORDINATOR, COORDINATOR[2])
         for name, code, pin, index in LEARNERS:
             learner = User(role=Role.LEARNER, name=name, login_code=code, village=villages[index])
             learner.set_secret(pin)
             db.session.add(learner)
         db.session.commit()
-        click.echo(f"Loaded {len(VILLAGES)} villages, 1 trainer, 1 coordinator, {len(LEARNERS)} learners.")
+        trainer = db.session.scalar(db.select(User).where(User.username == TRAINER[0]))
+        trainer.villages = [villages[i] for i in sorted({p[0] for p in demo_district.PLAN})]
+        db.session.commit()
+        made = demo_district.fill_district(get_course(), villages, trainer)
+        click.echo(f"Loaded {len(VILLAGES)} villages, 1 trainer, 1 coordinator, {len(LEARNERS)} learners, "
+                   f"and {made} learners in demo classes (PIN {demo_district.BULK_PIN}).")
     click.echo("Sign in at http://127.0.0.1:5000/ as:")
     for name, code, pin, _ in LEARNERS:
         click.echo(f"  learner      login code {code:<8} PIN {pin}   ({name})")

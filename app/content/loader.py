@@ -17,7 +17,10 @@ from .render import Links, is_local
 
 LESSON_KEYS = {"id", "kind", "topic", "title", "minutes", "objectives"}
 REQUIRED = {"lesson": ("id", "kind", "topic", "title", "minutes", "objectives"),
-            "test": ("id", "kind", "title", "minutes")}
+            "test": ("id", "kind", "title", "minutes"),
+            "survey": ("id", "kind", "title", "minutes")}
+SURVEYS_DIR = "surveys"  # content/surveys/: the intake and exit surveys, no level.toml
+SURVEY_IDS = ("intake", "exit")
 LEVEL_KEYS = {"title", "pass_mark", "lessons", "pretest", "posttest"}
 
 
@@ -32,7 +35,11 @@ def load_course(root: Path, links: Links | None = None) -> tuple[Course, list[Pr
     raw_levels = []
     if not root.is_dir():
         return Course(levels=(), items={}), [Problem(str(root), 0, "content folder not found")]
+    surveys: dict[str, Item] = {}
     for level_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        if level_dir.name == SURVEYS_DIR:
+            surveys = _load_surveys(level_dir, root, links, problems)
+            continue
         meta = _read_level(level_dir, root, problems)
         level_items = []
         for folder in sorted(p for p in level_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
@@ -52,7 +59,38 @@ def load_course(root: Path, links: Links | None = None) -> tuple[Course, list[Pr
     problems.extend(_cross_checks(items, refs, raw_levels, root))
     usable = {k: v for k, v in items.items() if k not in broken}
     levels = tuple(lv for lv in (_build_level(d, m, usable, root, problems) for d, m, _ in raw_levels) if lv)
-    return Course(levels=levels, items=usable), sorted(problems, key=lambda p: (p.path, p.line))
+    return Course(levels=levels, items=usable, surveys=surveys), sorted(problems, key=lambda p: (p.path, p.line))
+
+
+def _load_surveys(folder: Path, root: Path, links: Links, problems: list[Problem]) -> dict[str, Item]:
+    """The intake and exit surveys. Awareness items (ids `aware-…`) must be the same in both,
+    so that each person's answers can be paired before and after."""
+    found: dict[str, Item] = {}
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        item, item_problems, _ = _load_item(sub, SURVEYS_DIR, root, links)
+        problems.extend(item_problems)
+        if item is None:
+            continue
+        if item.kind != "survey":
+            problems.append(Problem(_shown(sub / "kk.md", root), 1, f"only surveys belong in {SURVEYS_DIR}/"))
+        elif item.id not in SURVEY_IDS:
+            problems.append(Problem(_shown(sub / "kk.md", root), 1,
+                                    f"survey id must be one of {', '.join(SURVEY_IDS)}"))
+        elif not item_problems:
+            found[item.id] = item
+    if set(found) == set(SURVEY_IDS):
+        def aware(item):
+            return {q.id: q.signature() for q in item.variant("kk").questions if q.id.startswith("aware-")}
+        before, after = aware(found["intake"]), aware(found["exit"])
+        for qid in sorted(set(before) ^ set(after)):
+            where = "intake" if qid in before else "exit"
+            problems.append(Problem(found[where].variant("kk").path, 1,
+                                    f"awareness item '{qid}' must be in both the intake and the exit survey"))
+        for qid in sorted(set(before) & set(after)):
+            if before[qid] != after[qid]:
+                problems.append(Problem(found["exit"].variant("kk").path, 1,
+                                        f"awareness item '{qid}' differs from the intake survey"))
+    return found
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -188,8 +226,8 @@ def _check_header(p: Parsed, lang: str, folder: Path) -> list[Problem]:
         seen.add(q.id)
         if kind == "test" and not q.objective:
             found.append(Problem(shown, q.line, f"test question '{q.id}' needs 'objective: lesson-id/objective'"))
-    if kind == "lesson" and not p.variant.questions:
-        found.append(Problem(shown, 1, "a lesson needs at least one question"))
+    if kind != "test" and not p.variant.questions:
+        found.append(Problem(shown, 1, f"a {kind} needs at least one question"))
     return found
 
 
@@ -265,7 +303,9 @@ def _cross_checks(items: dict[str, Item], refs: dict, raw_levels, root: Path) ->
                     found.append(Problem(test.variant("kk").path, 1,
                                          f"{key} '{test_id}' has no question on lesson '{lesson_id}'"))
         for item in level_items:
-            if item.id not in meta["lessons"] and item.id not in (meta.get("pretest"), meta.get("posttest")):
+            if item.kind == "survey":
+                found.append(Problem(_shown(Path(item.folder), root), 0, f"surveys belong in {SURVEYS_DIR}/"))
+            elif item.id not in meta["lessons"] and item.id not in (meta.get("pretest"), meta.get("posttest")):
                 found.append(Problem(_shown(Path(item.folder), root), 0,
                                      f"'{item.id}' is not listed in {level_dir.name}/level.toml"))
     for item in items.values():

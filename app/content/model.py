@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 LANGUAGES = ("kk", "ru")
-QUESTION_TYPES = ("single", "multiple", "truefalse", "order", "match")
+QUESTION_TYPES = ("single", "multiple", "truefalse", "order", "match", "text")  # text: surveys only
 BOX_KINDS = ("tip", "warning", "practice", "note")
-KINDS = ("lesson", "test")
+KINDS = ("lesson", "test", "survey")
 TOPICS = ("basics", "egov", "payments", "shopping", "safety", "agriculture")
 
 
@@ -129,6 +129,7 @@ class Level:
 class Course:
     levels: tuple[Level, ...]
     items: dict  # id -> Item (lessons and tests)
+    surveys: dict = field(default_factory=dict)  # id -> Item: "intake" and "exit"
 
     def level(self, level_id: str) -> Level | None:
         return next((lv for lv in self.levels if lv.id == level_id), None)

@@ -53,7 +53,8 @@ def parse_file(path: Path, lang: str, links: Links, shown_path: str | None = Non
     item_id = out.header.get("id", ("", 0))[0]
     out.path = shown
     _scan_references(lines, body_start, out)
-    blocks = _parse_body(lines, body_start, shown, path.parent, item_id, links, out)
+    survey = out.header.get("kind", ("", 0))[0] == "survey"
+    blocks = _parse_body(lines, body_start, shown, path.parent, item_id, links, out, survey)
     title = out.header.get("title", ("", 0))[0]
     out.variant = Variant(lang=lang, title=title, blocks=tuple(blocks), path=shown)
     return out
@@ -86,7 +87,7 @@ def _scan_references(lines: list[str], start: int, out: Parsed) -> None:
             out.lesson_links.append((n + 1, target))
 
 
-def _parse_body(lines, start, shown, folder, item_id, links, out) -> list:
+def _parse_body(lines, start, shown, folder, item_id, links, out, survey=False) -> list:
     """Split the body into prose, boxes and questions; boxes may hold questions."""
     stack: list[tuple[str, int, list]] = [("body", 0, [])]  # (kind, line, blocks)
     prose: list[str] = []
@@ -111,7 +112,7 @@ def _parse_body(lines, start, shown, folder, item_id, links, out) -> list:
                 if end >= len(lines) or not _CLOSE_RE.match(lines[end]):
                     out.problems.append(Problem(shown, i + 1, f"question '{arg}' is not closed with ':::'"))
                 question = _parse_question(kind, arg, lines[i + 1:end], i + 1, shown, folder,
-                                           item_id, links, out)
+                                           item_id, links, out, survey)
                 if question:
                     stack[-1][2].append(question)
                 i = end + 1 if end < len(lines) and _CLOSE_RE.match(lines[end]) else end
@@ -148,7 +149,7 @@ def _parse_body(lines, start, shown, folder, item_id, links, out) -> list:
     return stack[0][2]
 
 
-def _parse_question(qtype, qid, body, first_line, shown, folder, item_id, links, out):
+def _parse_question(qtype, qid, body, first_line, shown, folder, item_id, links, out, survey=False):
     """One question block; `body` holds the lines between the opener and ':::'."""
     def problem(offset: int, message: str):
         out.problems.append(Problem(shown, first_line + offset, message))
@@ -193,7 +194,7 @@ def _parse_question(qtype, qid, body, first_line, shown, folder, item_id, links,
             text.append(line)
     if not "".join(text).strip():
         problem(0, f"question '{qid}' has no question text")
-    _check_options(qtype, qid, options, problem)
+    _check_options(qtype, qid, options, problem, survey)
 
     def inline(s: str) -> str:
         return render_inline(s, folder, item_id, links) if s else ""
@@ -221,11 +222,14 @@ def _parse_option(qtype: str, line: str) -> dict | None:
     if qtype == "order":
         m = _STEP_RE.match(line)
         return {"text": m.group(1).strip(), "correct": True} if m else None
-    m = _PAIR_RE.match(line)  # match
+    if qtype != "match":
+        return None  # text questions have no options
+    m = _PAIR_RE.match(line)
     return {"text": m.group(1).strip(), "match": m.group(2).strip(), "correct": True} if m else None
 
 
 _OPTION_SHAPES = {
+    "text": "nothing",
     "single": "'- [ ] text' or '- [x] text'",
     "multiple": "'- [ ] text' or '- [x] text'",
     "truefalse": "'- [ ] text' or '- [x] text'",
@@ -234,11 +238,22 @@ _OPTION_SHAPES = {
 }
 
 
-def _check_options(qtype: str, qid: str, options: list[dict], problem) -> None:
+def _check_options(qtype: str, qid: str, options: list[dict], problem, survey: bool = False) -> None:
+    if qtype == "text":
+        if not survey:
+            problem(0, f"question '{qid}': 'text' questions are for surveys only")
+        elif options:
+            problem(0, f"question '{qid}' (text) takes no options")
+        return
+    if survey and qtype not in ("single", "multiple"):
+        problem(0, f"question '{qid}': surveys use single, multiple or text questions")
+        return
     if len(options) < 2:
         problem(0, f"question '{qid}' needs at least 2 options written as {_OPTION_SHAPES[qtype]}")
         return
     correct = sum(o["correct"] for o in options)
+    if survey:
+        return  # in surveys [x] marks the "aware" answers of awareness items, if any
     if qtype in ("single", "truefalse") and correct != 1:
         what = "no correct answer" if correct == 0 else f"{correct} correct answers"
         problem(0, f"question '{qid}' ({qtype}) has {what}; mark exactly one with [x]")

@@ -1,13 +1,17 @@
-"""Coordinator pages (the akimat). The programme's figures per village come with issue #4."""
+"""Coordinator pages (the akimat): villages and their residents; the reports are in `reports`."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from sqlalchemy import func
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ..auth.roles import guard_blueprint
 from ..extensions import db
-from ..models import Role, User, Village
+from ..models import Role, Village
+from ..reports.queries import learner_counts
+from . import villages as village_service
 
 bp = Blueprint("district", __name__)
 guard_blueprint(bp, Role.COORDINATOR)
@@ -15,8 +19,33 @@ guard_blueprint(bp, Role.COORDINATOR)
 
 @bp.get("/")
 def home():
-    counts = dict(db.session.execute(
-        db.select(User.village_id, func.count(User.id)).where(User.role == Role.LEARNER).group_by(User.village_id)
-    ).all())
     villages = db.session.scalars(db.select(Village).order_by(Village.name_kk)).all()
+    counts = learner_counts([v.id for v in villages])
     return render_template("district/home.html", rows=[(v, counts.get(v.id, 0)) for v in villages])
+
+
+@bp.post("/villages/<village_id>")
+def village_edit(village_id: str):
+    try:
+        village = db.session.get(Village, uuid.UUID(village_id))
+    except ValueError:
+        village = None
+    if village is None:
+        abort(404)
+    error = village_service.update(village, request.form)
+    flash(error or _("Saved."), "error" if error else "info")
+    return redirect(url_for("district.home") + f"#v-{village.id}")
+
+
+@bp.post("/villages/import")
+def village_import():
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose a CSV file first."), "error")
+        return redirect(url_for("district.home"))
+    count, problems = village_service.import_csv(upload.read())
+    if problems:
+        return render_template("trainer/import_problems.html", problems=problems,
+                               back=url_for("district.home")), 400
+    flash(_("%(n)d villages imported or updated.", n=count), "info")
+    return redirect(url_for("district.home"))

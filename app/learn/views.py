@@ -16,6 +16,7 @@ from ..errors import render_error
 from ..i18n import current_language
 from ..models import Role
 from ..progress import derive, record
+from ..surveys import parse_survey
 from . import pages
 
 bp = Blueprint("learn", __name__)
@@ -53,7 +54,13 @@ def home():
     events = record.events_of(current_user)
     levels = [(level, derive.level_progress(level, events)) for level in course.levels]
     point = derive.continue_point(course, events)
-    return render_template("learn/home.html", levels=levels, point=point)
+    answered = {e.item_id for e in events if e.kind == "survey_answered"}
+    survey_due = None  # the intake survey first; the exit survey after a post-test
+    if "intake" in course.surveys and "intake" not in answered:
+        survey_due = course.surveys["intake"]
+    elif "exit" in course.surveys and "exit" not in answered and any(p.posttest for _, p in levels):
+        survey_due = course.surveys["exit"]
+    return render_template("learn/home.html", levels=levels, point=point, survey_due=survey_due)
 
 
 @bp.get("/progress")
@@ -192,3 +199,22 @@ def asset(item_id: str, name: str):
     if it is None or not is_local(name) or name.endswith(".md"):
         abort(404)
     return send_from_directory(it.folder, name, max_age=7 * 24 * 3600)
+
+
+@bp.route("/survey/<survey_id>", methods=["GET", "POST"])
+def survey(survey_id: str):
+    form_survey = get_course().surveys.get(survey_id)
+    if form_survey is None:
+        abort(404)
+    lang = current_language()
+    if request.method == "POST":
+        try:
+            answers = parse_survey(form_survey, request.form.to_dict(flat=False), lang)
+        except InvalidAnswer:
+            return render_error(400, str(_l("This answer does not fit the question. Nothing was saved. "
+                                            "Reload the page and try again.")))
+        record.answer_survey(current_user, form_survey, answers, lang)
+        flash(_l("Thank you! Your answers are saved."), "info")
+        return redirect(url_for("learn.home"))
+    return render_template("learn/survey.html", survey=form_survey, variant=form_survey.variant(lang),
+                           answers=record.survey_answers(current_user, form_survey.id) or {})

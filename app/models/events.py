@@ -19,6 +19,7 @@ class EventKind:
     ANSWER = "answer"
     LESSON_FINISHED = "lesson_finished"
     TEST_TAKEN = "test_taken"
+    SURVEY_ANSWERED = "survey_answered"
 
 
 class Event(db.Model):

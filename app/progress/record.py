@@ -71,3 +71,38 @@ def take_test(user: User, test: Item, answers: dict[str, tuple[int, ...]], lang:
     _add(user, EventKind.TEST_TAKEN, test.id, lang, payload=payload)
     db.session.commit()
     return payload
+
+
+def events_by_user(user_ids: list, item_ids: list[str] | None = None) -> dict:
+    """Events of many learners at once (a class), oldest first, keyed by user id."""
+    found: dict = {uid: [] for uid in user_ids}
+    if not user_ids:
+        return found
+    query = db.select(Event).where(Event.user_id.in_(user_ids))
+    if item_ids is not None:
+        query = query.where(Event.item_id.in_(item_ids))
+    for e in db.session.scalars(query.order_by(Event.created_at, Event.id)):
+        found[e.user_id].append(EventView(kind=e.kind, item_id=e.item_id, created_at=e.created_at,
+                                          question_id=e.question_id, payload=e.payload or {}))
+    return found
+
+
+def answer_survey(learner: User, survey: Item, answers: dict, lang: str, entered_by: User | None = None) -> None:
+    """Store a survey's answers. Corrections are new events: the latest one counts.
+
+    `entered_by` is the trainer who typed in a paper form, if any.
+    """
+    payload = {"answers": answers}
+    if entered_by is not None:
+        payload["entered_by"] = str(entered_by.id)
+    _add(learner, EventKind.SURVEY_ANSWERED, survey.id, lang, payload=payload)
+    db.session.commit()
+
+
+def survey_answers(learner: User, survey_id: str) -> dict | None:
+    """The latest answers this learner gave to a survey, or None."""
+    latest = db.session.scalars(
+        db.select(Event).where(Event.user_id == learner.id, Event.kind == EventKind.SURVEY_ANSWERED,
+                               Event.item_id == survey_id).order_by(Event.created_at.desc(), Event.id.desc()).limit(1)
+    ).first()
+    return latest.payload.get("answers", {}) if latest else None

@@ -13,6 +13,7 @@ from ..course import get_course
 from ..extensions import db
 from ..models import Role, User
 from ..progress import derive, record
+from . import classes
 
 bp = Blueprint("trainer", __name__)
 guard_blueprint(bp, Role.TRAINER, Role.COORDINATOR)
@@ -36,19 +37,20 @@ def home():
         .order_by(User.name)
     ).all()
     course = get_course()
-    rows = []
-    for learner in learners:
-        events = record.events_of(learner)
-        rows.append((learner, [derive.level_progress(level, events) for level in course.levels]))
-    return render_template("trainer/home.html", villages=villages, rows=rows, levels=course.levels)
+    events = record.events_by_user([lr.id for lr in learners])
+    rows = [(lr, [derive.level_progress(level, events[lr.id]) for level in course.levels]) for lr in learners]
+    return render_template("trainer/home.html", villages=villages, rows=rows, levels=course.levels,
+                           classes=classes.visible_classes(current_user))
 
 
 @bp.get("/learner/<learner_id>")
 def learner(learner_id: str):
     person = _learner_or_404(learner_id)
     events = record.events_of(person)
-    levels = [(level, derive.level_progress(level, events)) for level in get_course().levels]
-    return render_template("trainer/learner.html", person=person, levels=levels)
+    course = get_course()
+    levels = [(level, derive.level_progress(level, events)) for level in course.levels]
+    surveys = [(s, record.survey_answers(person, s.id) is not None) for s in course.surveys.values()]
+    return render_template("trainer/learner.html", person=person, levels=levels, surveys=surveys)
 
 
 @bp.post("/learner/<learner_id>/pin")

@@ -1,0 +1,154 @@
+"""A realistic demo district for `flask demo`: classes at both levels, learners with attendance,
+answers, tests and surveys, and a few problems, so that every page shows meaningful figures.
+
+Everything here is invented for the demo and seeded, so every run gives the same data.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+
+from werkzeug.security import generate_password_hash
+
+from ..auth import accounts
+from ..extensions import db
+from ..models import (Attendance, Event, ProblemCategory, ProblemStatus, Role, TrainingClass, User, Village,
+                      VillageProblem)
+from ..models.events import EventKind
+
+BULK_PIN = "1357"
+FIRST_NAMES = ["Айгерім", "Асқар", "Бақыт", "Гүлнар", "Дәулет", "Ербол", "Жанар", "Зәуре", "Қайрат", "Ләззат",
+               "Мұрат", "Нұргүл", "Олжас", "Райхан", "Сәкен", "Талғат", "Ұлжан", "Шолпан", "Ерлан", "Мейрамгүл"]
+INITIALS = "АБДЕЖКМНОСТ"
+# (village index in demo.VILLAGES, levels of classes, learners per class, share with no internet at home)
+PLAN = [(2, ("elementary", "intermediate"), 14, 0.2), (1, ("elementary",), 16, 0.1),
+        (5, ("elementary",), 12, 0.35), (4, ("elementary", "intermediate"), 13, 0.3), (9, ("elementary",), 10, 0.5)]
+PROBLEMS = [
+    (5, ProblemCategory.CONNECTIVITY, "Мобильді интернет сабақ кезінде жиі үзіледі. / Мобильный интернет часто пропадает во время занятий.",
+     "Ауыл орталығына тұрақты байланыс (талшықты-оптикалық желі) тарту. / Подключить центр села к стабильной связи.",
+     ProblemStatus.OPEN),
+    (9, ProblemCategory.EQUIPMENT, "Ауыл орталығында тек 2 компьютер бар. / В центре села только 2 компьютера.",
+     "Сабақты аудан әкімдігінің ноутбуктерімен өткізу. / Привозить ноутбуки акимата района.", ProblemStatus.IN_PROGRESS),
+    (4, ProblemCategory.DOCUMENTS, "Көп тұрғынның телефон нөмірі мобильді азаматтар базасында тіркелмеген. / "
+     "У многих жителей номер не зарегистрирован в базе мобильных граждан.",
+     "Сабақтың бірінші күні нөмірді тіркеуге көмектесу. / Помогать регистрировать номер в первый день занятий.",
+     ProblemStatus.OPEN),
+    (2, ProblemCategory.SKILLS, "Егде тұрғындарға тінтуірмен жұмыс істеу қиын. / Пожилым жителям трудно работать мышью.",
+     "Алғашқы сағатты тінтуір мен пернетақтаға арнау. / Первый час посвящать мыши и клавиатуре.", ProblemStatus.SOLVED),
+    (1, ProblemCategory.LANGUAGE, "Кейбір тұрғындар тек қазақша оқиды. / Некоторые жители читают только по-казахски.",
+     "Сабақтарды қазақ тілінде өткізу. / Вести занятия на казахском.", ProblemStatus.SOLVED),
+]
+
+
+def fill_district(course, villages: list[Village], trainer: User) -> int:
+    """Add demo classes and learners; returns the number of learners made."""
+    rng = random.Random(2026)
+    pin_hash = generate_password_hash(BULK_PIN)  # one hash for all: the demo must load in seconds
+    made = 0
+    start = date(2026, 10, 5)
+    for n, (index, levels, size, no_internet) in enumerate(PLAN):
+        village = villages[index]
+        for k, level_id in enumerate(levels):
+            level = course.level(level_id)
+            if level is None:
+                continue
+            day1 = start + timedelta(days=7 * n + 3 * k)
+            cls = TrainingClass(village=village, level=level_id, day1=day1, day2=day1 + timedelta(days=1),
+                                venue="Ауыл мәдениет үйі / Дом культуры", trainer_id=trainer.id)
+            db.session.add(cls)
+            for _ in range(size):
+                learner = User(role=Role.LEARNER, name=f"{rng.choice(FIRST_NAMES)} {rng.choice(INITIALS)}.",
+                               login_code=accounts.new_login_code(), secret_hash=pin_hash, village=village,
+                               language=rng.choice(["kk", "kk", "ru"]))
+                db.session.add(learner)
+                cls.learners.append(learner)
+                db.session.flush()
+                _learner_story(rng, course, level, cls, learner, no_internet)
+                made += 1
+    for index, category, description, solution, status in PROBLEMS:
+        db.session.add(VillageProblem(village=villages[index], category=category, found_on=start + timedelta(days=index),
+                                      description=description, solution=solution, status=status,
+                                      reported_by=trainer.id))
+    db.session.commit()
+    return made
+
+
+def _learner_story(rng, course, level, cls, learner, no_internet) -> None:
+    """Attendance, surveys, tests and lessons for one demo learner, with realistic gaps."""
+    clock = [datetime.combine(cls.day1, time(10, 0), tzinfo=UTC) + timedelta(minutes=rng.randint(0, 20))]
+
+    def at(minutes=1):
+        clock[0] += timedelta(minutes=minutes, seconds=rng.randint(0, 50))
+        return clock[0]
+
+    def event(kind, item, payload, question=None, minutes=1):
+        db.session.add(Event(id=uuid.uuid4(), user_id=learner.id, kind=kind, item_id=item, question_id=question,
+                             lang=learner.language, payload=payload, created_at=at(minutes)))
+
+    came_day2 = rng.random() < 0.85
+    db.session.add(Attendance(class_id=cls.id, user_id=learner.id, day=1))
+    if came_day2:
+        db.session.add(Attendance(class_id=cls.id, user_id=learner.id, day=2))
+    skill = rng.uniform(0.25, 0.65)  # the share of test questions this person gets right before the course
+    intake = course.surveys.get("intake")
+    if intake and rng.random() < 0.9:
+        event(EventKind.SURVEY_ANSWERED, "intake", {"answers": _survey(rng, intake, skill, no_internet, after=False)})
+    if level.pretest:
+        _test(rng, level.pretest, skill, event)
+    lessons_done = len(level.lessons) if came_day2 else rng.randint(2, len(level.lessons) - 1)
+    for lesson in level.lessons[:lessons_done]:
+        event(EventKind.LESSON_OPENED, lesson.id, {}, minutes=3)
+        first = {}
+        for q in lesson.variant("kk").questions:
+            right = rng.random() < min(0.95, skill + 0.3)
+            if not right:
+                event(EventKind.ANSWER, lesson.id, {"answer": _wrong(q), "correct": False, "attempt": 0}, q.id, 2)
+                first[q.id] = False
+            event(EventKind.ANSWER, lesson.id, {"answer": list(q.correct_indexes) or [0], "correct": True,
+                                                "attempt": 0}, q.id, 2)
+            first.setdefault(q.id, True)
+        correct = sum(first.values())
+        event(EventKind.LESSON_FINISHED, lesson.id, {"score": round(correct / len(first), 4), "correct": correct,
+                                                     "total": len(first), "attempt": 0})
+        if lesson is level.lessons[len(level.lessons) // 2 - 1]:
+            clock[0] = datetime.combine(cls.day2, time(10, 0), tzinfo=UTC)
+    if came_day2 and level.posttest:
+        _test(rng, level.posttest, min(0.98, skill + rng.uniform(0.15, 0.4)), event)
+        exit_survey = course.surveys.get("exit")
+        if exit_survey and rng.random() < 0.9:
+            event(EventKind.SURVEY_ANSWERED, "exit",
+                  {"answers": _survey(rng, exit_survey, skill, no_internet, after=True)})
+
+
+def _wrong(question) -> list[int]:
+    if question.type in ("single", "truefalse", "multiple"):
+        wrong = [i for i, o in enumerate(question.options) if not o.correct]
+        return wrong[:1] or [0]
+    n = len(question.options)
+    return list(range(1, n)) + [0]  # order/match: everything shifted by one
+
+
+def _test(rng, test, skill, event) -> None:
+    results = {q.id: rng.random() < skill for q in test.variant("kk").questions}
+    correct = sum(results.values())
+    answers = {q.id: (list(q.correct_indexes) if results[q.id] else _wrong(q)) for q in test.variant("kk").questions}
+    event(EventKind.TEST_TAKEN, test.id, {"score": round(correct / len(results), 4), "correct": correct,
+                                          "total": len(results), "answers": answers, "results": results}, minutes=15)
+
+
+def _survey(rng, survey, skill, no_internet, after: bool) -> dict:
+    answers = {}
+    for q in survey.variant("kk").questions:
+        if q.id == "internet-home":
+            roll = rng.random()
+            answers[q.id] = [0 if roll < no_internet else (1 if roll < 0.85 else 2)]
+        elif q.id.startswith("aware-"):
+            aware = rng.random() < (skill + (0.45 if after else 0.0)) * 0.8
+            answers[q.id] = [rng.choice([0, 1])] if aware else [len(q.options) - 1]
+        elif q.type == "single":
+            answers[q.id] = [min(len(q.options) - 1, int(abs(rng.gauss(0.6, 0.8))))]
+        elif q.type == "multiple":
+            answers[q.id] = sorted(rng.sample(range(len(q.options) - 1), k=rng.randint(1, 2)))
+    return answers

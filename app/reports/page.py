@@ -1,0 +1,134 @@
+"""Everything the report page shows, for one village or the district, in one language.
+Used by the web pages and by `flask report`; call it inside `force_locale(lang)`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from babel.numbers import format_decimal, format_percent
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from ..content.model import Course
+from ..extensions import db
+from ..models import VillageProblem
+from . import charts
+from .figures import AWARENESS_TARGET, COVERAGE_TARGET, GAIN_TARGET, INTERNET_QUESTION, Figures
+from .queries import report_data
+
+TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    lang: str
+    villages: list
+    per_village: list  # (Village, Figures)
+    total: Figures
+    levels: tuple
+    item_titles: dict
+    internet_labels: list
+    problems: list
+    recommendations: list
+    charts: dict
+    missing_residents: int
+
+    def pct(self, value) -> str:
+        return "—" if value is None else format_percent(value, "#,##0.#%", locale=self.lang)
+
+    def num(self, value) -> str:
+        return "—" if value is None else format_decimal(value, "#,##0.##", locale=self.lang)
+
+
+def _plain(html: str) -> str:
+    return " ".join(TAGS.sub("", html).split())
+
+
+def build_report(title: str, villages, course: Course, lang: str) -> Report:
+    per_village, total = report_data(villages, course)
+    intake = course.surveys.get("intake")
+    questions = {q.id: q for q in intake.variant(lang).questions} if intake else {}
+    item_titles = {qid: _plain(q.text) for qid, q in questions.items() if qid.startswith("aware-")}
+    internet = questions.get(INTERNET_QUESTION)
+    internet_labels = [_plain(o.text) for o in internet.options] if internet else []
+    problems = db.session.scalars(
+        db.select(VillageProblem).where(VillageProblem.village_id.in_([v.id for v in villages]))
+        .order_by(VillageProblem.category, VillageProblem.found_on)).all()
+    report = Report(title=title, lang=lang, villages=list(villages), per_village=per_village, total=total,
+                    levels=course.levels, item_titles=item_titles, internet_labels=internet_labels,
+                    problems=problems, recommendations=[], charts={},
+                    missing_residents=sum(1 for v in villages if not v.residents))
+    report.charts.update(_charts(report))
+    report.recommendations.extend(_recommendations(report))
+    return report
+
+
+def _charts(r: Report) -> dict:
+    rows = [(v.name(r.lang), f) for v, f in r.per_village]
+    if len(rows) > 1:
+        rows.append((_("All villages"), r.total))
+    found = {
+        "coverage": charts.bar_chart(
+            _("Coverage: learners reached per adult resident"),
+            [charts.BarRow(name, f.coverage.value, r.pct(f.coverage.value) if f.coverage.known else _("not enough data"))
+             for name, f in rows],
+            max_value=1.0, target=COVERAGE_TARGET, target_label=_("target 50 %")),
+    }
+    for level in r.levels:
+        found[f"tests-{level.id}"] = charts.paired_bar_chart(
+            _("%(level)s: test results before and after (mean)", level=level.title(r.lang)),
+            [charts.PairRow(name, f.gains[level.id].mean_pre, f.gains[level.id].mean_post,
+                            r.pct(f.gains[level.id].mean_pre), r.pct(f.gains[level.id].mean_post)) for name, f in rows],
+            before_label=_("before"), after_label=_("after"))
+    found["awareness"] = charts.paired_bar_chart(
+        _("Awareness of digital services, before and after (share aware)"),
+        [charts.PairRow(r.item_titles.get(a.item, a.item), a.before, a.after, r.pct(a.before), r.pct(a.after))
+         for a in r.total.awareness],
+        before_label=_("before"), after_label=_("after"))
+    found["internet"] = charts.stacked_share_chart(
+        _("Internet at home (intake survey)"),
+        [charts.StackRow(name, list(f.internet.shares), _("%(n)d answered", n=f.internet.answered))
+         for name, f in rows if f.internet.answered],
+        legend=r.internet_labels, remainder_label=_("no answer"), share_text=r.pct)
+    return found
+
+
+def _recommendations(r: Report) -> list[str]:
+    """Plain sentences for the akimat, from the figures and the problems log (stated rules)."""
+    notes = []
+    for village, f in r.per_village:
+        name = village.name(r.lang)
+        if f.coverage.known and f.coverage.value < COVERAGE_TARGET:
+            more = max(0, int(COVERAGE_TARGET * f.residents + 0.999) - f.coverage.numerator)
+            notes.append(_("%(village)s: coverage is %(value)s, below the 50 %% target; about %(more)d more "
+                           "residents need to take part.", village=name, value=r.pct(f.coverage.value), more=more))
+        elif not f.coverage.known:
+            notes.append(_("%(village)s: enter the number of adult residents, so that coverage can be computed.",
+                           village=name))
+        shares = f.internet.shares
+        if shares and shares[0] >= 0.3:
+            notes.append(_("%(village)s: %(value)s of learners have no internet at home: plan practice time "
+                           "at the village centre and report the village for the internet projects.",
+                           village=name, value=r.pct(shares[0])))
+    for level in r.levels:
+        g = r.total.gains[level.id]
+        if g.relative is not None and g.relative < GAIN_TARGET:
+            notes.append(_("%(level)s: the test results rose by %(value)s, below the 30 %% target: review the "
+                           "hardest questions with trainers.", level=level.title(r.lang), value=r.pct(g.relative)))
+        if g.dropouts:
+            notes.append(ngettext(
+                "%(level)s: %(num)d learner took the pre-test but not the post-test: invite them back.",
+                "%(level)s: %(num)d learners took the pre-test but not the post-test: invite them back.",
+                g.dropouts, level=level.title(r.lang)))
+    low = [r.item_titles.get(a.item, a.item) for a in r.total.awareness
+           if a.relative is not None and a.relative < AWARENESS_TARGET]
+    if low:
+        notes.append(_("Awareness rose by less than 50 %% for: %(items)s. Give these topics more time.",
+                       items="; ".join(low)))
+    for p in r.problems:
+        if p.status != "solved" and p.solution:
+            notes.append(f"{p.village.name(r.lang)}: {p.solution}")
+    return notes
+

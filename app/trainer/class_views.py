@@ -1,0 +1,114 @@
+"""Trainer pages for classes: open, register learners, cards, attendance, class sessions."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from ..auth.roles import visible_villages
+from ..course import get_course
+from ..progress import class_view, record
+from . import classes
+from .views import bp
+
+CLASS_COOKIE = "auyl_class"
+
+
+def _class_or_404(class_id: str):
+    cls = classes.class_for(current_user, class_id)
+    if cls is None:
+        abort(404)
+    return cls
+
+
+@bp.route("/classes/new", methods=["GET", "POST"])
+def class_new():
+    course = get_course()
+    errors: dict = {}
+    if request.method == "POST":
+        cls, errors = classes.create_class(current_user, request.form, [lv.id for lv in course.levels])
+        if cls is not None:
+            return redirect(url_for("trainer.class_page", class_id=cls.id))
+    return render_template("trainer/class_new.html", villages=visible_villages(current_user), levels=course.levels,
+                           errors=errors, form=request.form), (400 if errors else 200)
+
+
+@bp.get("/classes/<class_id>")
+def class_page(class_id: str):
+    cls = _class_or_404(class_id)
+    level = get_course().level(cls.level)
+    if level is None:
+        abort(404)
+    learners = list(cls.learners)
+    events = record.events_by_user([lr.id for lr in learners])
+    return render_template(
+        "trainer/class.html", cls=cls, level=level,
+        rows=class_view.class_rows(level, learners, events),
+        hardest=class_view.hardest_questions(level, events),
+        present=classes.attendance_of(cls),
+        refresh_seconds=current_app.config["CLASS_GRID_REFRESH_SECONDS"],
+    )
+
+
+@bp.post("/classes/<class_id>/learners")
+def class_add_learner(class_id: str):
+    cls = _class_or_404(class_id)
+    created, error = classes.add_learner(cls, request.form.get("name", ""), request.form.get("code", ""))
+    if error:
+        flash(error, "error")
+        return redirect(url_for("trainer.class_page", class_id=cls.id) + "#register")
+    return render_template("trainer/cards.html", cls=cls, cards=[created], just_registered=True)
+
+
+@bp.post("/classes/<class_id>/import")
+def class_import(class_id: str):
+    cls = _class_or_404(class_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose a CSV file first."), "error")
+        return redirect(url_for("trainer.class_page", class_id=cls.id) + "#register")
+    created, problems = classes.import_learners(cls, upload.read())
+    if problems:
+        return render_template("trainer/import_problems.html", cls=cls, problems=problems), 400
+    return render_template("trainer/cards.html", cls=cls, cards=created, just_registered=True)
+
+
+@bp.post("/classes/<class_id>/cards")
+def class_cards(class_id: str):
+    cls = _class_or_404(class_id)
+    chosen = request.form.getlist("learner") or None
+    return render_template("trainer/cards.html", cls=cls, cards=classes.new_cards(cls, chosen), just_registered=False)
+
+
+@bp.post("/classes/<class_id>/attendance")
+def class_attendance(class_id: str):
+    cls = _class_or_404(class_id)
+    present = set()
+    for value in request.form.getlist("present"):
+        uid, _sep, day = value.rpartition(":")
+        if day in ("1", "2"):
+            present.add((uid, int(day)))
+    classes.set_attendance(cls, present)
+    flash(_("Attendance saved."), "info")
+    return redirect(url_for("trainer.class_page", class_id=cls.id) + "#attendance")
+
+
+@bp.post("/classes/<class_id>/session/open")
+def class_session_open(class_id: str):
+    """Turn this computer into the class's sign-in point: the trainer is signed out here."""
+    cls = _class_or_404(class_id)
+    opened = classes.open_session(cls, current_user)
+    logout_user()
+    response = redirect(url_for("classroom.tiles"))
+    response.set_cookie(CLASS_COOKIE, opened.token, max_age=opened.HOURS * 3600, httponly=True, samesite="Lax",
+                        secure=request.is_secure)
+    return response
+
+
+@bp.post("/classes/<class_id>/session/close")
+def class_session_close(class_id: str):
+    cls = _class_or_404(class_id)
+    closed = classes.close_sessions(cls)
+    flash(_("Class session closed.") if closed else _("No class session was open."), "info")
+    return redirect(url_for("trainer.class_page", class_id=cls.id))

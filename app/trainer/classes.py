@@ -1,0 +1,182 @@
+"""Classes: open one, register its learners (one by one or from a CSV list), print their
+cards, mark attendance, open a class session on a shared computer. No request objects here."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from ..auth import accounts
+from ..auth.roles import visible_villages
+from ..csv_import import read_csv
+from ..extensions import db
+from ..models import Attendance, ClassSession, Role, TrainingClass, User
+
+
+def visible_classes(user: User) -> list[TrainingClass]:
+    ids = [v.id for v in visible_villages(user)]
+    return list(db.session.scalars(
+        db.select(TrainingClass).where(TrainingClass.village_id.in_(ids)).order_by(TrainingClass.day1.desc())))
+
+
+def class_for(user: User, class_id: str) -> TrainingClass | None:
+    """The class, if `user` may see it (else None, for a 404)."""
+    try:
+        cls = db.session.get(TrainingClass, uuid.UUID(class_id))
+    except ValueError:
+        return None
+    if cls is None or cls.village_id not in {v.id for v in visible_villages(user)}:
+        return None
+    return cls
+
+
+def create_class(user: User, form: dict, level_ids: list[str]) -> tuple[TrainingClass | None, dict]:
+    errors: dict = {}
+    allowed = {str(v.id): v for v in visible_villages(user)}
+    village = allowed.get(form.get("village", ""))
+    if village is None:
+        errors["village"] = _l("Choose one of your villages.")
+    if form.get("level") not in level_ids:
+        errors["level"] = _l("Choose a level.")
+    days = []
+    for key in ("day1", "day2"):
+        try:
+            days.append(date.fromisoformat(form.get(key, "")))
+        except ValueError:
+            errors[key] = _l("Give the date as on a calendar, e.g. 2026-11-30.")
+    if len(days) == 2 and days[1] < days[0]:
+        errors["day2"] = _l("The second day cannot be before the first.")
+    venue = " ".join((form.get("venue") or "").split())
+    if not 2 <= len(venue) <= 200:
+        errors["venue"] = _l("Write where the class takes place.")
+    if errors:
+        return None, errors
+    cls = TrainingClass(village=village, level=form["level"], day1=days[0], day2=days[1], venue=venue,
+                        trainer_id=user.id)
+    db.session.add(cls)
+    db.session.commit()
+    return cls, {}
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def add_learner(cls: TrainingClass, name: str, code: str = "") -> tuple[tuple[User, str] | None, str | None]:
+    """Register one person in the class: ((learner, PIN), None) or (None, message)."""
+    name = " ".join((name or "").split())
+    if not 2 <= len(name) <= 120:
+        return None, str(_l("Write the person's name (at least 2 letters)."))
+    if any(_same_name(name, other.name) for other in cls.learners):
+        return None, str(_l("%(name)s is already in this class.", name=name))
+    code = accounts.normalise_code(code)
+    if code and (not accounts.CODE_RE.match(code) or
+                 db.session.scalar(db.select(User.id).where(User.login_code == code))):
+        return None, str(_l("The login code %(code)s cannot be used: it is taken or has signs in it.", code=code))
+    learner, pin = _new_learner(cls, name, code)
+    db.session.commit()
+    return (learner, pin), None
+
+
+def _new_learner(cls: TrainingClass, name: str, code: str) -> tuple[User, str]:
+    pin = accounts.new_pin()
+    learner = User(role=Role.LEARNER, name=name, login_code=code or accounts.new_login_code(),
+                   village=cls.village)
+    learner.set_secret(pin)
+    db.session.add(learner)
+    cls.learners.append(learner)
+    db.session.flush()
+    return learner, pin
+
+
+def import_learners(cls: TrainingClass, data: bytes) -> tuple[list[tuple[User, str]], list[tuple[int, str]]]:
+    """Register a CSV list (columns `name`, optional `login_code`): all of it, or nothing."""
+    result = read_csv(data, required=("name",), optional=("login_code",))
+    problems = [(line, str(message)) for line, message in result.problems]
+    seen: list[str] = []
+    codes: set[str] = set()
+    for row in result.rows:
+        name = " ".join(row["name"].split())
+        code = accounts.normalise_code(row.get("login_code", ""))
+        if len(name) < 2:
+            problems.append((row["_line"], str(_l("The name is missing or too short."))))
+        elif any(_same_name(name, s) for s in seen) or any(_same_name(name, o.name) for o in cls.learners):
+            problems.append((row["_line"], str(_l("%(name)s is listed twice or is already in this class.", name=name))))
+        seen.append(name)
+        if code:
+            if not accounts.CODE_RE.match(code) or code in codes or \
+                    db.session.scalar(db.select(User.id).where(User.login_code == code)):
+                problems.append((row["_line"], str(_l("The login code %(code)s cannot be used: it is taken or has signs in it.", code=code))))
+            codes.add(code)
+    if problems:
+        return [], sorted(problems)
+    created = [_new_learner(cls, " ".join(row["name"].split()), accounts.normalise_code(row.get("login_code", "")))
+               for row in result.rows]
+    db.session.commit()
+    return created, []
+
+
+def new_cards(cls: TrainingClass, learner_ids: list[str] | None = None) -> list[tuple[User, str]]:
+    """New PINs for the class (or for some of its learners), to print on cards.
+
+    PINs are stored hashed, so a card can only be printed with a fresh PIN.
+    """
+    chosen = [lr for lr in cls.learners if learner_ids is None or str(lr.id) in learner_ids]
+    cards = []
+    for learner in chosen:
+        pin = accounts.new_pin()
+        learner.set_secret(pin)
+        cards.append((learner, pin))
+    db.session.commit()
+    return cards
+
+
+def attendance_of(cls: TrainingClass) -> set[tuple[uuid.UUID, int]]:
+    return {(a.user_id, a.day) for a in db.session.scalars(db.select(Attendance).where(Attendance.class_id == cls.id))}
+
+
+def set_attendance(cls: TrainingClass, present: set[tuple[str, int]]) -> None:
+    """Replace the class's attendance with `present` (learner id, day) pairs."""
+    members = {str(lr.id): lr.id for lr in cls.learners}
+    wanted = {(members[uid], day) for uid, day in present if uid in members and day in (1, 2)}
+    current = {(a.user_id, a.day): a for a in db.session.scalars(db.select(Attendance).where(Attendance.class_id == cls.id))}
+    for key, row in current.items():
+        if key not in wanted:
+            db.session.delete(row)
+    for user_id, day in wanted - set(current):
+        db.session.add(Attendance(class_id=cls.id, user_id=user_id, day=day))
+    db.session.commit()
+
+
+def open_session(cls: TrainingClass, trainer: User) -> ClassSession:
+    opened = ClassSession(class_id=cls.id, token=secrets.token_urlsafe(32), opened_by=trainer.id)
+    db.session.add(opened)
+    db.session.commit()
+    return opened
+
+
+def close_sessions(cls: TrainingClass) -> int:
+    now = datetime.now(UTC)
+    open_ones = db.session.scalars(db.select(ClassSession).where(ClassSession.class_id == cls.id,
+                                                                 ClassSession.closed_at.is_(None))).all()
+    for s in open_ones:
+        s.closed_at = now
+    db.session.commit()
+    return len(open_ones)
+
+
+def session_by_token(token: str | None) -> ClassSession | None:
+    """The open class session this computer holds, if it is still open."""
+    if not token:
+        return None
+    found = db.session.scalar(db.select(ClassSession).where(ClassSession.token == token))
+    if found is None or found.closed_at is not None:
+        return None
+    opened = found.opened_at if found.opened_at.tzinfo else found.opened_at.replace(tzinfo=UTC)
+    if datetime.now(UTC) - opened > timedelta(hours=ClassSession.HOURS):
+        return None
+    return found
+

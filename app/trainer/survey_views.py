@@ -1,0 +1,35 @@
+"""A trainer types in a learner's paper survey."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..content.grading import InvalidAnswer
+from ..course import get_course
+from ..errors import render_error
+from ..i18n import current_language
+from ..progress import record
+from ..surveys import parse_survey
+from .views import _learner_or_404, bp
+
+
+@bp.route("/learner/<learner_id>/survey/<survey_id>", methods=["GET", "POST"])
+def survey_entry(learner_id: str, survey_id: str):
+    person = _learner_or_404(learner_id)
+    survey = get_course().surveys.get(survey_id)
+    if survey is None:
+        abort(404)
+    lang = current_language()
+    if request.method == "POST":
+        try:
+            answers = parse_survey(survey, request.form.to_dict(flat=False), lang)
+        except InvalidAnswer:
+            return render_error(400, _("This answer does not fit the question. Nothing was saved. "
+                                       "Reload the page and try again."))
+        record.answer_survey(person, survey, answers, lang, entered_by=current_user)
+        flash(_("The survey is saved."), "info")
+        return redirect(url_for("trainer.learner", learner_id=person.id))
+    return render_template("trainer/survey_entry.html", person=person, survey=survey, variant=survey.variant(lang),
+                           answers=record.survey_answers(person, survey.id) or {})

@@ -1,0 +1,120 @@
+"""The programme's figures on small cases computed by hand, edge cases included."""
+
+import pytest
+
+from app.reports.figures import (LearnerFacts, awareness, district_residents, figures, internet_at_home,
+                                 learning_gain, overall_awareness, ratio)
+
+AWARE = {"aware-1414": frozenset({0, 1}), "aware-qr": frozenset({0, 1})}
+
+
+def learner(village="v1", **kwargs):
+    kwargs.setdefault("active", True)
+    return LearnerFacts(village_id=village, **kwargs)
+
+
+def test_coverage_and_its_edge_cases():
+    assert ratio(3, 10).value == pytest.approx(0.3)
+    assert ratio(3, None).value is None and ratio(3, 0).value is None
+    people = [learner(), learner(), learner(active=False, levels_enrolled=frozenset({"elementary"}))]
+    f = figures(4, people, ["elementary"], AWARE, [])
+    assert f.reached == 2  # enrolled but never came: not reached
+    assert f.coverage.value == pytest.approx(0.5)
+    assert f.enrolled == {"elementary": 1}
+    empty = figures(None, [], ["elementary"], AWARE, [])
+    assert empty.coverage.value is None and empty.reached == 0
+
+
+def test_learning_gain_by_hand():
+    # pre 0.4 and 0.6 (mean 0.5), post 0.7 and 0.9 (mean 0.8):
+    # relative = (0.8 - 0.5) / 0.5 = 0.6 ; Hake = (0.8 - 0.5) / (1 - 0.5) = 0.6
+    people = [learner(pre={"e": 0.4}, post={"e": 0.7}), learner(pre={"e": 0.6}, post={"e": 0.9}),
+              learner(pre={"e": 0.2}),  # drop-out: no post-test, left out of the means
+              learner(post={"e": 1.0})]  # post only: left out too
+    g = learning_gain("e", people)
+    assert (g.pairs, g.dropouts) == (2, 1)
+    assert g.mean_pre == pytest.approx(0.5) and g.mean_post == pytest.approx(0.8)
+    assert g.relative == pytest.approx(0.6) and g.hake == pytest.approx(0.6)
+    assert g.meets_target is True
+
+
+def test_gain_with_no_post_tests_is_not_enough_data():
+    g = learning_gain("e", [learner(pre={"e": 0.5}), learner(pre={"e": 0.7})])
+    assert g.pairs == 0 and g.dropouts == 2
+    assert g.mean_pre is None and g.relative is None and g.hake is None and g.meets_target is None
+
+
+def test_gain_when_everyone_scored_full_marks_before():
+    g = learning_gain("e", [learner(pre={"e": 1.0}, post={"e": 1.0})])
+    assert g.relative == pytest.approx(0.0) and g.hake is None  # Hake undefined at 100 %
+
+
+def test_gain_when_the_pretest_mean_is_zero():
+    g = learning_gain("e", [learner(pre={"e": 0.0}, post={"e": 0.5})])
+    assert g.relative is None and g.hake == pytest.approx(0.5)
+
+
+def test_learner_in_two_classes_counts_once():
+    twice = learner(levels_enrolled=frozenset({"elementary", "intermediate"}),
+                    pre={"elementary": 0.5}, post={"elementary": 0.75})
+    f = figures(10, [twice], ["elementary", "intermediate"], AWARE, [])
+    assert f.reached == 1 and f.coverage.value == pytest.approx(0.1)
+    assert f.enrolled == {"elementary": 1, "intermediate": 1}
+    assert f.finished == {"elementary": 1, "intermediate": 0}
+    assert f.gains["elementary"].pairs == 1 and f.gains["intermediate"].pairs == 0
+
+
+def test_awareness_pairs_answers_of_the_same_people():
+    people = [
+        learner(intake={"aware-1414": [2]}, exit={"aware-1414": [0]}),  # no -> yes
+        learner(intake={"aware-1414": [1]}, exit={"aware-1414": [1]}),  # yes -> yes
+        learner(intake={"aware-1414": [2]}, exit={"aware-1414": [2]}),  # no -> no
+        learner(intake={"aware-1414": [2]}, exit={"aware-1414": [2]}),  # no -> no
+        learner(intake={"aware-1414": [2]}),  # no exit survey: not paired
+        learner(exit={"aware-1414": [0]}),  # no intake survey: not paired
+    ]
+    row = {r.item: r for r in awareness(AWARE, people)}["aware-1414"]
+    # before 1 of 4 = 25 %, after 2 of 4 = 50 %, relative (0.5 - 0.25) / 0.25 = +100 %
+    assert row.pairs == 4 and row.before == pytest.approx(0.25) and row.after == pytest.approx(0.5)
+    assert row.relative == pytest.approx(1.0) and row.meets_target
+    qr = {r.item: r for r in awareness(AWARE, people)}["aware-qr"]
+    assert qr.pairs == 0 and qr.before is None  # nobody answered: not enough data
+
+
+def test_awareness_from_zero_has_no_relative_change():
+    people = [learner(intake={"aware-qr": [2]}, exit={"aware-qr": [0]})]
+    row = {r.item: r for r in awareness(AWARE, people)}["aware-qr"]
+    assert row.before == 0 and row.after == 1 and row.relative is None
+
+
+def test_overall_awareness_is_the_mean_of_items():
+    people = [learner(intake={"aware-1414": [2], "aware-qr": [0]}, exit={"aware-1414": [0], "aware-qr": [0]}),
+              learner(intake={"aware-1414": [2], "aware-qr": [2]}, exit={"aware-1414": [2], "aware-qr": [1]})]
+    # 1414: 0 -> 0.5 ; qr: 0.5 -> 1.0 ; mean before 0.25, after 0.75, relative +200 %
+    total = overall_awareness(awareness(AWARE, people))
+    assert total.before == pytest.approx(0.25) and total.after == pytest.approx(0.75)
+    assert total.relative == pytest.approx(2.0)
+
+
+def test_internet_at_home_shares():
+    people = [learner(intake={"internet-home": [0]}), learner(intake={"internet-home": [1]}),
+              learner(intake={"internet-home": [1]}), learner(intake={"internet-home": [2]}),
+              learner(intake={}), learner()]
+    net = internet_at_home(people)
+    assert net.answered == 4 and net.counts == (1, 2, 1)
+    assert net.shares == pytest.approx((0.25, 0.5, 0.25))
+    assert internet_at_home([]).shares == ()
+
+
+def test_problems_by_category():
+    f = figures(10, [], [], {}, [("connectivity", "open"), ("connectivity", "solved"), ("documents", "open")])
+    assert f.problems == {"connectivity": (1, 1), "documents": (1, 0)}
+
+
+def test_district_coverage_leaves_out_villages_without_residents():
+    residents, counted = district_residents([("a", 100), ("b", None), ("c", 50)])
+    assert residents == 150 and counted == {"a", "c"}
+    people = [learner("a"), learner("b"), learner("c"), learner("c")]
+    f = figures(residents, people, [], {}, [], counted_villages=counted)
+    assert f.reached == 4 and f.coverage.numerator == 3 and f.coverage.value == pytest.approx(0.02)
+    assert district_residents([("b", None)]) == (None, set())
