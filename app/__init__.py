@@ -69,13 +69,18 @@ def _init_extensions(app: Flask) -> None:
     from .models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
+        import hmac
         import uuid
 
+        user_id, _, stamp = session_id.partition(".")
         try:
-            return db.session.get(User, uuid.UUID(user_id))
+            user = db.session.get(User, uuid.UUID(user_id))
         except ValueError:
             return None
+        if user is None or not hmac.compare_digest(stamp, user.secret_stamp):
+            return None  # the PIN or password changed since this session began
+        return user
 
 
 def _register_blueprints(app: Flask) -> None:

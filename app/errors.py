@@ -2,8 +2,9 @@
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -34,6 +35,13 @@ def render_error(status: int, detail: str | None = None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if request.endpoint == "auth.logout":
+            # Signing out after the session already ended (e.g. the idle timer on a shared
+            # computer): there is nothing to protect, just finish signing out.
+            in_class = session.get("class_token")
+            logout_user()
+            session.clear()
+            return redirect(url_for("classroom.tiles") if in_class else url_for("auth.index"))
         return render_error(400, str(_l("The page was open too long or was sent twice. "
                                         "Nothing was saved. Reload the page and try again.")))
 

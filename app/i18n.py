@@ -29,3 +29,18 @@ def current_language() -> str:
 
     locale = get_locale()
     return locale.language if locale is not None and locale.language in LANGUAGES else LANGUAGES[0]
+
+
+def set_language(lang: str) -> None:
+    """Switch this session (and the signed-in account) to `lang`, from now on in this request too."""
+    from flask_babel import refresh
+
+    from .extensions import db
+
+    session["lang"] = lang
+    if current_user.is_authenticated:
+        current_user.language = lang
+        db.session.commit()
+    else:
+        session["lang_chosen"] = True  # chosen before signing in: kept for the account
+    refresh()

@@ -131,3 +131,11 @@ def sign_in(client, user: User, pin="2580", password="correct-horse-1"):
                         page="/staff/login")
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
+
+
+def translated(msgid: str, lang: str = "kk", **variables) -> str:
+    """A UI string as the catalog gives it in `lang` (tests need not repeat translations)."""
+    from flask_babel import force_locale, gettext
+
+    with force_locale(lang):
+        return gettext(msgid, **variables)

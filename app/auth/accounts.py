@@ -7,6 +7,7 @@ import secrets
 import uuid
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Role, User, Village
@@ -79,7 +80,11 @@ def register_learner(name: str, village_id: str, code: str, pin: str, pin_again:
                 language=language if language in ("kk", "ru") else "kk")
     user.set_secret(pin)
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # someone took the same code a moment ago
+        db.session.rollback()
+        return None, {"code": _l("This login code is taken. Choose another one or leave the field empty.")}
     return user, {}
 
 

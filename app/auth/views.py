@@ -7,11 +7,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, limiter
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, set_language
 from ..models import Role, Village
 from . import accounts
 
@@ -40,11 +39,37 @@ def _failed(response) -> bool:
     return response.status_code == 401
 
 
-def _account_key() -> str:
-    return "account:" + accounts.normalise_code(request.form.get("code") or request.form.get("username") or "")
+def _learner_key() -> str:
+    return "learner:" + accounts.normalise_code(request.form.get("code", ""))
 
 
-def _start_session(user) -> None:
+def _staff_key() -> str:
+    return "staff:" + (request.form.get("username") or "").strip().lower()
+
+
+def sign_in_limits(key_func):
+    """Wrong tries are limited per account and per address; right ones are not counted."""
+    def decorate(view):
+        view = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+                             key_func=key_func, deduct_when=_failed)(view)
+        return limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+                             deduct_when=_failed)(view)
+    return decorate
+
+
+def _sign_in_page(template: str, check, fields: tuple[str, str], error_text: str):
+    """The body shared by both sign-in forms."""
+    error = None
+    if request.method == "POST":
+        user = check(request.form.get(fields[0], ""), request.form.get(fields[1], ""))
+        if user is not None:
+            start_session(user)
+            return redirect(_safe_next(request.args.get("next")) or _home_for(user))
+        error = error_text
+    return render_template(template, error=error, typed=request.form.get(fields[0], "")), (401 if error else 200)
+
+
+def start_session(user) -> None:
     chosen = session.get("lang") if session.get("lang_chosen") else None
     session.clear()
     login_user(user)
@@ -64,40 +89,21 @@ def index():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_account_key, deduct_when=_failed)
+@sign_in_limits(_learner_key)
 def login():
-    error = None
-    if request.method == "POST":
-        user = accounts.check_learner(request.form.get("code", ""), request.form.get("pin", ""))
-        if user is not None:
-            _start_session(user)
-            return redirect(_safe_next(request.args.get("next")) or _home_for(user))
-        error = _("The login code or the PIN is wrong. Check them and try again.")
-    status = 401 if error else 200
-    return render_template("auth/login.html", error=error, code=request.form.get("code", "")), status
+    return _sign_in_page("auth/login.html", accounts.check_learner, ("code", "pin"),
+                         _("The login code or the PIN is wrong. Check them and try again."))
 
 
 @bp.route("/staff/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_account_key, deduct_when=_failed)
+@sign_in_limits(_staff_key)
 def staff_login():
-    error = None
-    if request.method == "POST":
-        user = accounts.check_staff(request.form.get("username", ""), request.form.get("password", ""))
-        if user is not None:
-            _start_session(user)
-            return redirect(_safe_next(request.args.get("next")) or _home_for(user))
-        error = _("The username or the password is wrong.")
-    status = 401 if error else 200
-    return render_template("auth/staff_login.html", error=error,
-                           username=request.form.get("username", "")), status
+    return _sign_in_page("auth/staff_login.html", accounts.check_staff, ("username", "password"),
+                         _("The username or the password is wrong."))
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+@limiter.limit("100 per hour", methods=["POST"])  # a whole class may register from one centre
 def register():
     villages = db.session.scalars(db.select(Village).order_by(Village.name_kk)).all()
     errors: dict = {}
@@ -107,8 +113,8 @@ def register():
             form.get("name", ""), form.get("village", ""), form.get("code", ""), form.get("pin", ""),
             form.get("pin_again", ""), session.get("lang") or "kk", form.get("consent") == "yes")
         if user is not None:
-            _start_session(user)
-            return render_template("auth/registered.html", code=user.login_code)
+            start_session(user)
+            return redirect(url_for("learn.welcome"))  # a reload must not send the form again
     return render_template("auth/register.html", villages=villages, errors=errors, form=request.form), \
         (400 if errors else 200)
 
@@ -129,13 +135,7 @@ def logout():
 def language():
     lang = request.form.get("lang")
     if lang in LANGUAGES:
-        session["lang"] = lang
-        if current_user.is_authenticated:
-            current_user.language = lang
-            db.session.commit()
-        else:
-            session["lang_chosen"] = True  # chosen before signing in: kept for the account
-        refresh()
+        set_language(lang)
     return redirect(_safe_next(request.form.get("next")) or url_for("auth.index"))
 
 

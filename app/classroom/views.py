@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_login import logout_user
 
 from ..auth import accounts
-from ..auth.views import _failed, _start_session
-from ..extensions import db, limiter
+from ..auth.views import sign_in_limits, start_session
+from ..extensions import db
 from ..models import User
 from ..trainer.class_views import CLASS_COOKIE
 from ..trainer.classes import session_by_token
@@ -38,9 +38,7 @@ def _tile_key() -> str:
 
 
 @bp.route("/<learner_id>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_tile_key,
-               deduct_when=_failed)
+@sign_in_limits(_tile_key)
 def pin(learner_id: str):
     opened = current_class_session()
     if opened is None:
@@ -55,7 +53,7 @@ def pin(learner_id: str):
     if request.method == "POST":
         user = accounts.check_learner(learner.login_code, request.form.get("pin", ""))
         if user is not None:
-            _start_session(user)
+            start_session(user)
             session["class_token"] = opened.token  # "I'm done" brings the next person back to the tiles
             return redirect(url_for("learn.home"))
         error = _("The PIN is wrong. Try again, or ask your trainer.")

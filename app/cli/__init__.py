@@ -1,4 +1,4 @@
-"""Command-line tools: `flask content`, `flask user`, `flask demo`, `flask serve`, `flask i18n`."""
+"""Command-line tools: `flask content|user|village|report|demo|serve|i18n`."""
 
 from flask import Flask
 
@@ -7,8 +7,10 @@ def register_commands(app: Flask) -> None:
     from .content import content_cli
     from .demo import demo_command
     from .i18n import i18n_cli
+    from .reports import report_cli
     from .serve import serve_command
     from .users import user_cli
+    from .villages import village_cli
 
-    for command in (content_cli, user_cli, demo_command, serve_command, i18n_cli):
+    for command in (content_cli, user_cli, demo_command, serve_command, i18n_cli, report_cli, village_cli):
         app.cli.add_command(command)

@@ -44,6 +44,9 @@ def demo_command():
     """Load demo villages and accounts (run `flask db upgrade` first)."""
     if db.session.scalar(db.select(User.id).where(User.username == TRAINER[0])):
         click.echo("Demo data is already loaded.")
+    elif db.session.scalar(db.select(User.id).limit(1)) or db.session.scalar(db.select(Village.id).limit(1)):
+        # Demo accounts have published passwords: never add them to a database in real use.
+        raise click.ClickException("this database already holds real data: the demo needs an empty database")
     else:
         villages = []
         for name_kk, name_ru, okrug_kk, okrug_ru, people in VILLAGES:

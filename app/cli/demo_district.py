@@ -104,14 +104,13 @@ def _learner_story(rng, course, level, cls, learner, no_internet) -> None:
         for q in lesson.variant("kk").questions:
             right = rng.random() < min(0.95, skill + 0.3)
             if not right:
-                event(EventKind.ANSWER, lesson.id, {"answer": _wrong(q), "correct": False, "attempt": 0}, q.id, 2)
+                event(EventKind.ANSWER, lesson.id, {"answer": _wrong(q), "correct": False}, q.id, 2)
                 first[q.id] = False
-            event(EventKind.ANSWER, lesson.id, {"answer": list(q.correct_indexes) or [0], "correct": True,
-                                                "attempt": 0}, q.id, 2)
+            event(EventKind.ANSWER, lesson.id, {"answer": list(q.correct_indexes) or [0], "correct": True}, q.id, 2)
             first.setdefault(q.id, True)
         correct = sum(first.values())
         event(EventKind.LESSON_FINISHED, lesson.id, {"score": round(correct / len(first), 4), "correct": correct,
-                                                     "total": len(first), "attempt": 0})
+                                                     "total": len(first)})
         if lesson is level.lessons[len(level.lessons) // 2 - 1]:
             clock[0] = datetime.combine(cls.day2, time(10, 0), tzinfo=UTC)
     if came_day2 and level.posttest:

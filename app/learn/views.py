@@ -13,7 +13,7 @@ from ..content.model import Item, Level
 from ..content.render import is_local
 from ..course import get_course
 from ..errors import render_error
-from ..i18n import current_language
+from ..i18n import LANGUAGES, current_language, set_language
 from ..models import Role
 from ..progress import derive, record
 from ..surveys import parse_survey
@@ -22,6 +22,7 @@ from . import pages
 bp = Blueprint("learn", __name__)
 guard_blueprint(bp, Role.LEARNER)
 
+PICTURE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
 INCOMPLETE = {
     "choose an answer": _l("Choose an answer first."),
     "give every step a number": _l("Give every step a number."),
@@ -63,6 +64,12 @@ def home():
     return render_template("learn/home.html", levels=levels, point=point, survey_due=survey_due)
 
 
+@bp.get("/welcome")
+def welcome():
+    """After registering: the login code to write down (a GET, so a reload is harmless)."""
+    return render_template("auth/registered.html", code=current_user.login_code)
+
+
 @bp.get("/progress")
 def progress():
     course = get_course()
@@ -98,9 +105,13 @@ def item(level_id: str, item_id: str):
     events = record.events_of(current_user, [it.id])
     prog = derive.lesson_progress(it.id, events, it.question_ids, lv.pass_mark)
     index = lv.lesson_index(it.id)
+    # A finished lesson shows its answers for review; "repeat" starts again with blank questions,
+    # so that a new attempt is answered, not copied.
+    repeat = prog.shown_finished and request.args.get("repeat") == "1"
+    mode = "review" if prog.shown_finished and not repeat else "lesson"
     return render_template(
-        "learn/lesson.html", level=lv, lesson=it, variant=it.variant(lang),
-        blocks=pages.blocks_for(it, lang, prog.shown_answers, _secret()),
+        "learn/lesson.html", level=lv, lesson=it, variant=it.variant(lang), mode=mode, repeat=repeat,
+        blocks=pages.blocks_for(it, lang, {} if repeat else prog.shown_answers, _secret()),
         summary=pages.summary(it, prog), number=index + 1,
         previous=lv.lessons[index - 1] if index > 0 else None,
         next=lv.lessons[index + 1] if index + 1 < len(lv.lessons) else None,
@@ -142,18 +153,19 @@ def answer(level_id: str, item_id: str, question_id: str):
 
 
 def _test_page(lv: Level, test: Item, lang: str, errors=(), given=None, status: int = 200):
-    events = record.events_of(current_user, [test.id])
-    result = derive.counted_test_result(test.id, events)
-    if result is not None:
+    events = record.events_of(current_user)
+    state = derive.test_state(lv, test, events)
+    if state == derive.TAKEN:
+        result = derive.counted_test_result(test.id, events)
         answers = {k: v for k, v in result.answers.items() if v}
         return render_template("learn/test_result.html", level=lv, test=test, result=result,
                                blocks=pages.blocks_for(test, lang, answers, _secret()),
                                is_pre=test is lv.pretest)
-    if test is lv.posttest and not derive.level_progress(lv, record.events_of(current_user)).all_finished:
-        return render_template("learn/test_locked.html", level=lv, test=test)
+    if state in (derive.LOCKED, derive.CLOSED):
+        return render_template("learn/test_locked.html", level=lv, test=test, state=state)
     return render_template("learn/test.html", level=lv, test=test, variant=test.variant(lang),
                            blocks=pages.blocks_for(test, lang, given or {}, _secret()),
-                           errors=set(errors), is_pre=test is lv.pretest), status
+                           errors=set(errors), is_pre=test is lv.pretest, given=given or {}), status
 
 
 @bp.post("/<level_id>/<item_id>/test")
@@ -163,13 +175,14 @@ def submit_test(level_id: str, item_id: str):
     if test.kind != "test":
         abort(404)
     lang = current_language()
-    events = record.events_of(current_user)
-    if derive.counted_test_result(test.id, events) is not None:
+    state = derive.test_state(lv, test, record.events_of(current_user))
+    if state == derive.TAKEN:
         return redirect(url_for("learn.item", level_id=lv.id, item_id=test.id))  # one attempt counts
-    if test is lv.posttest and not derive.level_progress(lv, events).all_finished:
+    if state != derive.OPEN:
         abort(403)
     answers, missing = {}, []
     form = request.form.to_dict(flat=False)
+    switch = request.form.get("switch_lang")
     for question in test.variant(lang).questions:
         scoped = {k[len(question.id) + 1:]: v for k, v in form.items() if k.startswith(question.id + ":")}
         try:
@@ -179,6 +192,10 @@ def submit_test(level_id: str, item_id: str):
         except InvalidAnswer:
             return render_error(400, str(_l("This answer does not fit the question. Nothing was saved. "
                                             "Reload the page and try again.")))
+    if switch in LANGUAGES:
+        # The language buttons of a test page belong to its form: answers are kept, not sent.
+        set_language(switch)
+        return _test_page(lv, test, switch, given=answers)
     if missing:
         # Keep what was answered; point at what is left. Nothing is stored yet.
         flash(_l("Answer every question, then press the button again. Questions left: %(n)s",
@@ -196,7 +213,8 @@ def _question_number(test: Item, lang: str, question_id: str) -> int:
 def asset(item_id: str, name: str):
     """A picture from a lesson folder (SVGs are inlined; this serves the rest)."""
     it = get_course().items.get(item_id)
-    if it is None or not is_local(name) or name.endswith(".md"):
+    # Pictures only: never a lesson's Markdown (it holds the answer key), whatever the case.
+    if it is None or not is_local(name) or not name.lower().endswith(PICTURE_TYPES) or name != name.strip(". "):
         abort(404)
     return send_from_directory(it.folder, name, max_age=7 * 24 * 3600)
 

@@ -1,6 +1,7 @@
 """Accounts: learners sign in with a login code and a PIN, staff with a username and password."""
 
 import enum
+import hashlib
 import uuid
 from datetime import UTC, datetime
 
@@ -53,6 +54,15 @@ class User(UserMixin, db.Model):
     def set_secret(self, secret: str) -> None:
         self.secret_hash = generate_password_hash(secret)
 
+    def get_id(self) -> str:
+        """The id kept in the session, tied to the current PIN or password: a new PIN (given
+        by a trainer) ends every session signed in with the old one."""
+        return f"{self.id}.{self.secret_stamp}"
+
+    @property
+    def secret_stamp(self) -> str:
+        return hashlib.sha256(self.secret_hash.encode()).hexdigest()[:16]
+
     def check_secret(self, secret: str) -> bool:
         return check_password_hash(self.secret_hash, secret)
 
@@ -60,6 +70,3 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: inactive accounts cannot sign in
         return self.active
 
-    @property
-    def is_learner(self) -> bool:
-        return self.role == Role.LEARNER

@@ -138,8 +138,35 @@ class LevelProgress:
         return all(p.status in (FINISHED, MASTERED) for p in self.lessons.values())
 
     @property
+    def lessons_started(self) -> bool:
+        """Some lesson question was answered (opening a lesson to look does not count)."""
+        return any(p.attempts or p.open_attempt for p in self.lessons.values())
+
+    @property
     def started(self) -> bool:
-        return any(p.status != NOT_STARTED for p in self.lessons.values()) or self.pretest is not None
+        return self.lessons_started or self.pretest is not None
+
+    @property
+    def pretest_closed(self) -> bool:
+        """A pre-test taken after the lessons would not measure the start: it closes then."""
+        return self.pretest is None and self.lessons_started
+
+
+TAKEN, OPEN, LOCKED, CLOSED = "taken", "open", "locked", "closed"
+
+
+def test_state(level, test, events: list[EventView]) -> str:
+    """taken; open; locked (post-test before every lesson is done); closed (pre-test after
+    the lessons began)."""
+    progress = level_progress(level, events)
+    mine = progress.pretest if test is level.pretest else progress.posttest
+    if mine is not None:
+        return TAKEN
+    if test is level.posttest and not progress.all_finished:
+        return LOCKED
+    if test is level.pretest and progress.pretest_closed:
+        return CLOSED
+    return OPEN
 
 
 def level_progress(level, events: list[EventView]) -> LevelProgress:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from babel import Locale
 from babel.numbers import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -36,7 +37,11 @@ class Report:
     missing_residents: int
 
     def pct(self, value) -> str:
-        return "—" if value is None else format_percent(value, "#,##0.#%", locale=self.lang)
+        """A share as this language writes percents (CLDR: Russian "30,5 %", Kazakh "30,5%")."""
+        if value is None:
+            return "—"
+        pattern = Locale.parse(self.lang).percent_formats[None].pattern.replace("#,##0", "#,##0.#", 1)
+        return format_percent(value, pattern, locale=self.lang)  # one decimal at most
 
     def num(self, value) -> str:
         return "—" if value is None else format_decimal(value, "#,##0.##", locale=self.lang)

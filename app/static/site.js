@@ -53,7 +53,8 @@
     window.addEventListener(name, active, { passive: true });
   });
   setInterval(function () {
-    if (Date.now() - lastActive > idle * 1000) {
+    // a minute early, so that the sign-out arrives while the server session still lives
+    if (Date.now() - lastActive > Math.max(idle - 60, 30) * 1000) {
       var form = document.getElementById("signout");
       if (form) form.submit();
     }

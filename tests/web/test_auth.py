@@ -106,7 +106,8 @@ def test_self_registration(client, make):
     village = make.village("Абай")
     response = post(client, "/register", {"name": "  Сәуле  Демо ", "village": str(village.id), "code": "",
                                           "pin": "4827", "pin_again": "4827", "consent": "yes"}, page="/register")
-    assert response.status_code == 200
+    assert response.status_code == 302 and response.headers["Location"] == "/learn/welcome"
+    response = client.get("/learn/welcome")  # a GET: reloading it is harmless
     user = db.session.scalar(db.select(User).where(User.name == "Сәуле Демо"))
     assert user.role == Role.LEARNER and user.village_id == village.id
     assert len(user.login_code) == 6 and user.login_code.isdigit()

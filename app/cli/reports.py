@@ -1,0 +1,52 @@
+"""`flask report district|village …`: the final report for the akimat's records."""
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..extensions import db
+from ..models import Village
+
+report_cli = AppGroup("report", help="Write the programme's report as HTML, XLSX or CSV.")
+FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["html", "xlsx", "csv"]), default="html",
+                             show_default=True)
+LANG_OPTION = click.option("--lang", type=click.Choice(["kk", "ru"]), default="kk", show_default=True)
+OUT_OPTION = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+
+
+def _write(scope: str, villages: list, lang: str, fmt: str, output: Path) -> None:
+    from ..reports.views import render_report
+
+    # Templates build links with url_for, which needs a request: a local one is enough.
+    with current_app.test_request_context("/"):
+        response = render_report(scope, villages, lang, "print" if fmt == "html" else fmt)
+        data = response.get_data() if hasattr(response, "get_data") else response.encode("utf-8")
+    output.write_bytes(data)
+    click.echo(f"wrote {output} ({len(data)} bytes)")
+
+
+@report_cli.command("district")
+@LANG_OPTION
+@FORMAT_OPTION
+@OUT_OPTION
+def district(lang, fmt, output):
+    """The report for the whole district."""
+    villages = db.session.scalars(db.select(Village).order_by(Village.name_kk)).all()
+    if not villages:
+        raise click.ClickException("no villages yet: import them first (flask village import FILE)")
+    _write("district", villages, lang, fmt, output)
+
+
+@report_cli.command("village")
+@click.argument("name")
+@LANG_OPTION
+@FORMAT_OPTION
+@OUT_OPTION
+def village(name, lang, fmt, output):
+    """The report for one village, named in Kazakh or Russian."""
+    found = db.session.scalar(db.select(Village).where((Village.name_kk == name) | (Village.name_ru == name)))
+    if found is None:
+        raise click.ClickException(f"no village named {name!r}")
+    _write("village", [found], lang, fmt, output)

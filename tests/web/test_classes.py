@@ -1,0 +1,159 @@
+"""Trainers' classes: opening, registering learners (form and CSV), cards, attendance, grid."""
+
+import re
+
+import pytest
+
+from app.extensions import db
+from app.models import Attendance, Role, TrainingClass, User
+from tests.conftest import post, sign_in, translated
+
+
+@pytest.fixture
+def setup(client, make):
+    north, south = make.village("Солтүстік"), make.village("Оңтүстік")
+    trainer = make.staff(Role.TRAINER, [north])
+    other = make.staff(Role.TRAINER, [south])
+    sign_in(client, trainer)
+    return {"north": north, "south": south, "trainer": trainer, "other": other}
+
+
+def card_pin(text: str) -> str:
+    return re.search(r'<p>[^<]*: <strong class="card-code">(\d{4})</strong></p>', text).group(1)
+
+
+def open_class(client, village, level="basic", day1="2026-11-30", day2="2026-12-01", venue="Мәдениет үйі"):
+    return post(client, "/trainer/classes/new", {"village": str(village.id), "level": level, "day1": day1,
+                                                 "day2": day2, "venue": venue}, page="/trainer/classes/new")
+
+
+def the_class():
+    return db.session.scalars(db.select(TrainingClass)).one()
+
+
+def test_trainer_opens_a_class(client, setup):
+    response = open_class(client, setup["north"])
+    cls = the_class()
+    assert response.status_code == 302 and response.headers["Location"] == f"/trainer/classes/{cls.id}"
+    assert cls.level == "basic" and cls.venue == "Мәдениет үйі" and str(cls.day2) == "2026-12-01"
+    assert client.get(f"/trainer/classes/{cls.id}").status_code == 200
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("day2", "2026-11-01", "The second day cannot be before the first."),
+    ("day1", "30.11.2026", "Give the date as on a calendar, e.g. 2026-11-30."),
+    ("level", "advanced", "Choose a level."),
+    ("venue", "", "Write where the class takes place."),
+])
+def test_class_form_errors_keep_the_input(client, setup, field, value, message):
+    data = {"village": str(setup["north"].id), "level": "basic", "day1": "2026-11-30", "day2": "2026-12-01",
+            "venue": "Мектеп"}
+    data[field] = value
+    response = post(client, "/trainer/classes/new", data, page="/trainer/classes/new")
+    assert response.status_code == 400 and translated(message) in response.get_data(as_text=True)
+    assert db.session.scalars(db.select(TrainingClass)).all() == []
+
+
+def test_trainer_cannot_open_a_class_in_another_village(client, setup):
+    response = open_class(client, setup["south"])
+    assert response.status_code == 400 and db.session.scalars(db.select(TrainingClass)).all() == []
+
+
+def test_register_one_learner_shows_a_printable_card(client, setup):
+    open_class(client, setup["north"])
+    cls = the_class()
+    page = f"/trainer/classes/{cls.id}"
+    response = post(client, f"{page}/learners", {"name": "Сәуле  Нұрланқызы", "code": ""}, page=page)
+    text = response.get_data(as_text=True)
+    learner = db.session.scalar(db.select(User).where(User.name == "Сәуле Нұрланқызы"))
+    assert learner.village_id == setup["north"].id and learner in cls.learners
+    pin = card_pin(text)
+    assert learner.check_secret(pin) and learner.login_code in text
+    again = post(client, f"{page}/learners", {"name": "сәуле нұрланқызы"}, page=page)
+    assert again.status_code == 302 and len(cls.learners) == 1  # the same person is not added twice
+
+
+def test_csv_list_registers_everyone_or_no_one(client, setup):
+    open_class(client, setup["north"])
+    cls = the_class()
+    page = f"/trainer/classes/{cls.id}"
+    bad = "name,login_code\nАйгүл,aigul1\nБолат,\nАйгүл,\n,\nДана,bad code!\n".encode()
+    response = post(client, f"{page}/import", {"file": (__import__("io").BytesIO(bad), "class.csv")}, page=page,
+                    content_type="multipart/form-data")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert translated("Line %(num)d", num=4) in text and translated("Line %(num)d", num=6) in text
+    assert len(cls.learners) == 0
+    good = "name;login_code\nАйгүл;aigul1\nБолат;\n".encode("utf-8-sig")
+    response = post(client, f"{page}/import", {"file": (__import__("io").BytesIO(good), "class.csv")}, page=page,
+                    content_type="multipart/form-data")
+    assert response.status_code == 200
+    db.session.refresh(cls)
+    assert sorted(lr.name for lr in cls.learners) == ["Айгүл", "Болат"]
+    assert "aigul1" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfename\n\xd0", "фамилия\nАйгүл\n".encode(), b"name\n"])
+def test_broken_csv_is_refused_with_a_message(client, setup, data):
+    open_class(client, setup["north"])
+    cls = the_class()
+    page = f"/trainer/classes/{cls.id}"
+    response = post(client, f"{page}/import", {"file": (__import__("io").BytesIO(data), "x.csv")}, page=page,
+                    content_type="multipart/form-data")
+    assert response.status_code == 400 and len(cls.learners) == 0
+
+
+def test_cards_for_the_class_give_new_pins(client, setup, make):
+    open_class(client, setup["north"])
+    cls = the_class()
+    learner = make.learner(village=setup["north"], pin="2580")
+    cls.learners.append(learner)
+    db.session.commit()
+    response = post(client, f"/trainer/classes/{cls.id}/cards", page=f"/trainer/classes/{cls.id}")
+    pin = card_pin(response.get_data(as_text=True))
+    db.session.refresh(learner)
+    assert learner.check_secret(pin) and not learner.check_secret("2580")
+
+
+def test_attendance_is_saved_per_day(client, setup, make):
+    open_class(client, setup["north"])
+    cls = the_class()
+    a, b = make.learner(village=setup["north"]), make.learner(village=setup["north"])
+    cls.learners.extend([a, b])
+    db.session.commit()
+    page = f"/trainer/classes/{cls.id}"
+    post(client, f"{page}/attendance", {"present": [f"{a.id}:1", f"{a.id}:2", f"{b.id}:1", "junk", f"{a.id}:9"]},
+         page=page)
+    rows = {(r.user_id, r.day) for r in db.session.scalars(db.select(Attendance))}
+    assert rows == {(a.id, 1), (a.id, 2), (b.id, 1)}
+    post(client, f"{page}/attendance", {"present": [f"{a.id}:1"]}, page=page)
+    assert {(r.user_id, r.day) for r in db.session.scalars(db.select(Attendance))} == {(a.id, 1)}
+
+
+def test_class_grid_shows_progress_help_and_hardest_questions(app, client, setup, make):
+    open_class(client, setup["north"])
+    cls = the_class()
+    learner = make.learner(village=setup["north"], name="Ерлан Тест")
+    cls.learners.append(learner)
+    db.session.commit()
+    other_browser = app.test_client()
+    sign_in(other_browser, learner)
+    for _ in range(3):  # stuck: three wrong answers to one question
+        post(other_browser, "/learn/basic/alpha/answer/who", {"choice": "0"}, page="/learn/basic/alpha")
+    text = client.get(f"/trainer/classes/{cls.id}").get_data(as_text=True)
+    assert "Ерлан Тест" in text
+    assert '<meta http-equiv="refresh"' in text  # keeps itself current while the class works
+    assert translated("Stuck in lesson %(num)d", num=1) in text
+    assert "0 %" in text and "Банкке" in text  # hardest: 0 % right at first, most picked wrong choice
+
+
+def test_another_trainers_class_is_a_404_by_every_route(client, setup, make):
+    cls = TrainingClass(village=setup["south"], level="basic", day1=__import__("datetime").date(2026, 11, 30),
+                        day2=__import__("datetime").date(2026, 12, 1), venue="x", trainer_id=setup["other"].id)
+    db.session.add(cls)
+    db.session.commit()
+    base = f"/trainer/classes/{cls.id}"
+    assert client.get(base).status_code == 404
+    for suffix in ("/learners", "/cards", "/attendance", "/session/open", "/session/close"):
+        assert post(client, base + suffix, {"name": "X"}, page="/trainer/").status_code == 404, suffix
+    assert client.get("/trainer/classes/not-a-uuid").status_code == 404

@@ -1,0 +1,148 @@
+"""The akimat's figures through the web and the exports, on a small district computed by hand."""
+
+import csv
+import io
+import re
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from app.extensions import db
+from app.models import Attendance, Event, Role, TrainingClass, VillageProblem
+from tests.conftest import REAL_CONTENT, make_app, sign_in
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def add(user, kind, item, minute, **payload):
+    db.session.add(Event(user_id=user.id, kind=kind, item_id=item, lang="kk", payload=payload,
+                         created_at=T0 + timedelta(minutes=minute)))
+
+
+@pytest.fixture
+def district(app, make):
+    """Village A: 10 residents, 4 learners. Village B: no residents entered, 1 learner.
+
+    Basic level tests: a1 0.5 -> 1.0, a2 0.5 -> 0.5 (pairs: mean 0.5 -> 0.75, relative +50 %,
+    Hake 0.5); a3 pre only (drop-out); a4 enrolled but never came (not reached).
+    """
+    a, b = make.village("Ауыл-А", residents=10), make.village("Ауыл-Б", residents=None)
+    a1, a2, a3, a4 = (make.learner(village=a, name=f"A{i}") for i in range(1, 5))
+    b1 = make.learner(village=b, name="B1")
+    cls = TrainingClass(village=a, level="basic", day1=date(2026, 11, 2), day2=date(2026, 11, 3), venue="x")
+    cls.learners.extend([a1, a2, a3, a4])
+    db.session.add(cls)
+    db.session.flush()
+    db.session.add(Attendance(class_id=cls.id, user_id=a1.id, day=1))
+    add(a1, "test_taken", "basic-pre", 0, score=0.5)
+    add(a1, "test_taken", "basic-post", 60, score=1.0)
+    add(a1, "test_taken", "basic-post", 70, score=0.0)  # a second try does not count
+    add(a2, "test_taken", "basic-pre", 0, score=0.5)
+    add(a2, "test_taken", "basic-post", 60, score=0.5)
+    add(a3, "test_taken", "basic-pre", 0, score=0.25)
+    add(b1, "lesson_opened", "alpha", 0)
+    db.session.add(VillageProblem(village=a, category="connectivity", found_on=date(2026, 11, 2),
+                                  description="=cmd|' /C calc'!A0", solution="Байланыс", status="open"))
+    db.session.commit()
+    coordinator = make.staff(Role.COORDINATOR)
+    trainer_a = make.staff(Role.TRAINER, [a])
+    return {"a": a, "b": b, "coordinator": coordinator, "trainer_a": trainer_a}
+
+
+def test_village_figures_on_the_page(client, district):
+    sign_in(client, district["trainer_a"])
+    text = client.get(f"/reports/village/{district['a'].id}?lang=ru").get_data(as_text=True)
+    percent = lambda n: re.search(rf">{n}\s%<", text)  # noqa: E731  (Babel puts a no-break space)
+    assert percent(30)  # coverage: 3 reached (a1, a2, a3) of 10
+    assert percent(50) and percent(75)  # pre and post means over the two pairs
+    assert ">0,5<" in text  # Hake's gain, with a Russian decimal comma
+
+
+def test_xlsx_holds_the_same_numbers_as_the_page(client, district):
+    sign_in(client, district["coordinator"])
+    response = client.get("/reports/district.xlsx?lang=kk")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    header, by_name = rows[0], {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    village_a = by_name["Ауыл-А"]
+    cells = list(village_a.values())
+    assert cells[2] == 10 and cells[3] == 3 and cells[4] == 30.0  # residents, reached, coverage %
+    assert 50.0 in cells and 75.0 in cells and 0.5 in cells and 1 in cells  # pre, post, Hake, drop-outs
+    total = list(rows[-1])
+    # district: only village A has residents; B's learner is reached but not in the coverage
+    assert total[2] == 10 and total[3] == 4 and total[4] == 30.0
+    assert book.worksheets[2].cell(row=2, column=4).value.startswith("'=")  # no formula can run
+
+
+def test_csv_export_is_utf8_with_a_bom_and_safe_cells(client, district):
+    sign_in(client, district["coordinator"])
+    response = client.get(f"/reports/village/{district['a'].id}.csv?lang=ru")
+    assert response.data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[1][0] == "Ауыл-А (ru)" and rows[1][4] == "30.0"
+
+
+def test_empty_village_and_missing_data_say_not_enough_data(client, make):
+    empty = make.village("Бос ауыл", residents=None)
+    coordinator = make.staff(Role.COORDINATOR)
+    sign_in(client, coordinator)
+    response = client.get(f"/reports/village/{empty.id}?lang=ru")
+    assert response.status_code == 200
+    from tests.conftest import translated
+
+    assert translated("not enough data", "ru") in response.get_data(as_text=True)
+
+
+def test_printable_report_in_both_languages(client, district):
+    sign_in(client, district["coordinator"])
+    for lang in ("kk", "ru"):
+        text = client.get(f"/reports/district.print?lang={lang}").get_data(as_text=True)
+        assert f'<html lang="{lang}">' in text and "<svg" in text and 'class="report printable"' in text
+
+
+@pytest.mark.parametrize("url", [
+    "/reports/village/{b}", "/reports/village/{b}.print", "/reports/village/{b}.xlsx", "/reports/village/{b}.csv",
+    "/reports/village/{random}", "/reports/village/not-an-id.csv",
+])
+def test_trainer_gets_404_for_another_villages_report_and_export(client, district, url):
+    sign_in(client, district["trainer_a"])
+    response = client.get(url.format(b=district["b"].id, random=uuid.uuid4()))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/reports/district", "/reports/district.xlsx", "/reports/district.csv"])
+def test_only_coordinators_see_the_district(client, district, url):
+    sign_in(client, district["trainer_a"])
+    assert client.get(url).status_code == 403
+
+
+def test_learners_and_visitors_see_no_report(client, district, make):
+    assert client.get("/reports/district").status_code == 302
+    learner = make.learner(village=district["a"])
+    sign_in(client, learner)
+    assert client.get(f"/reports/village/{district['a'].id}").status_code == 403
+
+
+def test_report_command_writes_every_format(tmp_path):
+    app = make_app(REAL_CONTENT)
+    with app.app_context():
+        db.create_all()
+        runner = app.test_cli_runner()
+        assert runner.invoke(args=["demo"]).exit_code == 0
+        for lang, fmt in (("kk", "html"), ("ru", "xlsx"), ("kk", "csv")):
+            out = tmp_path / f"district.{fmt}"
+            result = runner.invoke(args=["report", "district", "--lang", lang, "--format", fmt, "-o", str(out)])
+            assert result.exit_code == 0, result.output
+            assert out.stat().st_size > 1000
+        html = (tmp_path / "district.html").read_text(encoding="utf-8")
+        assert '<html lang="kk">' in html and "<svg" in html
+        village = runner.invoke(args=["report", "village", "Абай", "--format", "csv", "-o", str(tmp_path / "a.csv")])
+        assert village.exit_code == 0
+        missing = runner.invoke(args=["report", "village", "Atlantis", "-o", str(tmp_path / "x.html")])
+        assert missing.exit_code == 1 and "no village named" in missing.output
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
