@@ -166,3 +166,18 @@ def test_header_must_come_first(tmp_path, course_copy):
     path.write_text("\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
     assert any("01-gamma/kk.md:1: the file must start with a header" in p for p in problems_of(course_copy))
 
+
+
+def test_surveys_are_loaded_and_awareness_items_must_match(course_copy):
+    course, problems = load_course(course_copy)
+    assert problems == [] and set(course.surveys) == {"intake", "exit"}
+    aware = course.surveys["intake"].question("aware-1414", "kk")
+    assert aware.correct_indexes == (0, 1)  # [x] marks the options that count as aware
+    edit(course_copy / "surveys/exit/kk.md", "- [x] Иә, естідім", "- [ ] Иә, естідім")
+    edit(course_copy / "surveys/exit/ru.md", "- [x] Да, слышал", "- [ ] Да, слышал")
+    assert any("awareness item 'aware-1414' differs from the intake survey" in p for p in problems_of(course_copy))
+
+
+def test_text_questions_belong_to_surveys_only(course_copy):
+    edit(course_copy / "second/01-gamma/kk.md", "::: single qr", "::: text free-words\nЖазыңыз.\n:::\n\n::: single qr")
+    assert any("'text' questions are for surveys only" in p for p in problems_of(course_copy))

@@ -93,15 +93,6 @@ def test_sign_out_ends_the_session(client, make):
     assert client.get("/learn/").status_code == 302
 
 
-def test_session_expires_after_inactivity(app, make):
-    app.config["SESSION_IDLE_MINUTES"] = 15
-    assert app.permanent_session_lifetime.total_seconds() == 15 * 60
-    client = app.test_client()
-    sign_in(client, make.learner())
-    cookie = client.get_cookie("session")
-    assert cookie.expires is not None  # a permanent session with an end, renewed on each request
-
-
 def test_self_registration(client, make):
     village = make.village("Абай")
     response = post(client, "/register", {"name": "  Сәуле  Демо ", "village": str(village.id), "code": "",
@@ -177,3 +168,55 @@ def test_language_chosen_on_the_sign_in_page_is_kept_but_a_previous_users_is_not
     db.session.refresh(bolat)
     assert bolat.language == "kk"
     assert '<html lang="kk">' in shared.get("/learn/").get_data(as_text=True)
+
+
+def test_staff_limit_cannot_be_dodged_with_an_extra_field(client, make):
+    trainer = make.staff(Role.TRAINER, username="aidana")
+    for n in range(5):
+        response = post(client, "/staff/login", {"username": "aidana", "password": "wrong-password",
+                                                 "code": f"random{n}"}, page="/staff/login")
+        assert response.status_code == 401
+    blocked = post(client, "/staff/login", {"username": "aidana", "password": "correct-horse-1", "code": "x"},
+                   page="/staff/login")
+    assert blocked.status_code == 429
+    assert trainer.check_secret("correct-horse-1")
+
+
+def test_a_learner_code_like_a_staff_username_does_not_lock_the_staff_account(client, make):
+    make.staff(Role.COORDINATOR, username="akimat")
+    make.learner(code="akimat")
+    for _ in range(5):
+        post(client, "/login", {"code": "akimat", "pin": "0000"})
+    response = post(client, "/staff/login", {"username": "akimat", "password": "correct-horse-1"},
+                    page="/staff/login")
+    assert response.status_code == 302
+
+
+def test_a_new_pin_ends_sessions_signed_in_with_the_old_one(app, client, make):
+    village = make.village()
+    learner = make.learner(village=village, pin="2580")
+    sign_in(client, learner)
+    assert client.get("/learn/").status_code == 200
+    trainer_browser = app.test_client()
+    sign_in(trainer_browser, make.staff(Role.TRAINER, [village]))
+    post(trainer_browser, f"/trainer/learner/{learner.id}/pin", page=f"/trainer/learner/{learner.id}")
+    response = client.get("/learn/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_signing_out_after_the_session_expired_is_not_an_error(app, make):
+    client = app.test_client()
+    sign_in(client, make.learner())
+    token = csrf_token(client, "/learn/")
+    client.delete_cookie("session")  # what the server sees once the idle time has passed
+    response = client.post("/logout", data={"csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_an_old_session_cookie_is_refused_after_the_idle_time(app, make):
+    client = app.test_client()
+    sign_in(client, make.learner())
+    assert client.get("/learn/").status_code == 200
+    app.permanent_session_lifetime = __import__("datetime").timedelta(seconds=-1)  # as if 15 minutes passed
+    response = client.get("/learn/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -220,3 +220,104 @@ def test_signed_in_pages_are_not_cached_on_shared_computers(learner_client):
     response = learner_client.get(LESSON)
     assert response.headers["Cache-Control"] == "no-store"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("name", ["KK.MD", "kk.md.", "Kk.Md", "level.toml", "ru.md"])
+def test_lesson_sources_are_never_served(learner_client, name):
+    assert learner_client.get(f"/learn/files/alpha/{name}").status_code == 404
+
+
+def test_pretest_closes_once_the_lessons_have_begun(learner_client):
+    learner_client.get(LESSON)  # only looking: the pre-test stays open
+    assert 'name="p-1:choice"' in learner_client.get("/learn/basic/basic-pre").get_data(as_text=True)
+    answer(learner_client, "who", {"choice": "1"})
+    page = learner_client.get("/learn/basic/basic-pre").get_data(as_text=True)
+    assert 'name="p-1:choice"' not in page
+    response = post(learner_client, "/learn/basic/basic-pre/test", {"p-1:choice": "1", "p-2:choice": "0"},
+                    page="/learn/")
+    assert response.status_code == 403 and events("test_taken") == []
+
+
+def test_finished_lesson_is_shown_for_review_and_repeated_blank(app, learner_client):
+    for qid, data in right_answers(app).items():
+        answer(learner_client, qid, data)
+    review = learner_client.get(LESSON).get_data(as_text=True)
+    assert 'class="q-form"' not in review and "disabled" in review and "?repeat=1" in review
+    again = learner_client.get(LESSON + "?repeat=1").get_data(as_text=True)
+    assert again.count('class="q-form"') == 5 and " checked" not in again
+
+
+def test_switching_language_during_a_test_keeps_the_answers(learner_client):
+    url = "/learn/basic/basic-pre"
+    response = post(learner_client, f"{url}/test", {"p-1:choice": "1", "switch_lang": "ru"}, page=url)
+    text = response.get_data(as_text=True)
+    assert '<html lang="ru">' in text and "Кому говорим код?" in text
+    assert re.search(r'name="p-1:choice" value="1" checked', text)
+    assert events("test_taken") == []
+
+
+def test_events_of_one_learner_are_strictly_ordered_even_with_a_coarse_clock(app, learner_client, monkeypatch):
+    import app.progress.record as record_module
+    from datetime import UTC, datetime
+
+    frozen = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return frozen
+
+    monkeypatch.setattr(record_module, "datetime", Clock)
+    for qid, data in right_answers(app).items():
+        answer(learner_client, qid, data)
+    stamps = [e.created_at for e in db.session.scalars(db.select(Event).order_by(Event.created_at))]
+    assert len(set(stamps)) == len(stamps)
+    kinds = [e.kind for e in db.session.scalars(db.select(Event).order_by(Event.created_at))]
+    assert kinds[-1] == "lesson_finished"
+    assert "Меңгерілді" in learner_client.get(LESSON).get_data(as_text=True)
+
+
+def test_learner_answers_the_intake_survey_then_the_exit_survey(app, learner_client):
+    home = learner_client.get("/learn/").get_data(as_text=True)
+    assert "/learn/survey/intake" in home  # offered first
+    page = learner_client.get("/learn/survey/intake").get_data(as_text=True)
+    assert 'name="internet-home:choice"' in page
+    response = post(learner_client, "/learn/survey/intake", {"internet-home:choice": "1"},
+                    page="/learn/survey/intake")
+    assert response.status_code == 302
+    stored = events("survey_answered")
+    assert len(stored) == 1 and stored[0].payload == {"answers": {"internet-home": [1]}}
+    assert "/learn/survey/" not in learner_client.get("/learn/").get_data(as_text=True)
+    # after a post-test, the exit survey is offered
+    for qid, data in right_answers(app).items():
+        answer(learner_client, qid, data)
+    for qid in ("portal", "free"):
+        answer(learner_client, qid, {"choice": "0"}, lesson="/learn/basic/beta")
+    post(learner_client, "/learn/basic/basic-post/test", {"q-1:choice": "1", "q-2:choice": "0"},
+         page="/learn/basic/basic-post")
+    assert "/learn/survey/exit" in learner_client.get("/learn/").get_data(as_text=True)
+    post(learner_client, "/learn/survey/exit", {"aware-1414:choice": "0", "hard-text:text": "  Бәрі   түсінікті "},
+         page="/learn/survey/exit")
+    exit_event = events("survey_answered")[-1]
+    assert exit_event.payload == {"answers": {"aware-1414": [0], "hard-text": "Бәрі түсінікті"}}
+
+
+def test_tampered_survey_answer_is_refused(learner_client):
+    response = post(learner_client, "/learn/survey/intake", {"internet-home:choice": "7"},
+                    page="/learn/survey/intake")
+    assert response.status_code == 400 and events("survey_answered") == []
+
+
+def test_trainer_types_in_a_paper_survey(app, make):
+    village = make.village()
+    learner = make.learner(village=village)
+    trainer = make.staff(__import__("app.models", fromlist=["Role"]).Role.TRAINER, [village])
+    client = app.test_client()
+    sign_in(client, trainer)
+    url = f"/trainer/learner/{learner.id}/survey/intake"
+    assert client.get(url).status_code == 200
+    post(client, url, {"internet-home:choice": "0", "aware-1414:choice": "2"}, page=url)
+    stored = events("survey_answered")
+    assert stored[0].user_id == learner.id and stored[0].payload["entered_by"] == str(trainer.id)
+    assert stored[0].payload["answers"] == {"internet-home": [0], "aware-1414": [2]}
+    assert client.get(f"/trainer/learner/{learner.id}/survey/nothing").status_code == 404

@@ -5,7 +5,10 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 
-from app.models import Role
+from datetime import date
+
+from app.extensions import db
+from app.models import Role, TrainingClass
 from tests.conftest import post, sign_in
 from tests.test_translations import TRANSLATIONS
 
@@ -14,20 +17,32 @@ with open(TRANSLATIONS / "messages.pot", "rb") as pot:
 
 
 def pages_for(role, d):
+    """(url, expected status) for every page a person in this role may open."""
     if role == "visitor":
-        return ["/", "/login", "/register", "/staff/login", "/no-such-page"]
+        return [("/", 200), ("/login", 200), ("/register", 200), ("/staff/login", 200), ("/class/", 200),
+                ("/no-such-page", 404)]
     if role == "learner":
-        return ["/learn/", "/learn/progress", "/learn/basic/", "/learn/basic/alpha", "/learn/basic/beta",
-                "/learn/basic/basic-pre", "/learn/basic/basic-post", "/learn/second/", "/learn/basic/nope"]
+        return [("/learn/", 200), ("/learn/progress", 200), ("/learn/welcome", 200), ("/learn/basic/", 200),
+                ("/learn/basic/alpha", 200), ("/learn/basic/beta", 200), ("/learn/basic/basic-pre", 200),
+                ("/learn/basic/basic-post", 200), ("/learn/second/", 200), ("/learn/survey/intake", 200),
+                ("/learn/survey/exit", 200), ("/learn/basic/nope", 404)]
     if role == "trainer":
-        return ["/trainer/", f"/trainer/learner/{d['learner'].id}"]
-    return ["/district/", "/trainer/"]
+        return [("/trainer/", 200), (f"/trainer/learner/{d['learner'].id}", 200), ("/trainer/classes/new", 200),
+                (f"/trainer/classes/{d['class'].id}", 200), ("/trainer/problems", 200),
+                (f"/trainer/learner/{d['learner'].id}/survey/exit", 200),
+                (f"/reports/village/{d['village'].id}", 200), (f"/reports/village/{d['village'].id}.print", 200)]
+    return [("/district/", 200), ("/trainer/", 200), ("/reports/district", 200), ("/reports/district.print", 200)]
 
 
 @pytest.fixture
 def people(make):
     village = make.village("Абай")
-    return {"learner": make.learner(village=village), "trainer": make.staff(Role.TRAINER, [village]),
+    learner = make.learner(village=village)
+    cls = TrainingClass(village=village, level="basic", day1=date(2026, 11, 30), day2=date(2026, 12, 1), venue="x")
+    cls.learners.append(learner)
+    db.session.add(cls)
+    db.session.commit()
+    return {"learner": learner, "trainer": make.staff(Role.TRAINER, [village]), "village": village, "class": cls,
             "coordinator": make.staff(Role.COORDINATOR), "visitor": None}
 
 
@@ -37,10 +52,10 @@ def test_every_page_in_both_languages(client, people, role, lang):
     if people[role] is not None:
         sign_in(client, people[role])
     post(client, "/language", {"lang": lang, "next": "/"}, page="/login")
-    for url in pages_for(role, people):
+    for url, status in pages_for(role, people):
         response = client.get(url)
         text = response.get_data(as_text=True)
-        assert response.status_code in (200, 404), (url, response.status_code)
+        assert response.status_code == status, (url, response.status_code)
         assert f'<html lang="{lang}">' in text, url
         leftovers = [s for s in ENGLISH_UI if s in text]
         assert leftovers == [], (url, leftovers)

@@ -1,0 +1,74 @@
+"""The district's villages: residents edited by a coordinator, the list imported from CSV."""
+
+import io
+
+import pytest
+
+from app.extensions import db
+from app.models import Role, Village
+from tests.conftest import post, sign_in, translated
+
+
+@pytest.fixture
+def coordinator_client(client, make):
+    sign_in(client, make.staff(Role.COORDINATOR))
+    return client
+
+
+def upload(client, data: bytes):
+    return post(client, "/district/villages/import", {"file": (io.BytesIO(data), "villages.csv")},
+                page="/district/", content_type="multipart/form-data")
+
+
+def test_coordinator_edits_residents(coordinator_client, make):
+    village = make.village("Абай", residents=None)
+    post(coordinator_client, f"/district/villages/{village.id}", {"residents": "1 450"}, page="/district/")
+    db.session.refresh(village)
+    assert village.residents == 1450
+    response = post(coordinator_client, f"/district/villages/{village.id}", {"residents": "many"}, page="/district/")
+    assert response.status_code == 302
+    db.session.refresh(village)
+    assert village.residents == 1450  # bad input changes nothing
+    assert translated("The number of residents must be a whole number.") in \
+        coordinator_client.get("/district/").get_data(as_text=True)
+
+
+def test_csv_import_creates_and_updates(coordinator_client, make):
+    make.village("Абай", residents=10)
+    data = "name_kk;name_ru;okrug_kk;okrug_ru;residents\nАбай;Абай;Қарақұм;Каракум;2000\nБөген;Бугень;;;700\n"
+    response = upload(coordinator_client, data.encode("utf-8-sig"))
+    assert response.status_code == 302
+    villages = {v.name_kk: v for v in db.session.scalars(db.select(Village))}
+    assert villages["Абай"].residents == 2000 and villages["Абай"].okrug_ru == "Каракум"
+    assert villages["Бөген"].residents == 700 and len(villages) == 2
+
+
+@pytest.mark.parametrize("data, line", [
+    ("village,people\nАбай,10\n".encode(), 1),  # wrong header
+    ("name_kk,name_ru,residents\nАбай,Абай,ten\n".encode(), 2),
+    ("name_kk,name_ru\nАбай,Абай\nАбай,Абай\n".encode(), 3),  # listed twice
+    ("name_kk,name_ru\nАбай,\n".encode(), 2),
+    ("name_kk,name_ru\nБөген,Бугень\n".encode("cp1251", errors="replace"), 2),  # not UTF-8
+])
+def test_bad_csv_imports_nothing_and_names_the_line(coordinator_client, data, line):
+    response = upload(coordinator_client, data)
+    assert response.status_code == 400
+    assert translated("Line %(num)d", num=line) in response.get_data(as_text=True)
+    assert db.session.scalars(db.select(Village)).all() == []
+
+
+def test_village_import_command(runner, tmp_path):
+    good = tmp_path / "v.csv"
+    good.write_text("name_kk,name_ru,residents\nАбай,Абай,2000\n", encoding="utf-8")
+    result = runner.invoke(args=["village", "import", str(good)])
+    assert result.exit_code == 0 and "1 villages" in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name_kk,name_ru,residents\nБөген,Бугень,x\n", encoding="utf-8")
+    result = runner.invoke(args=["village", "import", str(bad)])
+    assert result.exit_code == 1 and f"{bad}:2:" in result.output
+
+
+def test_trainers_cannot_manage_villages(client, make):
+    village = make.village("Абай")
+    sign_in(client, make.staff(Role.TRAINER, [village]))
+    assert post(client, f"/district/villages/{village.id}", {"residents": "5"}, page="/trainer/").status_code == 403
