@@ -38,6 +38,24 @@
       .catch(function () { form.submit(); });
   });
 
+  // The trainer's class grid: fetch the page again now and then and swap in the fresh part,
+  // unless the trainer is typing in a form. Without JavaScript, the "Update now" link does it.
+  var live = document.querySelector("[data-refresh]");
+  if (live && window.fetch && window.DOMParser) {
+    setInterval(function () {
+      var active = document.activeElement;
+      if (active && active.form) return;
+      fetch(window.location.href, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (text) {
+          if (!text) return;
+          var fresh = new DOMParser().parseFromString(text, "text/html").getElementById(live.id);
+          if (fresh) { live.innerHTML = fresh.innerHTML; }
+        })
+        .catch(function () {});
+    }, Math.max(5, parseInt(live.getAttribute("data-refresh"), 10) || 30) * 1000);
+  }
+
   // Shared computers: sign out after a quiet spell; keep the session alive while someone reads.
   var idle = parseInt(body.getAttribute("data-idle-seconds") || "0", 10);
   if (!idle) return;

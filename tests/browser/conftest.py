@@ -34,7 +34,8 @@ def live_app(tmp_path):
     from waitress import create_server
 
     url = DATABASE_URL or f"sqlite:///{tmp_path / 'browser.sqlite'}"
-    app = make_app(REAL_CONTENT, SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS={})
+    app = make_app(REAL_CONTENT, SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS={},
+                   CLASS_GRID_REFRESH_SECONDS=5)
     with app.app_context():
         db.drop_all()
         db.create_all()
