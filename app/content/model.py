@@ -34,6 +34,7 @@ class Question:
     hint: str = ""
     explain: str = ""
     objective: str = ""  # "lesson-id/objective-id", in tests
+    short: str = ""  # surveys: a short name for the item in reports
     line: int = 0
 
     @property

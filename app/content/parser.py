@@ -24,7 +24,7 @@ _PAIR_RE = re.compile(r"^[-*]\s+(.+?)\s+=\s+(.+)$")
 _FEEDBACK_RE = re.compile(r"^\s{2,}>\s?(.*)$")
 _IMAGE_RE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
 _LESSON_LINK_RE = re.compile(r"\]\(lesson:([^)\s]*)\)")
-QUESTION_KEYS = ("hint", "explain", "objective")
+QUESTION_KEYS = ("hint", "explain", "objective", "short")  # short: a survey item's name in reports
 
 
 @dataclass
@@ -211,6 +211,7 @@ def _parse_question(qtype, qid, body, first_line, shown, folder, item_id, links,
         hint=inline(keys.get("hint", "")),
         explain=inline(keys.get("explain", "")),
         objective=keys.get("objective", ""),
+        short=keys.get("short", ""),
         line=first_line,
     )
 

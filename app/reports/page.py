@@ -55,7 +55,7 @@ def build_report(title: str, villages, course: Course, lang: str) -> Report:
     per_village, total = report_data(villages, course)
     intake = course.surveys.get("intake")
     questions = {q.id: q for q in intake.variant(lang).questions} if intake else {}
-    item_titles = {qid: _plain(q.text) for qid, q in questions.items() if qid.startswith("aware-")}
+    item_titles = {qid: q.short or _plain(q.text) for qid, q in questions.items() if qid.startswith("aware-")}
     internet = questions.get(INTERNET_QUESTION)
     internet_labels = [_plain(o.text) for o in internet.options] if internet else []
     problems = db.session.scalars(
@@ -85,7 +85,8 @@ def _charts(r: Report) -> dict:
         found[f"tests-{level.id}"] = charts.paired_bar_chart(
             _("%(level)s: test results before and after (mean)", level=level.title(r.lang)),
             [charts.PairRow(name, f.gains[level.id].mean_pre, f.gains[level.id].mean_post,
-                            r.pct(f.gains[level.id].mean_pre), r.pct(f.gains[level.id].mean_post)) for name, f in rows],
+                            r.pct(f.gains[level.id].mean_pre), r.pct(f.gains[level.id].mean_post))
+             for name, f in rows if f.gains[level.id].pairs],  # villages without both tests: in the table
             before_label=_("before"), after_label=_("after"))
     found["awareness"] = charts.paired_bar_chart(
         _("Awareness of digital services, before and after (share aware)"),
@@ -105,6 +106,9 @@ def _recommendations(r: Report) -> list[str]:
     notes = []
     for village, f in r.per_village:
         name = village.name(r.lang)
+        if f.reached == 0:
+            notes.append(_("%(village)s: no one has taken part yet: plan a class there.", village=name))
+            continue
         if f.coverage.known and f.coverage.value < COVERAGE_TARGET:
             more = max(0, int(COVERAGE_TARGET * f.residents + 0.999) - f.coverage.numerator)
             notes.append(_("%(village)s: coverage is %(value)s, below the 50 %% target; about %(more)d more "
