@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 
 from .content.loader import load_course
 from .content.model import Course
@@ -27,6 +27,3 @@ def init_app(app: Flask) -> None:
 def get_course() -> Course:
     return current_app.extensions["auyl_course"]
 
-
-def lesson_url(level_id: str, item_id: str) -> str:
-    return url_for("learn.item", level_id=level_id, item_id=item_id)

@@ -4,6 +4,14 @@ from flask import has_request_context, session
 from flask_login import current_user
 
 LANGUAGES = ("kk", "ru")
+# Kazakh alphabetical order (Cyrillic): databases sort Ә, Ғ, Қ, Ң, Ө, Ұ, Ү, Һ, І after Я.
+KAZAKH_ALPHABET = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
+_RANK = {ch: i for i, ch in enumerate(KAZAKH_ALPHABET)}
+
+
+def alphabetical(text: str) -> tuple:
+    """A sort key that puts Kazakh (and Russian) names in alphabetical order."""
+    return tuple(_RANK.get(ch, 100 + ord(ch)) for ch in (text or "").casefold())
 # Each language's name in itself, for the switch (a person looks for their own language).
 NATIVE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
 

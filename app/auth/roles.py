@@ -6,6 +6,7 @@ from flask import Blueprint, abort
 from flask_login import current_user
 
 from ..extensions import db, login_manager
+from ..i18n import alphabetical
 from ..models import Role, User, Village
 
 
@@ -23,10 +24,12 @@ def guard_blueprint(bp: Blueprint, *roles: Role) -> None:
 def visible_villages(user: User) -> list[Village]:
     """The villages whose people and figures `user` may see."""
     if user.role == Role.COORDINATOR:
-        return list(db.session.scalars(db.select(Village).order_by(Village.name_kk)))
-    if user.role == Role.TRAINER:
-        return sorted(user.villages, key=lambda v: v.name_kk)
-    return [user.village] if user.village else []
+        villages = list(db.session.scalars(db.select(Village)))
+    elif user.role == Role.TRAINER:
+        villages = list(user.villages)
+    else:
+        return []
+    return sorted(villages, key=lambda v: alphabetical(v.name_kk))
 
 
 def learner_visible_to(user: User, learner: User | None) -> bool:

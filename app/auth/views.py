@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, limiter
-from ..i18n import LANGUAGES, set_language
+from ..i18n import LANGUAGES, alphabetical, current_language, set_language
 from ..models import Role, Village
 from . import accounts
 
@@ -105,7 +105,7 @@ def staff_login():
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("100 per hour", methods=["POST"])  # a whole class may register from one centre
 def register():
-    villages = db.session.scalars(db.select(Village).order_by(Village.name_kk)).all()
+    villages = sorted(db.session.scalars(db.select(Village)), key=lambda v: alphabetical(v.name(current_language())))
     errors: dict = {}
     if request.method == "POST":
         form = request.form

@@ -9,9 +9,9 @@ from flask.cli import with_appcontext
 
 from ..auth import accounts
 from ..course import get_course
-from . import demo_district
 from ..extensions import db
 from ..models import Role, User, Village
+from . import demo_district
 
 SOURCE = "2009 census, total population (demo figure)"
 # (name_kk, name_ru, okrug_kk, okrug_ru, population 2009)

@@ -14,8 +14,17 @@ from werkzeug.security import generate_password_hash
 
 from ..auth import accounts
 from ..extensions import db
-from ..models import (Attendance, Event, ProblemCategory, ProblemStatus, Role, TrainingClass, User, Village,
-                      VillageProblem)
+from ..models import (
+    Attendance,
+    Event,
+    ProblemCategory,
+    ProblemStatus,
+    Role,
+    TrainingClass,
+    User,
+    Village,
+    VillageProblem,
+)
 from ..models.events import EventKind
 
 BULK_PIN = "1357"

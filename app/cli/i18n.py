@@ -3,7 +3,6 @@
 import subprocess
 import sys
 
-import click
 from flask.cli import AppGroup
 
 from ..config import PROJECT_DIR

@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
+from ..i18n import alphabetical
 from ..models import Village
 
 report_cli = AppGroup("report", help="Write the programme's report as HTML, XLSX or CSV.")
@@ -33,7 +34,7 @@ def _write(scope: str, villages: list, lang: str, fmt: str, output: Path) -> Non
 @OUT_OPTION
 def district(lang, fmt, output):
     """The report for the whole district."""
-    villages = db.session.scalars(db.select(Village).order_by(Village.name_kk)).all()
+    villages = sorted(db.session.scalars(db.select(Village)), key=lambda v: alphabetical(v.name_kk))
     if not villages:
         raise click.ClickException("no villages yet: import them first (flask village import FILE)")
     _write("district", villages, lang, fmt, output)

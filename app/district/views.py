@@ -6,8 +6,9 @@ import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from ..auth.roles import guard_blueprint
+from ..auth.roles import guard_blueprint, visible_villages
 from ..extensions import db
 from ..models import Role, Village
 from ..reports.queries import learner_counts
@@ -19,7 +20,7 @@ guard_blueprint(bp, Role.COORDINATOR)
 
 @bp.get("/")
 def home():
-    villages = db.session.scalars(db.select(Village).order_by(Village.name_kk)).all()
+    villages = visible_villages(current_user)
     counts = learner_counts([v.id for v in villages])
     return render_template("district/home.html", rows=[(v, counts.get(v.id, 0)) for v in villages])
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   send_from_directory, url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -16,6 +15,7 @@ from ..errors import render_error
 from ..i18n import LANGUAGES, current_language, set_language
 from ..models import Role
 from ..progress import derive, record
+from ..progress.kinds import EventKind
 from ..surveys import parse_survey
 from . import pages
 
@@ -53,15 +53,22 @@ def _item_or_404(level: Level, item_id: str) -> Item:
 def home():
     course = get_course()
     events = record.events_of(current_user)
-    levels = [(level, derive.level_progress(level, events)) for level in course.levels]
+    levels = derive.course_progress(course, events)
     point = derive.continue_point(course, events)
-    answered = {e.item_id for e in events if e.kind == "survey_answered"}
+    anchor = ""
+    if point:  # straight to the first question not yet answered
+        level = course.level(point[0])
+        lesson = level.lessons[level.lesson_index(point[1])]
+        progress = next(p for lv, p in levels if lv.id == level.id)
+        first = progress.lessons[lesson.id].first_unanswered(lesson.question_ids)
+        anchor = f"#q-{first}" if first else ""
+    answered = {e.item_id for e in events if e.kind == EventKind.SURVEY_ANSWERED}
     survey_due = None  # the intake survey first; the exit survey after a post-test
     if "intake" in course.surveys and "intake" not in answered:
         survey_due = course.surveys["intake"]
     elif "exit" in course.surveys and "exit" not in answered and any(p.posttest for _, p in levels):
         survey_due = course.surveys["exit"]
-    return render_template("learn/home.html", levels=levels, point=point, survey_due=survey_due)
+    return render_template("learn/home.html", levels=levels, point=point, anchor=anchor, survey_due=survey_due)
 
 
 @bp.get("/welcome")
@@ -73,8 +80,7 @@ def welcome():
 @bp.get("/progress")
 def progress():
     course = get_course()
-    events = record.events_of(current_user)
-    levels = [(level, derive.level_progress(level, events)) for level in course.levels]
+    levels = derive.course_progress(course, record.events_of(current_user))
     return render_template("learn/progress.html", levels=levels)
 
 

@@ -11,15 +11,8 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from ..progress.kinds import EventKind  # noqa: F401  (re-exported for callers)
 from .people import utcnow
-
-
-class EventKind:
-    LESSON_OPENED = "lesson_opened"
-    ANSWER = "answer"
-    LESSON_FINISHED = "lesson_finished"
-    TEST_TAKEN = "test_taken"
-    SURVEY_ANSWERED = "survey_answered"
 
 
 class Event(db.Model):

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .derive import FINISHED, EventView, LevelProgress, level_progress
+from .kinds import EventKind
 
 STUCK_AFTER = 3  # wrong answers to one question, in the open attempt, without a right one
 
@@ -31,9 +32,9 @@ def needs_help(level, progress: LevelProgress, events: list[EventView]) -> list[
         wrong: Counter = Counter()
         right: set = set()
         for e in sorted((e for e in events if e.item_id == lesson.id), key=lambda e: e.created_at):
-            if e.kind == "lesson_finished":
+            if e.kind == EventKind.LESSON_FINISHED:
                 wrong, right = Counter(), set()
-            elif e.kind == "answer" and e.question_id:
+            elif e.kind == EventKind.ANSWER and e.question_id:
                 if e.payload.get("correct"):
                     right.add(e.question_id)
                 else:
@@ -61,7 +62,7 @@ def hardest_questions(level, events_by_learner: dict, limit: int = 5) -> list[Ha
     for events in events_by_learner.values():
         seen = set()
         for e in sorted(events, key=lambda e: e.created_at):
-            if e.kind != "answer" or e.item_id not in lesson_ids or not e.question_id:
+            if e.kind != EventKind.ANSWER or e.item_id not in lesson_ids or not e.question_id:
                 continue
             key = (e.item_id, e.question_id)
             if key not in seen:

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .kinds import EventKind
+
 NOT_STARTED, IN_PROGRESS, FINISHED, MASTERED = "not_started", "in_progress", "finished", "mastered"
 
 
@@ -68,10 +70,10 @@ def lesson_progress(lesson_id: str, events: Iterable[EventView], question_ids: I
     finished_answers: dict[str, list] = {}
     for e in sorted((e for e in events if e.item_id == lesson_id), key=lambda e: e.created_at):
         progress.last_activity = e.created_at
-        if e.kind == "answer" and e.question_id:
+        if e.kind == EventKind.ANSWER and e.question_id:
             attempt_first.setdefault(e.question_id, bool(e.payload.get("correct")))
             attempt_last[e.question_id] = e.payload.get("answer", [])
-        elif e.kind == "lesson_finished":
+        elif e.kind == EventKind.LESSON_FINISHED:
             score = e.payload.get("score")
             if score is None:  # recompute if an old event lacks it
                 score = _score(attempt_first, question_ids)
@@ -97,9 +99,9 @@ def attempt_complete(events: Iterable[EventView], lesson_id: str, question_ids: 
     """If the open attempt has answered every question, the finish event's payload; else None."""
     first: dict[str, bool] = {}
     for e in sorted((e for e in events if e.item_id == lesson_id), key=lambda e: e.created_at):
-        if e.kind == "answer" and e.question_id:
+        if e.kind == EventKind.ANSWER and e.question_id:
             first.setdefault(e.question_id, bool(e.payload.get("correct")))
-        elif e.kind == "lesson_finished":
+        elif e.kind == EventKind.LESSON_FINISHED:
             first = {}
     question_ids = list(question_ids)
     if not question_ids or any(q not in first for q in question_ids):
@@ -114,7 +116,7 @@ def _score(first: dict[str, bool], question_ids: list[str]) -> float:
 
 def counted_test_result(test_id: str, events: Iterable[EventView]) -> TestResult | None:
     """The counted (first) result of a test, or None when not taken."""
-    taken = sorted((e for e in events if e.kind == "test_taken" and e.item_id == test_id),
+    taken = sorted((e for e in events if e.kind == EventKind.TEST_TAKEN and e.item_id == test_id),
                    key=lambda e: e.created_at)
     if not taken:
         return None
@@ -185,13 +187,18 @@ def level_progress(level, events: list[EventView]) -> LevelProgress:
     )
 
 
+def course_progress(course, events: list[EventView]) -> list[tuple]:
+    """(level, LevelProgress) for every level of the course."""
+    return [(level, level_progress(level, events)) for level in course.levels]
+
+
 def continue_point(course, events: list[EventView]) -> tuple[str, str] | None:
     """(level id, lesson id) where the learner should go on, or None for a new learner.
 
     The lesson of the latest activity, unless it is done: then the next lesson of that level
     that is not mastered.
     """
-    lesson_events = [e for e in events if e.kind in ("lesson_opened", "answer", "lesson_finished")]
+    lesson_events = [e for e in events if e.kind in (EventKind.LESSON_OPENED, EventKind.ANSWER, EventKind.LESSON_FINISHED)]
     if not lesson_events:
         return None
     latest = max(lesson_events, key=lambda e: e.created_at)

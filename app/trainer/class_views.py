@@ -8,6 +8,7 @@ from flask_login import current_user, logout_user
 
 from ..auth.roles import visible_villages
 from ..course import get_course
+from ..i18n import alphabetical
 from ..progress import class_view, record
 from . import classes
 from .views import bp
@@ -40,7 +41,7 @@ def class_page(class_id: str):
     level = get_course().level(cls.level)
     if level is None:
         abort(404)
-    learners = list(cls.learners)
+    learners = sorted(cls.learners, key=lambda lr: alphabetical(lr.name))
     events = record.events_by_user([lr.id for lr in learners])
     return render_template(
         "trainer/class.html", cls=cls, level=level,

@@ -11,6 +11,7 @@ from ..auth import accounts
 from ..auth.roles import guard_blueprint, learner_visible_to, visible_villages
 from ..course import get_course
 from ..extensions import db
+from ..i18n import alphabetical
 from ..models import Role, User
 from ..progress import derive, record
 from . import classes
@@ -32,10 +33,9 @@ def _learner_or_404(learner_id: str) -> User:
 @bp.get("/")
 def home():
     villages = visible_villages(current_user)
-    learners = db.session.scalars(
+    learners = sorted(db.session.scalars(
         db.select(User).where(User.role == Role.LEARNER, User.village_id.in_([v.id for v in villages]))
-        .order_by(User.name)
-    ).all()
+    ), key=lambda lr: alphabetical(lr.name))
     course = get_course()
     events = record.events_by_user([lr.id for lr in learners])
     rows = [(lr, [derive.level_progress(level, events[lr.id]) for level in course.levels]) for lr in learners]
@@ -48,7 +48,7 @@ def learner(learner_id: str):
     person = _learner_or_404(learner_id)
     events = record.events_of(person)
     course = get_course()
-    levels = [(level, derive.level_progress(level, events)) for level in course.levels]
+    levels = derive.course_progress(course, events)
     surveys = [(s, record.survey_answers(person, s.id) is not None) for s in course.surveys.values()]
     return render_template("trainer/learner.html", person=person, levels=levels, surveys=surveys)
 

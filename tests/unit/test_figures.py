@@ -2,8 +2,16 @@
 
 import pytest
 
-from app.reports.figures import (LearnerFacts, awareness, district_residents, figures, internet_at_home,
-                                 learning_gain, overall_awareness, ratio)
+from app.reports.figures import (
+    LearnerFacts,
+    awareness,
+    district_residents,
+    figures,
+    internet_at_home,
+    learning_gain,
+    overall_awareness,
+    ratio,
+)
 
 AWARE = {"aware-1414": frozenset({0, 1}), "aware-qr": frozenset({0, 1})}
 

@@ -3,8 +3,18 @@
 from datetime import UTC, datetime, timedelta
 
 from app.content.loader import load_course
-from app.progress.derive import (FINISHED, IN_PROGRESS, MASTERED, NOT_STARTED, EventView, attempt_complete,
-                                 continue_point, counted_test_result, lesson_progress, level_progress)
+from app.progress.derive import (
+    FINISHED,
+    IN_PROGRESS,
+    MASTERED,
+    NOT_STARTED,
+    EventView,
+    attempt_complete,
+    continue_point,
+    counted_test_result,
+    lesson_progress,
+    level_progress,
+)
 from tests.conftest import FIXTURE_CONTENT
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

@@ -1,11 +1,10 @@
 """Every page renders in both languages, with forms that carry a CSRF token."""
 
 import re
+from datetime import date
 
 import pytest
 from babel.messages.pofile import read_po
-
-from datetime import date
 
 from app.extensions import db
 from app.models import Role, TrainingClass

@@ -66,7 +66,7 @@ def test_xlsx_holds_the_same_numbers_as_the_page(client, district):
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
-    header, by_name = rows[0], {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    by_name = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
     village_a = by_name["Ауыл-А"]
     cells = list(village_a.values())
     assert cells[2] == 10 and cells[3] == 3 and cells[4] == 30.0  # residents, reached, coverage %

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-26 07:28:34.986822
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f9a0721e9106'

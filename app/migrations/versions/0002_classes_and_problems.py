@@ -5,9 +5,8 @@ Revises: f9a0721e9106
 Create Date: 2026-11-26 07:56:01.322077
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f0dc786c249a'
