@@ -25,6 +25,16 @@ MESSAGES = {
 }
 
 
+# What to tell a learner who left part of an answer out (grading.IncompleteAnswer.reason).
+INCOMPLETE = {
+    "choose": _l("Choose an answer first."),
+    "number-steps": _l("Give every step a number."),
+    "numbers-once": _l("Use every number only once."),
+    "match-all": _l("Choose a match for every line."),
+}
+NOT_FITTING = _l("This answer does not fit the question. Nothing was saved. Reload the page and try again.")
+
+
 def render_error(status: int, detail: str | None = None):
     title, text = MESSAGES.get(status, MESSAGES[500])
     if request.accept_mimetypes.best == "application/json":

@@ -32,6 +32,11 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def headers(response):
+        if response.direct_passthrough and request.endpoint in ("static", "learn.asset"):
+            # Small files: read them whole, so that compression (which runs after this) works on
+            # bytes and the file is closed at once, not left to the garbage collector.
+            response.direct_passthrough = False
+            response.make_sequence()
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -20,7 +20,12 @@ class InvalidAnswer(ValueError):
 
 
 class IncompleteAnswer(ValueError):
-    """The learner left something out: ask again, store nothing."""
+    """The learner left something out: ask again, store nothing. `reason` says what (a key of
+    the user-facing messages in `app.errors.INCOMPLETE`)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -63,14 +68,14 @@ def parse_answer(question: Question, form: Mapping[str, Sequence[str]], secret: 
     if question.type in ("single", "truefalse"):
         values = form.get("choice") or []
         if not values or values == [""]:
-            raise IncompleteAnswer("choose an answer")
+            raise IncompleteAnswer("choose")
         if len(values) > 1:
             raise InvalidAnswer("one answer expected")
         return (number(values[0], n),)
     if question.type == "multiple":
         values = [v for v in form.get("choice") or [] if v != ""]
         if not values:
-            raise IncompleteAnswer("choose an answer")
+            raise IncompleteAnswer("choose")
         chosen = sorted({number(v, n) for v in values})
         return tuple(chosen)
     shown = display_order(question, secret)
@@ -79,19 +84,19 @@ def parse_answer(question: Question, form: Mapping[str, Sequence[str]], secret: 
         for d, original in enumerate(shown):
             values = form.get(f"pos-{d}") or [""]
             if values[0] == "":
-                raise IncompleteAnswer("give every step a number")
+                raise IncompleteAnswer("number-steps")
             position = number(values[0], n + 1) - 1
             if position < 0:
                 raise InvalidAnswer("positions start at 1")
             if position in placed:
-                raise IncompleteAnswer("use every number once")
+                raise IncompleteAnswer("numbers-once")
             placed[position] = original
         return tuple(placed[p] for p in range(n))
     chosen = []  # match: for each left side i, the original index of the right side picked
     for i in range(n):
         values = form.get(f"pair-{i}") or [""]
         if values[0] == "":
-            raise IncompleteAnswer("pick a match for every line")
+            raise IncompleteAnswer("match-all")
         chosen.append(shown[number(values[0], n)])
     return tuple(chosen)
 

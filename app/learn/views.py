@@ -11,7 +11,7 @@ from ..content.grading import IncompleteAnswer, InvalidAnswer, parse_answer
 from ..content.model import Item, Level
 from ..content.render import is_local
 from ..course import get_course
-from ..errors import render_error
+from ..errors import INCOMPLETE, NOT_FITTING, render_error
 from ..i18n import LANGUAGES, current_language, set_language
 from ..models import Role
 from ..progress import derive, record
@@ -23,12 +23,6 @@ bp = Blueprint("learn", __name__)
 guard_blueprint(bp, Role.LEARNER)
 
 PICTURE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
-INCOMPLETE = {
-    "choose an answer": _l("Choose an answer first."),
-    "give every step a number": _l("Give every step a number."),
-    "use every number once": _l("Use every number only once."),
-    "pick a match for every line": _l("Choose a match for every line."),
-}
 
 
 def _secret() -> str:
@@ -138,10 +132,9 @@ def answer(level_id: str, item_id: str, question_id: str):
         given = parse_answer(question, request.form.to_dict(flat=False), _secret())
         _, finished = record.answer_question(current_user, it, question, given, lang)
     except InvalidAnswer:
-        return render_error(400, str(_l("This answer does not fit the question. Nothing was saved. "
-                                        "Reload the page and try again.")))
+        return render_error(400, str(NOT_FITTING))
     except IncompleteAnswer as exc:
-        message = str(INCOMPLETE.get(str(exc), _l("Choose an answer first.")))
+        message = str(INCOMPLETE.get(exc.reason, INCOMPLETE["choose"]))
         if wants_fragment:
             return message, 422
         flash(message, "error")
@@ -196,8 +189,7 @@ def submit_test(level_id: str, item_id: str):
         except IncompleteAnswer:
             missing.append(question.id)
         except InvalidAnswer:
-            return render_error(400, str(_l("This answer does not fit the question. Nothing was saved. "
-                                            "Reload the page and try again.")))
+            return render_error(400, str(NOT_FITTING))
     if switch in LANGUAGES:
         # The language buttons of a test page belong to its form: answers are kept, not sent.
         set_language(switch)
@@ -235,8 +227,7 @@ def survey(survey_id: str):
         try:
             answers = parse_survey(form_survey, request.form.to_dict(flat=False), lang)
         except InvalidAnswer:
-            return render_error(400, str(_l("This answer does not fit the question. Nothing was saved. "
-                                            "Reload the page and try again.")))
+            return render_error(400, str(NOT_FITTING))
         record.answer_survey(current_user, form_survey, answers, lang)
         flash(_l("Thank you! Your answers are saved."), "info")
         return redirect(url_for("learn.home"))

@@ -93,8 +93,9 @@ def _new_learner(cls: TrainingClass, name: str, code: str) -> tuple[User, str]:
 
 
 def import_learners(cls: TrainingClass, data: bytes) -> tuple[list[tuple[User, str]], list[tuple[int, str]]]:
-    """Register a CSV list (columns `name`, optional `login_code`): all of it, or nothing."""
-    result = read_csv(data, required=("name",), optional=("login_code",))
+    """Register a CSV list (columns `name`, optional `login_code` and `village`): all of it, or nothing."""
+    result = read_csv(data, required=("name",), optional=("login_code", "village"))
+    own_names = {cls.village.name_kk.casefold(), cls.village.name_ru.casefold()}
     problems = [(line, str(message)) for line, message in result.problems]
     seen: list[str] = []
     codes: set[str] = set()
@@ -106,6 +107,10 @@ def import_learners(cls: TrainingClass, data: bytes) -> tuple[list[tuple[User, s
         elif any(_same_name(name, s) for s in seen) or any(_same_name(name, o.name) for o in cls.learners):
             problems.append((row["_line"], str(_l("%(name)s is listed twice or is already in this class.", name=name))))
         seen.append(name)
+        village = " ".join((row.get("village") or "").split())
+        if village and village.casefold() not in own_names:
+            problems.append((row["_line"], str(_l("Unknown village %(given)s: this class is in %(village)s.",
+                                                  given=village, village=cls.village.name_kk))))
         if code:
             if not accounts.CODE_RE.match(code) or code in codes or \
                     db.session.scalar(db.select(User.id).where(User.login_code == code)):

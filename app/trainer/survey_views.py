@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..content.grading import InvalidAnswer
 from ..course import get_course
-from ..errors import render_error
+from ..errors import NOT_FITTING, render_error
 from ..i18n import current_language
 from ..progress import record
 from ..surveys import parse_survey
@@ -26,8 +26,7 @@ def survey_entry(learner_id: str, survey_id: str):
         try:
             answers = parse_survey(survey, request.form.to_dict(flat=False), lang)
         except InvalidAnswer:
-            return render_error(400, _("This answer does not fit the question. Nothing was saved. "
-                                       "Reload the page and try again."))
+            return render_error(400, str(NOT_FITTING))
         record.answer_survey(person, survey, answers, lang, entered_by=current_user)
         flash(_("The survey is saved."), "info")
         return redirect(url_for("trainer.learner", learner_id=person.id))

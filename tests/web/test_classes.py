@@ -93,7 +93,8 @@ def test_csv_list_registers_everyone_or_no_one(client, setup):
     assert "aigul1" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("data", [b"\xff\xfename\n\xd0", "фамилия\nАйгүл\n".encode(), b"name\n"])
+@pytest.mark.parametrize("data", [b"\xff\xfename\n\xd0", "фамилия\nАйгүл\n".encode(), b"name\n",
+                                  "name,village\nАйгүл,Атлантида\n".encode()])
 def test_broken_csv_is_refused_with_a_message(client, setup, data):
     open_class(client, setup["north"])
     cls = the_class()
