@@ -111,7 +111,7 @@ def _learner_story(rng, course, level, cls, learner, no_internet) -> None:
         event(EventKind.LESSON_OPENED, lesson.id, {}, minutes=3)
         first = {}
         for q in lesson.variant("kk").questions:
-            right = rng.random() < min(0.95, skill + 0.3)
+            right = rng.random() < min(0.97, skill + 0.45)
             if not right:
                 event(EventKind.ANSWER, lesson.id, {"answer": _wrong(q), "correct": False}, q.id, 2)
                 first[q.id] = False

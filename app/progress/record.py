@@ -94,12 +94,14 @@ def events_by_user(user_ids: list, item_ids: list[str] | None = None) -> dict:
     found: dict = {uid: [] for uid in user_ids}
     if not user_ids:
         return found
-    query = db.select(Event).where(Event.user_id.in_(user_ids))
+    query = db.select(Event.user_id, Event.kind, Event.item_id, Event.created_at, Event.question_id,
+                      Event.payload).where(Event.user_id.in_(user_ids))
     if item_ids is not None:
         query = query.where(Event.item_id.in_(item_ids))
-    for e in db.session.scalars(query.order_by(Event.created_at, Event.id)):
-        found[e.user_id].append(EventView(kind=e.kind, item_id=e.item_id, created_at=e.created_at,
-                                          question_id=e.question_id, payload=e.payload or {}))
+    for user_id, kind, item_id, created_at, question_id, payload in db.session.execute(
+            query.order_by(Event.created_at, Event.id)):  # plain rows: no ORM objects to build
+        found[user_id].append(EventView(kind=kind, item_id=item_id, created_at=created_at,
+                                        question_id=question_id, payload=payload or {}))
     return found
 
 

@@ -34,13 +34,17 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course) -> list[Lear
     ids = [lid for lid, _ in learners]
     if not ids:
         return []
-    active = set(db.session.scalars(select(Event.user_id).where(Event.user_id.in_(ids)).distinct()))
-    active |= set(db.session.scalars(select(Attendance.user_id).where(Attendance.user_id.in_(ids)).distinct()))
+    # Join on the village instead of a long IN (…ids…) list: fast on SQLite and PostgreSQL alike.
+    of_villages = User.village_id.in_(village_ids)
+    active = set(db.session.scalars(select(Event.user_id).join(User, User.id == Event.user_id)
+                                    .where(of_villages).distinct()))
+    active |= set(db.session.scalars(select(Attendance.user_id).join(User, User.id == Attendance.user_id)
+                                     .where(of_villages).distinct()))
     enrolled: dict = defaultdict(set)
     for user_id, level in db.session.execute(
         select(class_learners.c.user_id, TrainingClass.level)
         .join(TrainingClass, TrainingClass.id == class_learners.c.class_id)
-        .where(class_learners.c.user_id.in_(ids))
+        .join(User, User.id == class_learners.c.user_id).where(of_villages)
     ):
         enrolled[user_id].add(level)
     role_of = {}  # test id -> (level, "pre" | "post")
@@ -52,8 +56,8 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course) -> list[Lear
     tests: dict = defaultdict(lambda: {"pre": {}, "post": {}})
     surveys: dict = defaultdict(dict)
     rows = db.session.execute(
-        select(Event.user_id, Event.kind, Event.item_id, Event.payload)
-        .where(Event.user_id.in_(ids), Event.kind.in_(["test_taken", SURVEY_EVENT]))
+        select(Event.user_id, Event.kind, Event.item_id, Event.payload).join(User, User.id == Event.user_id)
+        .where(of_villages, Event.kind.in_([EventKind.TEST_TAKEN, SURVEY_EVENT]))
         .order_by(Event.created_at, Event.id)
     )
     for user_id, kind, item_id, payload in rows:

@@ -23,6 +23,11 @@ def _class_or_404(class_id: str):
     return cls
 
 
+@bp.app_template_filter("lesson_number")
+def lesson_number(lesson_id: str, level) -> int:
+    return level.lesson_index(lesson_id) + 1
+
+
 @bp.route("/classes/new", methods=["GET", "POST"])
 def class_new():
     course = get_course()
