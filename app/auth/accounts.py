@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 import secrets
-import uuid
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Role, User, Village
+from ..models import Role, User, Village, get_by_id
 
 CODE_RE = re.compile(r"^[0-9a-zа-яёәғқңөұүһі]{3,20}$")
 PIN_RE = re.compile(r"^[0-9]{4}$")
@@ -56,11 +55,7 @@ def register_learner(name: str, village_id: str, code: str, pin: str, pin_again:
     name = " ".join((name or "").split())
     if not 2 <= len(name) <= 120:
         errors["name"] = _l("Write your name (at least 2 letters).")
-    village = None
-    try:
-        village = db.session.get(Village, uuid.UUID(village_id or ""))
-    except ValueError:
-        pass
+    village = get_by_id(Village, village_id)
     if village is None:
         errors["village"] = _l("Choose your village from the list.")
     code = normalise_code(code)

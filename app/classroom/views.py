@@ -3,16 +3,13 @@ computer where a trainer opened the class (it holds the class session's secret c
 
 from __future__ import annotations
 
-import uuid
-
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import logout_user
 
 from ..auth import accounts
 from ..auth.views import sign_in_limits, start_session
-from ..extensions import db
-from ..models import User
+from ..models import User, get_by_id
 from ..trainer.class_views import CLASS_COOKIE
 from ..trainer.classes import session_by_token
 
@@ -43,10 +40,7 @@ def pin(learner_id: str):
     opened = current_class_session()
     if opened is None:
         return redirect(url_for("classroom.tiles"))
-    try:
-        learner = db.session.get(User, uuid.UUID(learner_id))
-    except ValueError:
-        learner = None
+    learner = get_by_id(User, learner_id)
     if learner is None or learner not in opened.training_class.learners:
         abort(404)
     error = None

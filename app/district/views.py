@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.roles import guard_blueprint, visible_villages
-from ..extensions import db
-from ..models import Role, Village
+from ..models import Role, Village, get_by_id
 from ..reports.queries import learner_counts
 from . import villages as village_service
 
@@ -27,10 +24,7 @@ def home():
 
 @bp.post("/villages/<village_id>")
 def village_edit(village_id: str):
-    try:
-        village = db.session.get(Village, uuid.UUID(village_id))
-    except ValueError:
-        village = None
+    village = get_by_id(Village, village_id)
     if village is None:
         abort(404)
     error = village_service.update(village, request.form)

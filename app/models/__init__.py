@@ -9,5 +9,18 @@ from .people import Role, User, trainer_villages
 from .places import Village
 from .problems import ProblemCategory, ProblemStatus, VillageProblem
 
-__all__ = ["Attendance", "ClassSession", "Event", "ProblemCategory", "ProblemStatus", "Role", "TrainingClass",
+
+def get_by_id(model, text: str | None):
+    """The row whose UUID is `text`, or None for a missing row or a malformed id (a 404, not a 500)."""
+    import uuid
+
+    from ..extensions import db
+
+    try:
+        return db.session.get(model, uuid.UUID(text or ""))
+    except ValueError:
+        return None
+
+
+__all__ = ["get_by_id", "Attendance", "ClassSession", "Event", "ProblemCategory", "ProblemStatus", "Role", "TrainingClass",
            "User", "Village", "VillageProblem", "class_learners", "trainer_villages"]

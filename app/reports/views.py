@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
@@ -12,9 +11,8 @@ from flask_login import current_user
 
 from ..auth.roles import guard_blueprint, visible_villages
 from ..course import get_course
-from ..extensions import db
 from ..i18n import LANGUAGES, current_language
-from ..models import Role, Village
+from ..models import Role, Village, get_by_id
 from ..trainer.problem_views import CATEGORY_LABELS, STATUS_LABELS
 from . import export
 from .page import build_report
@@ -29,10 +27,7 @@ def _villages_or_404(scope: str, village_id: str | None) -> tuple[list[Village],
         if current_user.role != Role.COORDINATOR:
             abort(403)
         return visible_villages(current_user), "district"
-    try:
-        village = db.session.get(Village, uuid.UUID(village_id or ""))
-    except ValueError:
-        village = None
+    village = get_by_id(Village, village_id)
     if village is None or village.id not in {v.id for v in visible_villages(current_user)}:
         abort(404)
     return [village], "village"

@@ -13,7 +13,7 @@ from ..auth import accounts
 from ..auth.roles import visible_villages
 from ..csv_import import read_csv
 from ..extensions import db
-from ..models import Attendance, ClassSession, Role, TrainingClass, User
+from ..models import Attendance, ClassSession, Role, TrainingClass, User, get_by_id
 
 
 def visible_classes(user: User) -> list[TrainingClass]:
@@ -24,10 +24,7 @@ def visible_classes(user: User) -> list[TrainingClass]:
 
 def class_for(user: User, class_id: str) -> TrainingClass | None:
     """The class, if `user` may see it (else None, for a 404)."""
-    try:
-        cls = db.session.get(TrainingClass, uuid.UUID(class_id))
-    except ValueError:
-        return None
+    cls = get_by_id(TrainingClass, class_id)
     if cls is None or cls.village_id not in {v.id for v in visible_villages(user)}:
         return None
     return cls

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -12,7 +11,7 @@ from flask_login import current_user
 
 from ..auth.roles import visible_villages
 from ..extensions import db
-from ..models import ProblemCategory, ProblemStatus, VillageProblem
+from ..models import ProblemCategory, ProblemStatus, VillageProblem, get_by_id
 from .views import bp
 
 CATEGORY_LABELS = {
@@ -73,10 +72,7 @@ def problems():
 
 @bp.post("/problems/<problem_id>/status")
 def problem_status(problem_id: str):
-    try:
-        problem = db.session.get(VillageProblem, uuid.UUID(problem_id))
-    except ValueError:
-        problem = None
+    problem = get_by_id(VillageProblem, problem_id)
     if problem is None or problem.village_id not in {v.id for v in visible_villages(current_user)}:
         abort(404)
     status = request.form.get("status")

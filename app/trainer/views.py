@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
@@ -12,7 +10,7 @@ from ..auth.roles import guard_blueprint, learner_visible_to, visible_villages
 from ..course import get_course
 from ..extensions import db
 from ..i18n import alphabetical
-from ..models import Role, User
+from ..models import Role, User, get_by_id
 from ..progress import derive, record
 from . import classes
 
@@ -21,10 +19,7 @@ guard_blueprint(bp, Role.TRAINER, Role.COORDINATOR)
 
 
 def _learner_or_404(learner_id: str) -> User:
-    try:
-        learner = db.session.get(User, uuid.UUID(learner_id))
-    except ValueError:
-        learner = None
+    learner = get_by_id(User, learner_id)
     if not learner_visible_to(current_user, learner):
         abort(404)  # not 403: do not even confirm that the account exists
     return learner
