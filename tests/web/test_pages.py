@@ -30,7 +30,8 @@ def pages_for(role, d):
                 (f"/trainer/classes/{d['class'].id}", 200), ("/trainer/problems", 200),
                 (f"/trainer/learner/{d['learner'].id}/survey/exit", 200),
                 (f"/reports/village/{d['village'].id}", 200), (f"/reports/village/{d['village'].id}.print", 200)]
-    return [("/district/", 200), ("/trainer/", 200), ("/reports/district", 200), ("/reports/district.print", 200)]
+    return [("/district/", 200), ("/district/trainers", 200), ("/trainer/", 200), ("/reports/district", 200),
+            ("/reports/district.print", 200)]
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The district's villages: residents edited by a coordinator, the list imported from CSV."""
 
 import io
+import re
 
 import pytest
 
@@ -72,3 +73,30 @@ def test_trainers_cannot_manage_villages(client, make):
     village = make.village("Абай")
     sign_in(client, make.staff(Role.TRAINER, [village]))
     assert post(client, f"/district/villages/{village.id}", {"residents": "5"}, page="/trainer/").status_code == 403
+
+
+def test_coordinator_creates_a_trainer_and_assigns_villages(coordinator_client, make):
+    abai, bogen = make.village("Абай"), make.village("Бөген")
+    response = post(coordinator_client, "/district/trainers", {"name": "Айдана Т.", "username": "aidana"},
+                    page="/district/trainers")
+    text = response.get_data(as_text=True)
+    password = re.search(r"aidana · (\S+)</p>", text).group(1)
+    from app.models import User
+
+    trainer = db.session.scalar(db.select(User).where(User.username == "aidana"))
+    assert trainer.role == Role.TRAINER and trainer.check_secret(password) and trainer.villages == []
+    post(coordinator_client, f"/district/trainers/{trainer.id}/villages", {"village": [str(abai.id)]},
+         page="/district/trainers")
+    db.session.refresh(trainer)
+    assert [v.name_kk for v in trainer.villages] == ["Абай"]
+    again = post(coordinator_client, "/district/trainers", {"name": "X", "username": "aidana"}, page="/district/trainers")
+    assert again.status_code == 302  # taken: a message, nothing created
+    assert len(db.session.scalars(db.select(User).where(User.username == "aidana")).all()) == 1
+    assert post(coordinator_client, f"/district/trainers/{abai.id}/villages", {}, page="/district/trainers").status_code == 404
+    assert bogen not in trainer.villages
+
+
+def test_trainers_page_is_for_coordinators_only(client, make):
+    village = make.village("Абай")
+    sign_in(client, make.staff(Role.TRAINER, [village]))
+    assert client.get("/district/trainers").status_code == 403
