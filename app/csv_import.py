@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -31,23 +32,28 @@ def read_csv(data: bytes, required: tuple[str, ...], optional: tuple[str, ...] =
         return result
     sample = text[:2048]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","  # Excel in ru/kk locales uses ";"
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader, [])]
-    missing = [c for c in required if c not in header]
-    unknown = [c for c in header if c and c not in required + optional]
-    if not header or missing or unknown:
-        result.problems.append((1, _l("The first line must name the columns: %(columns)s.",
-                                      columns=", ".join(required + optional))))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+        missing = [c for c in required if c not in header]
+        unknown = [c for c in header if c and c not in required + optional]
+        if not header or missing or unknown or len(set(header)) != len(header):
+            result.problems.append((1, _l("The first line must name the columns: %(columns)s.",
+                                          columns=", ".join(required + optional))))
+            return result
+        for values in reader:
+            number = reader.line_num  # a quoted value may span lines: count as the file does
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(header):
+                result.problems.append((number, _l("This line has more values than the header has columns.")))
+                continue
+            row = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)}
+            row["_line"] = number
+            result.rows.append(row)
+    except csv.Error:  # e.g. a stray quote that swallows the rest of the file
+        result.problems.append((reader.line_num, _l("This line cannot be read: check its quotes.")))
         return result
-    for number, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) > len(header):
-            result.problems.append((number, _l("This line has more values than the header has columns.")))
-            continue
-        row = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)}
-        row["_line"] = number
-        result.rows.append(row)
     if not result.rows and not result.problems:
         result.problems.append((1, _l("The file has no lines after the header.")))
     return result
@@ -56,8 +62,18 @@ def read_csv(data: bytes, required: tuple[str, ...], optional: tuple[str, ...] =
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XLSX cannot hold (tab and newlines stay)
+
+
 def safe_cell(value):
-    """A text cell that a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    """A text cell that a spreadsheet will not run as a formula, without control characters."""
+    if isinstance(value, str):
+        value = CONTROL.sub("", value)
+        if value.startswith(FORMULA_START):
+            return "'" + value
     return value
+
+
+def clean_text(value: str | None, limit: int) -> str:
+    """Free text typed or pasted by a person, without control characters, at most `limit` long."""
+    return CONTROL.sub("", value or "").strip()[:limit]

@@ -45,7 +45,8 @@ def init_app(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "form-action 'self'; frame-ancestors 'none'",
         )
-        if request.endpoint not in ("static", "learn.asset") and current_user.is_authenticated:
+        private = current_user.is_authenticated or (request.blueprint == "classroom")  # names on the tiles
+        if request.endpoint not in ("static", "learn.asset") and private:
             # A shared computer: the next person must not see this page with the Back button.
             response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("Content-Language", str(get_locale() or "kk"))

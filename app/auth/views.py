@@ -47,11 +47,15 @@ def _staff_key() -> str:
     return "staff:" + (request.form.get("username") or "").strip().lower()
 
 
-def sign_in_limits(key_func):
-    """Wrong tries are limited per account and per address; right ones are not counted."""
+def sign_in_limits(key_func, scope: str):
+    """Wrong tries are limited per account and per address; right ones are not counted.
+
+    Routes that sign in the same kind of account share a `scope`, so the tries add up
+    (a learner's PIN on the sign-in form and on a class-session tile).
+    """
     def decorate(view):
-        view = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-                             key_func=key_func, deduct_when=_failed)(view)
+        view = limiter.shared_limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], scope, methods=["POST"],
+                                    key_func=key_func, deduct_when=_failed)(view)
         return limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
                              deduct_when=_failed)(view)
     return decorate
@@ -89,14 +93,14 @@ def index():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@sign_in_limits(_learner_key)
+@sign_in_limits(_learner_key, "learner-pin")
 def login():
     return _sign_in_page("auth/login.html", accounts.check_learner, ("code", "pin"),
                          _("The login code or the PIN is wrong. Check them and try again."))
 
 
 @bp.route("/staff/login", methods=["GET", "POST"])
-@sign_in_limits(_staff_key)
+@sign_in_limits(_staff_key, "staff-password")
 def staff_login():
     return _sign_in_page("auth/staff_login.html", accounts.check_staff, ("username", "password"),
                          _("The username or the password is wrong."))

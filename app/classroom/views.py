@@ -31,17 +31,19 @@ def tiles():
 
 
 def _tile_key() -> str:
-    return "tile:" + (request.view_args or {}).get("learner_id", "")
+    """The same key as the sign-in form's: the learner's login code, however the id is spelt."""
+    learner = get_by_id(User, (request.view_args or {}).get("learner_id"))
+    return "learner:" + (learner.login_code if learner else "?")
 
 
 @bp.route("/<learner_id>", methods=["GET", "POST"])
-@sign_in_limits(_tile_key)
+@sign_in_limits(_tile_key, "learner-pin")
 def pin(learner_id: str):
     opened = current_class_session()
     if opened is None:
         return redirect(url_for("classroom.tiles"))
     learner = get_by_id(User, learner_id)
-    if learner is None or learner not in opened.training_class.learners:
+    if learner is None or not learner.active or learner not in opened.training_class.learners:
         abort(404)
     error = None
     if request.method == "POST":

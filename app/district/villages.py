@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from ..csv_import import read_csv
+from ..csv_import import clean_text, read_csv
 from ..extensions import db
 from ..models import Village
 
 COLUMNS = ("name_kk", "name_ru", "okrug_kk", "okrug_ru", "residents")
 MAX_RESIDENTS = 1_000_000
+NAME_MAX = 120
 
 
 def _residents(text: str):
@@ -17,7 +18,7 @@ def _residents(text: str):
     text = (text or "").replace(" ", "").replace("\u00a0", "")
     if not text:
         return None, None
-    if not text.isdigit() or int(text) > MAX_RESIDENTS:
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_RESIDENTS:
         return None, _l("The number of residents must be a whole number.")
     return int(text), None
 
@@ -39,23 +40,30 @@ def import_csv(data: bytes) -> tuple[int, list[tuple[int, str]]]:
     seen: set[str] = set()
     parsed = []
     for row in result.rows:
-        name_kk, name_ru = " ".join(row["name_kk"].split()), " ".join(row["name_ru"].split())
+        name_kk, name_ru = clean_text(row["name_kk"], 200), clean_text(row["name_ru"], 200)
+        name_kk, name_ru = " ".join(name_kk.split()), " ".join(name_ru.split())
         if not name_kk or not name_ru:
             problems.append((row["_line"], str(_l("Both names, Kazakh and Russian, are needed."))))
             continue
+        if max(len(name_kk), len(name_ru), len(row.get("okrug_kk", "")), len(row.get("okrug_ru", ""))) > NAME_MAX:
+            problems.append((row["_line"], str(_l("A name is longer than %(n)d letters.", n=NAME_MAX))))
         if name_kk.casefold() in seen:
             problems.append((row["_line"], str(_l("%(name)s is listed twice.", name=name_kk))))
         seen.add(name_kk.casefold())
         residents, problem = _residents(row.get("residents", ""))
         if problem:
             problems.append((row["_line"], str(problem)))
-        parsed.append((name_kk, name_ru, row.get("okrug_kk") or None, row.get("okrug_ru") or None, residents))
+        okrugs = {k: " ".join(clean_text(row.get(k), NAME_MAX).split()) for k in ("okrug_kk", "okrug_ru")}
+        parsed.append((name_kk, name_ru, okrugs, residents))
     if problems:
         return 0, sorted(problems)
     existing = {v.name_kk.casefold(): v for v in db.session.scalars(db.select(Village))}
-    for name_kk, name_ru, okrug_kk, okrug_ru, residents in parsed:
+    for name_kk, name_ru, okrugs, residents in parsed:
         village = existing.get(name_kk.casefold()) or Village(name_kk=name_kk, name_ru=name_ru)
-        village.name_ru, village.okrug_kk, village.okrug_ru = name_ru, okrug_kk, okrug_ru
+        village.name_ru = name_ru
+        for key, value in okrugs.items():  # an empty or missing column keeps what is there
+            if value:
+                setattr(village, key, value)
         if residents is not None:
             village.residents, village.residents_source = residents, "CSV"
         db.session.add(village)

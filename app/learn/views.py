@@ -57,11 +57,8 @@ def home():
         first = progress.lessons[lesson.id].first_unanswered(lesson.question_ids)
         anchor = f"#q-{first}" if first else ""
     answered = {e.item_id for e in events if e.kind == EventKind.SURVEY_ANSWERED}
-    survey_due = None  # the intake survey first; the exit survey after a post-test
-    if "intake" in course.surveys and "intake" not in answered:
-        survey_due = course.surveys["intake"]
-    elif "exit" in course.surveys and "exit" not in answered and any(p.posttest for _, p in levels):
-        survey_due = course.surveys["exit"]
+    survey_due = next((course.surveys[s] for s in ("intake", "exit") if s in course.surveys and s not in answered
+                       and derive.survey_open(s, events, course)), None)
     return render_template("learn/home.html", levels=levels, point=point, anchor=anchor, survey_due=survey_due)
 
 
@@ -223,6 +220,10 @@ def survey(survey_id: str):
     if form_survey is None:
         abort(404)
     lang = current_language()
+    events = record.events_of(current_user)
+    if not derive.survey_open(form_survey.id, events, get_course()):
+        flash(_l("This survey is not open for you now."), "info")
+        return redirect(url_for("learn.home"))
     if request.method == "POST":
         try:
             answers = parse_survey(form_survey, request.form.to_dict(flat=False), lang)

@@ -216,3 +216,17 @@ def continue_point(course, events: list[EventView]) -> tuple[str, str] | None:
                 return level.id, lesson_id
         return level.id, latest.item_id
     return None
+
+
+def survey_open(survey_id: str, events: list[EventView], course) -> bool:
+    """May the learner answer this survey now?
+
+    The intake survey once, before anything else counts as "before"; the exit survey after a
+    post-test (the learner may correct it).
+    """
+    if survey_id == "intake":
+        return not any(e.kind == EventKind.SURVEY_ANSWERED and e.item_id == "intake" for e in events)
+    if survey_id == "exit":
+        posttests = {level.posttest.id for level in course.levels if level.posttest}
+        return any(e.kind == EventKind.TEST_TAKEN and e.item_id in posttests for e in events)
+    return False

@@ -86,8 +86,11 @@ def to_xlsx(sheets: list[tuple[str, list[list]]]) -> bytes:
 
 
 def to_csv(rows: list[list]) -> bytes:
+    """CSV as Excel in Kazakh and Russian settings reads it: ";" between values, decimal comma,
+    UTF-8 with a BOM."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=";")
     for row in rows:
-        writer.writerow(["" if c is None else safe_cell(c) for c in row])
-    return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+        writer.writerow(["" if c is None else str(c).replace(".", ",") if isinstance(c, float) else safe_cell(c)
+                         for c in row])
+    return out.getvalue().encode("utf-8-sig")

@@ -1,6 +1,6 @@
 """The programme's figures, computed from plain data: no Flask, no database.
 
-The rules are the methodology printed in the report (see `METHOD` in `app/reports/text.py`):
+The rules are the methodology printed in the report (`templates/reports/report.html`):
 
 - **Reached**: a learner of the village who attended a class day or did anything in a lesson,
   test or survey. Each person counts once, whatever the number of classes.
@@ -10,8 +10,10 @@ The rules are the methodology printed in the report (see `METHOD` in `app/report
 - **Learning gain**, per level, only over learners who took **both** the pre-test and the
   post-test (first attempts). Relative gain = (mean post − mean pre) / mean pre (the charter's
   target: at least +30 %); Hake's normalised gain = (mean post − mean pre) / (1 − mean pre).
-  Learners with a pre-test but no post-test are counted apart as drop-outs. A mean pre-test
-  of 0 % (relative gain) or of 100 % (Hake) makes that ratio undefined: "not enough data".
+  Learners with a pre-test but no post-test after their class of that level has ended are
+  counted apart as drop-outs (during the class they are still learning). A mean pre-test of
+  0 % (relative gain) or of 100 % (Hake) makes that ratio undefined: "not enough data".
+- A target counts as met (✓) only on at least MIN_FOR_TARGET learners: fewer is too few to say.
 - **Awareness**, per item, only over learners who answered the item in **both** surveys:
   share "aware" before and after; relative change = (after − before) / before (target +50 %).
 - **Internet at home**: the intake survey's answers, as shares of those who answered.
@@ -27,6 +29,7 @@ COVERAGE_TARGET = 0.5
 GAIN_TARGET = 0.3
 AWARENESS_TARGET = 0.5
 MIN_PAIRS = 1  # fewer paired learners than this: "not enough data"
+MIN_FOR_TARGET = 5  # fewer than this: figures are shown, but no target is called met
 INTERNET_QUESTION, INTERNET_OPTIONS = "internet-home", 3  # none / mobile only / fixed line
 
 
@@ -36,6 +39,7 @@ class LearnerFacts:
 
     village_id: str
     levels_enrolled: frozenset = frozenset()
+    classes_over: frozenset = frozenset()  # levels whose class (for this learner) has ended
     active: bool = False
     pre: Mapping[str, float] = field(default_factory=dict)  # level id -> first pre-test score 0..1
     post: Mapping[str, float] = field(default_factory=dict)  # level id -> first post-test score
@@ -72,7 +76,9 @@ class Gain:
 
     @property
     def meets_target(self) -> bool | None:
-        return None if self.relative is None else self.relative >= GAIN_TARGET - 1e-9
+        if self.relative is None or self.pairs < MIN_FOR_TARGET:
+            return None
+        return self.relative >= GAIN_TARGET - 1e-9
 
 
 def learning_gain(level: str, learners: Iterable[LearnerFacts]) -> Gain:
@@ -81,7 +87,7 @@ def learning_gain(level: str, learners: Iterable[LearnerFacts]) -> Gain:
         if level in learner.pre and level in learner.post:
             pre_scores.append(learner.pre[level])
             post_scores.append(learner.post[level])
-        elif level in learner.pre:
+        elif level in learner.pre and level in learner.classes_over:
             dropouts += 1
     if len(pre_scores) < MIN_PAIRS:
         return Gain(level, len(pre_scores), dropouts, None, None, None, None)
@@ -102,7 +108,9 @@ class AwarenessRow:
 
     @property
     def meets_target(self) -> bool | None:
-        return None if self.relative is None else self.relative >= AWARENESS_TARGET - 1e-9
+        if self.relative is None or self.pairs < MIN_FOR_TARGET:
+            return None
+        return self.relative >= AWARENESS_TARGET - 1e-9
 
 
 def awareness(items: Mapping[str, frozenset], learners: Iterable[LearnerFacts]) -> list[AwarenessRow]:

@@ -124,7 +124,7 @@ def _recommendations(r: Report) -> list[str]:
     for level in r.levels:
         g = r.total.gains[level.id]
         if g.relative is not None and g.relative < GAIN_TARGET:
-            notes.append(_("%(level)s: the test results rose by %(value)s, below the 30 %% target: review the "
+            notes.append(_("%(level)s: the test results changed by %(value)s, below the 30 %% target: review the "
                            "hardest questions with trainers.", level=level.title(r.lang), value=r.pct(g.relative)))
         if g.dropouts:
             notes.append(ngettext(

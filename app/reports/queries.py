@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -26,8 +27,9 @@ def awareness_items(course: Course) -> dict[str, frozenset]:
     return {q.id: frozenset(q.correct_indexes) for q in intake.variant("kk").questions if q.id.startswith("aware-")}
 
 
-def learner_facts(village_ids: Sequence[uuid.UUID], course: Course) -> list[LearnerFacts]:
-    """One `LearnerFacts` per learner of these villages."""
+def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date | None = None) -> list[LearnerFacts]:
+    """One `LearnerFacts` per learner of these villages (`today` decides which classes have ended)."""
+    today = today or date.today()
     learners = db.session.execute(
         select(User.id, User.village_id).where(User.role == Role.LEARNER, User.village_id.in_(village_ids))
     ).all()
@@ -41,12 +43,15 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course) -> list[Lear
     active |= set(db.session.scalars(select(Attendance.user_id).join(User, User.id == Attendance.user_id)
                                      .where(of_villages).distinct()))
     enrolled: dict = defaultdict(set)
-    for user_id, level in db.session.execute(
-        select(class_learners.c.user_id, TrainingClass.level)
+    over: dict = defaultdict(set)
+    for user_id, level, day2 in db.session.execute(
+        select(class_learners.c.user_id, TrainingClass.level, TrainingClass.day2)
         .join(TrainingClass, TrainingClass.id == class_learners.c.class_id)
         .join(User, User.id == class_learners.c.user_id).where(of_villages)
     ):
         enrolled[user_id].add(level)
+        if day2 < today:
+            over[user_id].add(level)
     role_of = {}  # test id -> (level, "pre" | "post")
     for level in course.levels:
         if level.pretest:
@@ -65,9 +70,15 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course) -> list[Lear
             level, which = role_of[item_id]
             tests[user_id][which].setdefault(level, float(payload.get("score", 0)))  # the first counts
         elif kind == SURVEY_EVENT:
-            surveys[user_id][item_id] = payload.get("answers", {})  # the latest answers count
+            answers = payload.get("answers", {})
+            if item_id == "intake" and not payload.get("entered_by"):
+                # the learner's own first answers are the "before" (a later visit is not before)
+                surveys[user_id].setdefault(item_id, answers)
+            else:
+                surveys[user_id][item_id] = answers  # a trainer's typed-in form corrects; exit: the latest
     return [
-        LearnerFacts(village_id=str(village_id), levels_enrolled=frozenset(enrolled[lid]), active=lid in active,
+        LearnerFacts(village_id=str(village_id), levels_enrolled=frozenset(enrolled[lid]),
+                     classes_over=frozenset(over[lid]), active=lid in active,
                      pre=tests[lid]["pre"], post=tests[lid]["post"],
                      intake=surveys[lid].get("intake"), exit=surveys[lid].get("exit"))
         for lid, village_id in learners

@@ -43,15 +43,13 @@ def class_new():
 @bp.get("/classes/<class_id>")
 def class_page(class_id: str):
     cls = _class_or_404(class_id)
-    level = get_course().level(cls.level)
-    if level is None:
-        abort(404)
+    level = get_course().level(cls.level)  # None if the level left the course: the roster still works
     learners = sorted(cls.learners, key=lambda lr: alphabetical(lr.name))
-    events = record.events_by_user([lr.id for lr in learners])
+    events = record.events_by_user([lr.id for lr in learners]) if level else {}
     return render_template(
         "trainer/class.html", cls=cls, level=level,
-        rows=class_view.class_rows(level, learners, events),
-        hardest=class_view.hardest_questions(level, events),
+        rows=class_view.class_rows(level, learners, events) if level else [],
+        hardest=class_view.hardest_questions(level, events) if level else [],
         present=classes.attendance_of(cls),
         refresh_seconds=current_app.config["CLASS_GRID_REFRESH_SECONDS"],
     )

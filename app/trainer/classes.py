@@ -3,6 +3,7 @@ cards, mark attendance, open a class session on a shared computer. No request ob
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -62,17 +63,49 @@ def _same_name(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
-def add_learner(cls: TrainingClass, name: str, code: str = "") -> tuple[tuple[User, str] | None, str | None]:
-    """Register one person in the class: ((learner, PIN), None) or (None, message)."""
-    name = " ".join((name or "").split())
-    if not 2 <= len(name) <= 120:
-        return None, str(_l("Write the person's name (at least 2 letters)."))
-    if any(_same_name(name, other.name) for other in cls.learners):
-        return None, str(_l("%(name)s is already in this class.", name=name))
-    code = accounts.normalise_code(code)
-    if code and (not accounts.CODE_RE.match(code) or
-                 db.session.scalar(db.select(User.id).where(User.login_code == code))):
-        return None, str(_l("The login code %(code)s cannot be used: it is taken or has signs in it.", code=code))
+NAME_MAX = 120
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _clean_name(name: str) -> str:
+    return " ".join(CONTROL.sub(" ", name or "").split())
+
+
+def _check_row(cls: TrainingClass, name: str, code: str, others: list[str], codes: set[str]):
+    """What one person's line means: ("new", None), ("existing", learner) or ("problem", message).
+
+    A login code that belongs to a learner of this village enrols that person (e.g. after the
+    Elementary class, in the Intermediate one): one resident, one account, counted once.
+    """
+    existing = db.session.scalar(db.select(User).where(User.login_code == code)) if code else None
+    if existing is not None:
+        if existing.role != Role.LEARNER or existing.village_id != cls.village_id:
+            return "problem", _l("The login code %(code)s belongs to someone in another village.", code=code)
+        if existing in cls.learners or code in codes:
+            return "problem", _l("%(name)s is listed twice or is already in this class.", name=existing.name)
+        return "existing", existing
+    if not 2 <= len(name) <= NAME_MAX:
+        return "problem", _l("The name is missing, too short or too long.")
+    if any(_same_name(name, other) for other in others) or any(_same_name(name, o.name) for o in cls.learners):
+        return "problem", _l("%(name)s is listed twice or is already in this class.", name=name)
+    if code and (not accounts.CODE_RE.match(code) or code in codes):
+        return "problem", _l("The login code %(code)s cannot be used: it is taken or has signs in it.", code=code)
+    return "new", None
+
+
+def add_learner(cls: TrainingClass, name: str, code: str = "") -> tuple[tuple[User, str | None] | None, str | None]:
+    """Register one person in the class: ((learner, new PIN or None), None) or (None, message).
+
+    With the login code of a learner of this village, that learner joins the class (no new PIN).
+    """
+    name, code = _clean_name(name), accounts.normalise_code(code)
+    kind, found = _check_row(cls, name, code, [], set())
+    if kind == "problem":
+        return None, str(found)
+    if kind == "existing":
+        cls.learners.append(found)
+        db.session.commit()
+        return (found, None), None
     learner, pin = _new_learner(cls, name, code)
     db.session.commit()
     return (learner, pin), None
@@ -89,36 +122,38 @@ def _new_learner(cls: TrainingClass, name: str, code: str) -> tuple[User, str]:
     return learner, pin
 
 
-def import_learners(cls: TrainingClass, data: bytes) -> tuple[list[tuple[User, str]], list[tuple[int, str]]]:
+def import_learners(cls: TrainingClass, data: bytes) -> tuple[list[tuple[User, str | None]], list[tuple[int, str]]]:
     """Register a CSV list (columns `name`, optional `login_code` and `village`): all of it, or nothing."""
     result = read_csv(data, required=("name",), optional=("login_code", "village"))
     own_names = {cls.village.name_kk.casefold(), cls.village.name_ru.casefold()}
     problems = [(line, str(message)) for line, message in result.problems]
     seen: list[str] = []
     codes: set[str] = set()
+    plan = []
     for row in result.rows:
-        name = " ".join(row["name"].split())
-        code = accounts.normalise_code(row.get("login_code", ""))
-        if len(name) < 2:
-            problems.append((row["_line"], str(_l("The name is missing or too short."))))
-        elif any(_same_name(name, s) for s in seen) or any(_same_name(name, o.name) for o in cls.learners):
-            problems.append((row["_line"], str(_l("%(name)s is listed twice or is already in this class.", name=name))))
-        seen.append(name)
-        village = " ".join((row.get("village") or "").split())
+        name, code = _clean_name(row["name"]), accounts.normalise_code(row.get("login_code", ""))
+        village = _clean_name(row.get("village", ""))
         if village and village.casefold() not in own_names:
             problems.append((row["_line"], str(_l("Unknown village %(given)s: this class is in %(village)s.",
                                                   given=village, village=cls.village.name_kk))))
+        kind, found = _check_row(cls, name, code, seen, codes)
+        if kind == "problem":
+            problems.append((row["_line"], str(found)))
+        plan.append((kind, found, name, code))
+        seen.append(name)
         if code:
-            if not accounts.CODE_RE.match(code) or code in codes or \
-                    db.session.scalar(db.select(User.id).where(User.login_code == code)):
-                problems.append((row["_line"], str(_l("The login code %(code)s cannot be used: it is taken or has signs in it.", code=code))))
             codes.add(code)
     if problems:
         return [], sorted(problems)
-    created = [_new_learner(cls, " ".join(row["name"].split()), accounts.normalise_code(row.get("login_code", "")))
-               for row in result.rows]
+    done = []
+    for kind, found, name, code in plan:
+        if kind == "existing":
+            cls.learners.append(found)
+            done.append((found, None))
+        else:
+            done.append(_new_learner(cls, name, code))
     db.session.commit()
-    return created, []
+    return done, []
 
 
 def new_cards(cls: TrainingClass, learner_ids: list[str] | None = None) -> list[tuple[User, str]]:

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.roles import visible_villages
+from ..csv_import import clean_text
 from ..extensions import db
 from ..models import ProblemCategory, ProblemStatus, VillageProblem, get_by_id
 from .views import bp
@@ -42,10 +43,10 @@ def _validate(form, villages) -> tuple[dict, dict]:
         values["found_on"] = date.fromisoformat(form.get("found_on", ""))
     except ValueError:
         errors["found_on"] = _l("Give the date as on a calendar, e.g. 2026-11-30.")
-    values["description"] = (form.get("description") or "").strip()[:4000]
+    values["description"] = clean_text(form.get("description"), 4000)
     if len(values["description"]) < 5:
         errors["description"] = _l("Describe the problem in a few words.")
-    values["solution"] = (form.get("solution") or "").strip()[:4000]
+    values["solution"] = clean_text(form.get("solution"), 4000)
     return values, errors
 
 
@@ -79,7 +80,7 @@ def problem_status(problem_id: str):
     if status not in set(ProblemStatus):
         abort(400)
     problem.status = status
-    solution = (request.form.get("solution") or "").strip()[:4000]
+    solution = clean_text(request.form.get("solution"), 4000)
     if solution:
         problem.solution = solution
     db.session.commit()

@@ -37,17 +37,19 @@ def test_learning_gain_by_hand():
     # pre 0.4 and 0.6 (mean 0.5), post 0.7 and 0.9 (mean 0.8):
     # relative = (0.8 - 0.5) / 0.5 = 0.6 ; Hake = (0.8 - 0.5) / (1 - 0.5) = 0.6
     people = [learner(pre={"e": 0.4}, post={"e": 0.7}), learner(pre={"e": 0.6}, post={"e": 0.9}),
-              learner(pre={"e": 0.2}),  # drop-out: no post-test, left out of the means
+              learner(pre={"e": 0.2}, classes_over=frozenset({"e"})),  # drop-out: class over, no post-test
+              learner(pre={"e": 0.3}),  # still in a class: not (yet) a drop-out
               learner(post={"e": 1.0})]  # post only: left out too
     g = learning_gain("e", people)
     assert (g.pairs, g.dropouts) == (2, 1)
     assert g.mean_pre == pytest.approx(0.5) and g.mean_post == pytest.approx(0.8)
     assert g.relative == pytest.approx(0.6) and g.hake == pytest.approx(0.6)
-    assert g.meets_target is True
+    assert g.meets_target is None  # two learners are too few to call a target met
 
 
 def test_gain_with_no_post_tests_is_not_enough_data():
-    g = learning_gain("e", [learner(pre={"e": 0.5}), learner(pre={"e": 0.7})])
+    over = frozenset({"e"})
+    g = learning_gain("e", [learner(pre={"e": 0.5}, classes_over=over), learner(pre={"e": 0.7}, classes_over=over)])
     assert g.pairs == 0 and g.dropouts == 2
     assert g.mean_pre is None and g.relative is None and g.hake is None and g.meets_target is None
 
@@ -84,7 +86,7 @@ def test_awareness_pairs_answers_of_the_same_people():
     row = {r.item: r for r in awareness(AWARE, people)}["aware-1414"]
     # before 1 of 4 = 25 %, after 2 of 4 = 50 %, relative (0.5 - 0.25) / 0.25 = +100 %
     assert row.pairs == 4 and row.before == pytest.approx(0.25) and row.after == pytest.approx(0.5)
-    assert row.relative == pytest.approx(1.0) and row.meets_target
+    assert row.relative == pytest.approx(1.0) and row.meets_target is None  # 4 pairs: too few
     qr = {r.item: r for r in awareness(AWARE, people)}["aware-qr"]
     assert qr.pairs == 0 and qr.before is None  # nobody answered: not enough data
 
@@ -126,3 +128,11 @@ def test_district_coverage_leaves_out_villages_without_residents():
     f = figures(residents, people, [], {}, [], counted_villages=counted)
     assert f.reached == 4 and f.coverage.numerator == 3 and f.coverage.value == pytest.approx(0.02)
     assert district_residents([("b", None)]) == (None, set())
+
+
+def test_a_target_is_called_met_only_on_enough_learners():
+    five = [learner(pre={"e": 0.5}, post={"e": 0.7}) for _ in range(5)]  # +40 %
+    assert learning_gain("e", five).meets_target is True
+    assert learning_gain("e", five[:4]).meets_target is None
+    weak = [learner(pre={"e": 0.5}, post={"e": 0.6}) for _ in range(5)]  # +20 %
+    assert learning_gain("e", weak).meets_target is False

@@ -158,3 +158,60 @@ def test_another_trainers_class_is_a_404_by_every_route(client, setup, make):
     for suffix in ("/learners", "/cards", "/attendance", "/session/open", "/session/close"):
         assert post(client, base + suffix, {"name": "X"}, page="/trainer/").status_code == 404, suffix
     assert client.get("/trainer/classes/not-a-uuid").status_code == 404
+
+
+def test_an_existing_learner_joins_a_new_class_with_their_own_account(client, setup, make):
+    first = TrainingClass(village=setup["north"], level="basic", day1=__import__("datetime").date(2026, 10, 1),
+                          day2=__import__("datetime").date(2026, 10, 2), venue="x")
+    learner = make.learner(village=setup["north"], code="aigul", name="Айгүл", pin="2580")
+    first.learners.append(learner)
+    db.session.add(first)
+    db.session.commit()
+    open_class(client, setup["north"], level="second")
+    cls = db.session.scalars(db.select(TrainingClass).where(TrainingClass.level == "second")).one()
+    page = f"/trainer/classes/{cls.id}"
+    response = post(client, f"{page}/learners", {"name": "", "code": "AIGUL"}, page=page)
+    assert response.status_code == 200 and cls.learners == [learner]
+    assert learner.check_secret("2580")  # no new PIN: the person keeps their own
+    assert db.session.scalars(db.select(User).where(User.name == "Айгүл")).all() == [learner]
+
+
+def test_csv_enrols_existing_learners_and_refuses_other_villages_codes(client, setup, make):
+    open_class(client, setup["north"])
+    cls = the_class()
+    page = f"/trainer/classes/{cls.id}"
+    make.learner(village=setup["north"], code="known1", name="Бұрынғы")
+    make.learner(village=setup["south"], code="faraway", name="Алыс")
+    bad = "name,login_code\nБасқа,faraway\n".encode()
+    response = post(client, f"{page}/import", {"file": (__import__("io").BytesIO(bad), "c.csv")}, page=page,
+                    content_type="multipart/form-data")
+    assert response.status_code == 400 and len(cls.learners) == 0
+    good = "name,login_code\nБұрынғы,known1\nЖаңа,\n".encode()
+    response = post(client, f"{page}/import", {"file": (__import__("io").BytesIO(good), "c.csv")}, page=page,
+                    content_type="multipart/form-data")
+    assert response.status_code == 200
+    db.session.refresh(cls)
+    assert sorted(lr.name for lr in cls.learners) == ["Бұрынғы", "Жаңа"]
+    assert translated("the one you already have") in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("data", ['name\n"Айгүл\nБолат\n'.encode(), "name,name\nА,Б\n".encode(),
+                                  ("name\n" + "Ә" * 130 + "\n").encode()])
+def test_odd_csv_files_are_refused_without_an_error_page(client, setup, data):
+    open_class(client, setup["north"])
+    cls = the_class()
+    page = f"/trainer/classes/{cls.id}"
+    response = post(client, f"{page}/import", {"file": (__import__("io").BytesIO(data), "c.csv")}, page=page,
+                    content_type="multipart/form-data")
+    assert response.status_code == 400 and len(cls.learners) == 0
+
+
+def test_a_class_whose_level_left_the_course_still_opens(client, setup):
+    open_class(client, setup["north"])
+    cls = the_class()
+    cls.level = "retired-level"
+    db.session.commit()
+    response = client.get(f"/trainer/classes/{cls.id}")
+    assert response.status_code == 200
+    assert translated("This level is no longer in the course: progress cannot be shown, but the list, "
+                      "attendance and cards still work.") in response.get_data(as_text=True)

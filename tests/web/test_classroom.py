@@ -77,3 +77,24 @@ def test_closing_the_session_signs_learners_out_and_hides_the_names(app, classro
     assert response.status_code == 302 and response.headers["Location"] == "/class/"
     closed = pc.get("/class/").get_data(as_text=True)
     assert "Айгүл Тест" not in closed and "Болат Тест" not in closed
+
+
+def test_tile_pin_tries_add_up_however_the_id_is_spelt_and_with_the_sign_in_form(app, classroom):
+    pc, bolat = classroom["pc"], classroom["bolat"]
+    spellings = [str(bolat.id).upper(), "{" + str(bolat.id) + "}", bolat.id.hex]
+    for spelling in spellings:
+        assert post(pc, f"/class/{spelling}", {"pin": "0000"}, page="/class/").status_code == 401
+    other = app.test_client()
+    for _ in range(2):
+        post(other, "/login", {"code": bolat.login_code, "pin": "0000"})
+    assert post(pc, f"/class/{bolat.id}", {"pin": "3691"}, page="/class/").status_code == 429
+
+
+def test_tiles_are_not_cached_and_leave_out_deactivated_learners(classroom):
+    pc, bolat = classroom["pc"], classroom["bolat"]
+    bolat.active = False
+    db.session.commit()
+    response = pc.get("/class/")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Болат Тест" not in response.get_data(as_text=True)
+    assert pc.get(f"/class/{bolat.id}").status_code == 404

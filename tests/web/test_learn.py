@@ -324,3 +324,12 @@ def test_trainer_types_in_a_paper_survey(app, make):
     assert stored[0].user_id == learner.id and stored[0].payload["entered_by"] == str(trainer.id)
     assert stored[0].payload["answers"] == {"internet-home": [0], "aware-1414": [2]}
     assert client.get(f"/trainer/learner/{learner.id}/survey/nothing").status_code == 404
+
+
+def test_intake_is_answered_once_and_exit_opens_after_a_post_test(learner_client):
+    post(learner_client, "/learn/survey/intake", {"internet-home:choice": "1"}, page="/learn/survey/intake")
+    again = learner_client.get("/learn/survey/intake")
+    assert again.status_code == 302
+    resend = post(learner_client, "/learn/survey/intake", {"internet-home:choice": "0"}, page="/learn/")
+    assert resend.status_code == 302 and len(events("survey_answered")) == 1
+    assert learner_client.get("/learn/survey/exit").status_code == 302  # no post-test yet

@@ -24,7 +24,7 @@ def pages_for(role, d):
         return [("/learn/", 200), ("/learn/progress", 200), ("/learn/welcome", 200), ("/learn/basic/", 200),
                 ("/learn/basic/alpha", 200), ("/learn/basic/beta", 200), ("/learn/basic/basic-pre", 200),
                 ("/learn/basic/basic-post", 200), ("/learn/second/", 200), ("/learn/survey/intake", 200),
-                ("/learn/survey/exit", 200), ("/learn/basic/nope", 404)]
+                ("/learn/survey/exit", 302), ("/learn/basic/nope", 404)]
     if role == "trainer":
         return [("/trainer/", 200), (f"/trainer/learner/{d['learner'].id}", 200), ("/trainer/classes/new", 200),
                 (f"/trainer/classes/{d['class'].id}", 200), ("/trainer/problems", 200),
@@ -56,6 +56,8 @@ def test_every_page_in_both_languages(client, people, role, lang):
         response = client.get(url)
         text = response.get_data(as_text=True)
         assert response.status_code == status, (url, response.status_code)
+        if status == 302:
+            continue  # a redirect page (e.g. a survey not open yet) has no content of ours
         assert f'<html lang="{lang}">' in text, url
         leftovers = [s for s in ENGLISH_UI if s in text]
         assert leftovers == [], (url, leftovers)

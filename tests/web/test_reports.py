@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from app.extensions import db
 from app.models import Attendance, Event, Role, TrainingClass, VillageProblem
-from tests.conftest import REAL_CONTENT, make_app, sign_in
+from tests.conftest import REAL_CONTENT, make_app, sign_in, translated
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -44,7 +44,7 @@ def district(app, make):
     add(a3, "test_taken", "basic-pre", 0, score=0.25)
     add(b1, "lesson_opened", "alpha", 0)
     db.session.add(VillageProblem(village=a, category="connectivity", found_on=date(2026, 11, 2),
-                                  description="=cmd|' /C calc'!A0", solution="Байланыс", status="open"))
+                                  description="=cmd|' /C calc'!A0\x0b", solution="Байланыс", status="open"))
     db.session.commit()
     coordinator = make.staff(Role.COORDINATOR)
     trainer_a = make.staff(Role.TRAINER, [a])
@@ -66,23 +66,31 @@ def test_xlsx_holds_the_same_numbers_as_the_page(client, district):
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
-    by_name = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
-    village_a = by_name["Ауыл-А"]
-    cells = list(village_a.values())
-    assert cells[2] == 10 and cells[3] == 3 and cells[4] == 30.0  # residents, reached, coverage %
-    assert 50.0 in cells and 75.0 in cells and 0.5 in cells and 1 in cells  # pre, post, Hake, drop-outs
-    total = list(rows[-1])
-    # district: only village A has residents; B's learner is reached but not in the coverage
-    assert total[2] == 10 and total[3] == 4 and total[4] == 30.0
-    assert book.worksheets[2].cell(row=2, column=4).value.startswith("'=")  # no formula can run
+    column = {name: rows[0].index(translated(name)) for name in ("Adult residents", "Learners reached", "Coverage, %")}
+    basic = "Негізгі: "  # the fixture level's Kazakh title
+    pre, post, hake, drop = (rows[0].index(basic + translated(n)) for n in (
+        "pre-test mean, %", "post-test mean, %", "Hake's normalised gain", "drop-outs"))
+    village_a = next(r for r in rows if r[0] == "Ауыл-А")
+    assert (village_a[column["Adult residents"]], village_a[column["Learners reached"]],
+            village_a[column["Coverage, %"]]) == (10, 3, 30.0)
+    assert (village_a[pre], village_a[post], village_a[hake], village_a[drop]) == (50.0, 75.0, 0.5, 1)
+    total = rows[-1]
+    # only village A has residents: B's learner is reached but left out of the coverage
+    assert (total[column["Adult residents"]], total[column["Learners reached"]], total[column["Coverage, %"]]) == \
+        (10, 4, 30.0)
+    # the page shows the same figures
+    page = client.get(f"/reports/village/{district['a'].id}?lang=kk").get_data(as_text=True)
+    assert ">50%<" in page and ">75%<" in page and ">30%<" in page
+    cell = book.worksheets[2].cell(row=2, column=4).value
+    assert cell.startswith("'=") and "\x0b" not in cell  # no formula can run; no character breaks the file
 
 
 def test_csv_export_is_utf8_with_a_bom_and_safe_cells(client, district):
     sign_in(client, district["coordinator"])
     response = client.get(f"/reports/village/{district['a'].id}.csv?lang=ru")
     assert response.data.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[1][0] == "Ауыл-А (ru)" and rows[1][4] == "30.0"
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][0] == "Ауыл-А (ru)" and rows[1][4] == "30,0"  # as Excel in ru/kk settings reads it
 
 
 def test_empty_village_and_missing_data_say_not_enough_data(client, make):
@@ -146,3 +154,34 @@ def test_report_command_writes_every_format(tmp_path):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+def test_the_learners_first_intake_is_the_before_and_a_trainers_entry_corrects_it(app, make):
+    from app.course import get_course
+    from app.reports.queries import learner_facts
+
+    village = make.village("Ауыл")
+    learner = make.learner(village=village)
+    add(learner, "survey_answered", "intake", 0, answers={"aware-1414": [2]})
+    add(learner, "survey_answered", "intake", 90, answers={"aware-1414": [0]})  # after the course: not "before"
+    db.session.commit()
+    assert learner_facts([village.id], get_course())[0].intake == {"aware-1414": [2]}
+    add(learner, "survey_answered", "intake", 100, answers={"aware-1414": [1]}, entered_by="trainer-id")
+    db.session.commit()
+    assert learner_facts([village.id], get_course())[0].intake == {"aware-1414": [1]}
+
+
+def test_drop_outs_are_counted_only_after_the_class_ended(app, make):
+    from app.course import get_course
+    from app.reports.queries import learner_facts
+
+    village = make.village("Ауыл")
+    learner = make.learner(village=village)
+    cls = TrainingClass(village=village, level="basic", day1=date(2026, 11, 25), day2=date(2026, 11, 26), venue="x")
+    cls.learners.append(learner)
+    db.session.add(cls)
+    add(learner, "test_taken", "basic-pre", 0, score=0.5)
+    db.session.commit()
+    during = learner_facts([village.id], get_course(), today=date(2026, 11, 26))[0]
+    after = learner_facts([village.id], get_course(), today=date(2026, 11, 27))[0]
+    assert during.classes_over == frozenset() and after.classes_over == {"basic"}

@@ -100,3 +100,20 @@ def test_trainers_page_is_for_coordinators_only(client, make):
     village = make.village("Абай")
     sign_in(client, make.staff(Role.TRAINER, [village]))
     assert client.get("/district/trainers").status_code == 403
+
+
+def test_import_keeps_the_okrug_when_the_column_is_missing(coordinator_client, make):
+    village = make.village("Абай", residents=10)
+    village.okrug_kk = "Қарақұм"
+    db.session.commit()
+    upload(coordinator_client, "name_kk,name_ru,residents\nАбай,Абай,2100\n".encode())
+    db.session.refresh(village)
+    assert village.okrug_kk == "Қарақұм" and village.residents == 2100
+
+
+def test_unusual_digits_are_refused_not_crashed(coordinator_client, make):
+    village = make.village("Абай", residents=10)
+    response = post(coordinator_client, f"/district/villages/{village.id}", {"residents": "²"}, page="/district/")
+    assert response.status_code == 302
+    db.session.refresh(village)
+    assert village.residents == 10
