@@ -13,6 +13,7 @@ from flask_babel import ngettext
 
 from ..content.model import Course
 from ..extensions import db
+from ..i18n import alphabetical
 from ..models import VillageProblem
 from . import charts
 from .figures import AWARENESS_TARGET, COVERAGE_TARGET, GAIN_TARGET, INTERNET_QUESTION, Figures
@@ -52,6 +53,7 @@ def _plain(html: str) -> str:
 
 
 def build_report(title: str, villages, course: Course, lang: str) -> Report:
+    villages = sorted(villages, key=lambda v: alphabetical(v.name(lang)))  # in the report's language
     per_village, total = report_data(villages, course)
     intake = course.surveys.get("intake")
     questions = {q.id: q for q in intake.variant(lang).questions} if intake else {}
