@@ -1,5 +1,6 @@
 """Trainers' classes: opening, registering learners (form and CSV), cards, attendance, grid."""
 
+import io
 import re
 
 import pytest
@@ -16,6 +17,12 @@ def setup(client, make):
     other = make.staff(Role.TRAINER, [south])
     sign_in(client, trainer)
     return {"north": north, "south": south, "trainer": trainer, "other": other}
+
+
+def upload(client, cls, data: bytes):
+    page = f"/trainer/classes/{cls.id}"
+    return post(client, f"{page}/import", {"file": (io.BytesIO(data), "class.csv")}, page=page,
+                content_type="multipart/form-data")
 
 
 def card_pin(text: str) -> str:
@@ -76,17 +83,14 @@ def test_register_one_learner_shows_a_printable_card(client, setup):
 def test_csv_list_registers_everyone_or_no_one(client, setup):
     open_class(client, setup["north"])
     cls = the_class()
-    page = f"/trainer/classes/{cls.id}"
     bad = "name,login_code\nАйгүл,aigul1\nБолат,\nАйгүл,\n,\nДана,bad code!\n".encode()
-    response = post(client, f"{page}/import", {"file": (__import__("io").BytesIO(bad), "class.csv")}, page=page,
-                    content_type="multipart/form-data")
+    response = upload(client, cls, bad)
     text = response.get_data(as_text=True)
     assert response.status_code == 400
     assert translated("Line %(num)d", num=4) in text and translated("Line %(num)d", num=6) in text
     assert len(cls.learners) == 0
     good = "name;login_code\nАйгүл;aigul1\nБолат;\n".encode("utf-8-sig")
-    response = post(client, f"{page}/import", {"file": (__import__("io").BytesIO(good), "class.csv")}, page=page,
-                    content_type="multipart/form-data")
+    response = upload(client, cls, good)
     assert response.status_code == 200
     db.session.refresh(cls)
     assert sorted(lr.name for lr in cls.learners) == ["Айгүл", "Болат"]
@@ -98,9 +102,7 @@ def test_csv_list_registers_everyone_or_no_one(client, setup):
 def test_broken_csv_is_refused_with_a_message(client, setup, data):
     open_class(client, setup["north"])
     cls = the_class()
-    page = f"/trainer/classes/{cls.id}"
-    response = post(client, f"{page}/import", {"file": (__import__("io").BytesIO(data), "x.csv")}, page=page,
-                    content_type="multipart/form-data")
+    response = upload(client, cls, data)
     assert response.status_code == 400 and len(cls.learners) == 0
 
 
@@ -179,16 +181,13 @@ def test_an_existing_learner_joins_a_new_class_with_their_own_account(client, se
 def test_csv_enrols_existing_learners_and_refuses_other_villages_codes(client, setup, make):
     open_class(client, setup["north"])
     cls = the_class()
-    page = f"/trainer/classes/{cls.id}"
     make.learner(village=setup["north"], code="known1", name="Бұрынғы")
     make.learner(village=setup["south"], code="faraway", name="Алыс")
     bad = "name,login_code\nБасқа,faraway\n".encode()
-    response = post(client, f"{page}/import", {"file": (__import__("io").BytesIO(bad), "c.csv")}, page=page,
-                    content_type="multipart/form-data")
+    response = upload(client, cls, bad)
     assert response.status_code == 400 and len(cls.learners) == 0
     good = "name,login_code\nБұрынғы,known1\nЖаңа,\n".encode()
-    response = post(client, f"{page}/import", {"file": (__import__("io").BytesIO(good), "c.csv")}, page=page,
-                    content_type="multipart/form-data")
+    response = upload(client, cls, good)
     assert response.status_code == 200
     db.session.refresh(cls)
     assert sorted(lr.name for lr in cls.learners) == ["Бұрынғы", "Жаңа"]
@@ -200,9 +199,7 @@ def test_csv_enrols_existing_learners_and_refuses_other_villages_codes(client, s
 def test_odd_csv_files_are_refused_without_an_error_page(client, setup, data):
     open_class(client, setup["north"])
     cls = the_class()
-    page = f"/trainer/classes/{cls.id}"
-    response = post(client, f"{page}/import", {"file": (__import__("io").BytesIO(data), "c.csv")}, page=page,
-                    content_type="multipart/form-data")
+    response = upload(client, cls, data)
     assert response.status_code == 400 and len(cls.learners) == 0
 
 
