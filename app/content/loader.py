@@ -107,12 +107,13 @@ def _read_level(level_dir: Path, root: Path, problems: list[Problem]) -> dict | 
         problems.append(Problem(shown, 0, "level.toml is missing"))
         return None
     try:
-        meta = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        meta = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         line = re.search(r"line (\d+)", str(exc))
         problems.append(Problem(shown, int(line.group(1)) if line else 1, f"not valid TOML: {exc}"))
         return None
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = text.splitlines()
 
     def line_of(key: str) -> int:
         return next((n + 1 for n, s in enumerate(lines) if key in s.split("#")[0]), 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 LANGUAGES = ("kk", "ru")
 QUESTION_TYPES = ("single", "multiple", "truefalse", "order", "match", "text")  # text: surveys only
@@ -66,7 +67,7 @@ class Variant:
     blocks: tuple  # of Prose | Box | Question
     path: str
 
-    @property
+    @cached_property  # read for every learner and lesson in grids and reports: walk the blocks once
     def questions(self) -> tuple[Question, ...]:
         found = []
         for block in self.blocks:
@@ -96,7 +97,7 @@ class Item:
             return self.variants[lang]
         return next(iter(self.variants.values()))
 
-    @property
+    @cached_property
     def question_ids(self) -> tuple[str, ...]:
         return tuple(q.id for q in self.variant(LANGUAGES[0]).questions)
 
