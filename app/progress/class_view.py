@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .derive import FINISHED, EventView, LevelProgress, level_progress
+from .derive import FINISHED, EventView, LevelProgress, level_progress, open_attempt
 from .kinds import EventKind
 
 STUCK_AFTER = 3  # wrong answers to one question, in the open attempt, without a right one
@@ -29,16 +29,14 @@ def needs_help(level, progress: LevelProgress, events: list[EventView]) -> list[
             notes.append(HelpNote("failing", lesson.id))
         if not p.open_attempt:
             continue
+        current = open_attempt(events, lesson.id)
         wrong: Counter = Counter()
         right: set = set()
-        for e in sorted((e for e in events if e.item_id == lesson.id), key=lambda e: e.created_at):
-            if e.kind == EventKind.LESSON_FINISHED:
-                wrong, right = Counter(), set()
-            elif e.kind == EventKind.ANSWER and e.question_id:
-                if e.payload.get("correct"):
-                    right.add(e.question_id)
-                else:
-                    wrong[e.question_id] += 1
+        for e in current.answers if current else []:
+            if e.payload.get("correct"):
+                right.add(e.question_id)
+            else:
+                wrong[e.question_id] += 1
         for qid, count in wrong.items():
             if count >= STUCK_AFTER and qid not in right:
                 notes.append(HelpNote("stuck", lesson.id, qid))
