@@ -270,3 +270,15 @@ def survey_open(survey_id: str, events: list[EventView], course) -> bool:
         posttests = {level.posttest.id for level in course.levels if level.posttest}
         return any(e.kind == EventKind.TEST_TAKEN and e.item_id in posttests for e in events)
     return False
+
+
+SURVEY_ORDER = ("intake", "exit")  # the order in which a learner meets the surveys
+
+
+def survey_due(course, events: list[EventView]):
+    """The survey to offer on the learner's home page, or None: the first open survey the
+    learner has not answered yet (the exit survey stays open for corrections, but is not
+    offered again once answered)."""
+    answered = {e.item_id for e in events if e.kind == EventKind.SURVEY_ANSWERED}
+    return next((course.surveys[s] for s in SURVEY_ORDER if s in course.surveys and s not in answered
+                 and survey_open(s, events, course)), None)

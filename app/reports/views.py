@@ -13,7 +13,7 @@ from ..auth.roles import guard_blueprint, visible_villages
 from ..course import get_course
 from ..i18n import LANGUAGES, current_language
 from ..models import Role, Village, get_by_id
-from ..trainer.problem_views import CATEGORY_LABELS, STATUS_LABELS
+from ..trainer.problems import CATEGORY_LABELS, STATUS_LABELS
 from . import export
 from .page import build_report
 

@@ -129,3 +129,16 @@ def test_stuck_counts_only_the_open_attempt():
     events += answers(20, [(q, False)], item=lesson.id)
     assert [n.question_id for n in needs_help(level, level_progress(level, events), events)
             if n.kind == "stuck"] == [q]
+
+
+def test_survey_due_intake_first_then_exit_after_a_post_test_once():
+    from app.progress.derive import survey_due
+
+    course = load_course(FIXTURE_CONTENT)[0]
+    assert survey_due(course, []).id == "intake"
+    events = [ev(0, "survey_answered", item="intake", answers={})]
+    assert survey_due(course, events) is None  # nothing more until a post-test
+    events.append(ev(5, "test_taken", item=course.level("basic").posttest.id, score=1.0))
+    assert survey_due(course, events).id == "exit"
+    events.append(ev(9, "survey_answered", item="exit", answers={}))
+    assert survey_due(course, events) is None  # still open for corrections, but not offered again
