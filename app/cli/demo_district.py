@@ -17,7 +17,6 @@ from ..models import (
     Attendance,
     ProblemCategory,
     ProblemStatus,
-    Role,
     TrainingClass,
     User,
     Village,
@@ -66,10 +65,8 @@ def fill_district(course, villages: list[Village], trainer: User) -> int:
                                 venue="Ауыл мәдениет үйі / Дом культуры", trainer_id=trainer.id)
             db.session.add(cls)
             for _ in range(size):
-                learner = User(role=Role.LEARNER, name=f"{rng.choice(FIRST_NAMES)} {rng.choice(INITIALS)}.",
-                               login_code=accounts.new_login_code(), secret_hash=pin_hash, village=village,
-                               language=rng.choice(["kk", "kk", "ru"]))
-                db.session.add(learner)
+                learner = accounts.new_learner(f"{rng.choice(FIRST_NAMES)} {rng.choice(INITIALS)}.", village,
+                                               secret_hash=pin_hash, language=rng.choice(["kk", "kk", "ru"]))
                 cls.learners.append(learner)
                 db.session.flush()
                 _learner_story(rng, course, level, cls, learner, no_internet)

@@ -7,13 +7,14 @@ from flask.cli import AppGroup
 
 from ..extensions import db
 from ..i18n import alphabetical
+from ..languages import DEFAULT_LANGUAGE, LANGUAGES
 from ..models import Village
 from ..reports.document import report_file
 
 report_cli = AppGroup("report", help="Write the programme's report as HTML, XLSX or CSV.")
 FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["html", "xlsx", "csv"]), default="html",
                              show_default=True)
-LANG_OPTION = click.option("--lang", type=click.Choice(["kk", "ru"]), default="kk", show_default=True)
+LANG_OPTION = click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True)
 OUT_OPTION = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 
 

@@ -11,6 +11,7 @@ import re
 import tomllib
 from pathlib import Path
 
+from ..languages import DEFAULT_LANGUAGE
 from .model import KINDS, LANGUAGES, TOPICS, Course, Item, Level, Problem
 from .parser import ID_RE, Parsed, parse_file
 from .render import Links, is_local
@@ -80,15 +81,15 @@ def _load_surveys(folder: Path, root: Path, links: Links, problems: list[Problem
             found[item.id] = item
     if set(found) == set(SURVEY_IDS):
         def aware(item):
-            return {q.id: q.signature() for q in item.variant("kk").questions if q.id.startswith("aware-")}
+            return {q.id: q.signature() for q in item.variant(DEFAULT_LANGUAGE).questions if q.id.startswith("aware-")}
         before, after = aware(found["intake"]), aware(found["exit"])
         for qid in sorted(set(before) ^ set(after)):
             where = "intake" if qid in before else "exit"
-            problems.append(Problem(found[where].variant("kk").path, 1,
+            problems.append(Problem(found[where].variant(DEFAULT_LANGUAGE).path, 1,
                                     f"awareness item '{qid}' must be in both the intake and the exit survey"))
         for qid in sorted(set(before) & set(after)):
             if before[qid] != after[qid]:
-                problems.append(Problem(found["exit"].variant("kk").path, 1,
+                problems.append(Problem(found["exit"].variant(DEFAULT_LANGUAGE).path, 1,
                                         f"awareness item '{qid}' differs from the intake survey"))
     return found
 
@@ -233,37 +234,45 @@ def _check_header(p: Parsed, lang: str, folder: Path) -> list[Problem]:
 
 
 def _parity(parsed: dict[str, Parsed]) -> list[Problem]:
-    """The Kazakh and Russian files must describe the same lesson and the same questions."""
+    """Every language's file must describe the same lesson and the same questions as the first
+    language's (Kazakh)."""
     found: list[Problem] = []
-    kk, ru = parsed["kk"], parsed["ru"]
+    for lang in LANGUAGES[1:]:
+        found.extend(_parity_with(DEFAULT_LANGUAGE, parsed[DEFAULT_LANGUAGE], lang, parsed[lang]))
+    return found
+
+
+def _parity_with(base_lang: str, base: Parsed, lang: str, other: Parsed) -> list[Problem]:
+    """Problems of `other` (the file in `lang`) against `base` (the file in `base_lang`)."""
+    found: list[Problem] = []
     for key in ("id", "kind", "topic", "minutes", "objectives"):
-        a, b = kk.header.get(key, ("", 1)), ru.header.get(key, ("", 1))
+        a, b = base.header.get(key, ("", 1)), other.header.get(key, ("", 1))
         if _norm(a[0]) != _norm(b[0]):
-            found.append(Problem(ru.variant.path, b[1],
-                                 f"'{key}' is '{b[0]}' here but '{a[0]}' in kk.md"))
-    kq, rq = kk.variant.questions, ru.variant.questions
-    for i in range(max(len(kq), len(rq))):
-        if i >= len(kq):
-            found.append(Problem(ru.variant.path, rq[i].line, f"question '{rq[i].id}' is missing from kk.md"))
+            found.append(Problem(other.variant.path, b[1],
+                                 f"'{key}' is '{b[0]}' here but '{a[0]}' in {base_lang}.md"))
+    base_q, other_q = base.variant.questions, other.variant.questions
+    for i in range(max(len(base_q), len(other_q))):
+        if i >= len(base_q):
+            found.append(Problem(other.variant.path, other_q[i].line, f"question '{other_q[i].id}' is missing from {base_lang}.md"))
             continue
-        if i >= len(rq):
-            found.append(Problem(kk.variant.path, kq[i].line, f"question '{kq[i].id}' is missing from ru.md"))
+        if i >= len(other_q):
+            found.append(Problem(base.variant.path, base_q[i].line, f"question '{base_q[i].id}' is missing from {lang}.md"))
             continue
-        a, b = kq[i], rq[i]
+        a, b = base_q[i], other_q[i]
         if a.id != b.id:
-            found.append(Problem(ru.variant.path, b.line,
-                                 f"question {i + 1} is '{b.id}' here but '{a.id}' in kk.md"))
+            found.append(Problem(other.variant.path, b.line,
+                                 f"question {i + 1} is '{b.id}' here but '{a.id}' in {base_lang}.md"))
         elif a.type != b.type:
-            found.append(Problem(ru.variant.path, b.line, f"question '{b.id}' is '{b.type}' here but '{a.type}' in kk.md"))
+            found.append(Problem(other.variant.path, b.line, f"question '{b.id}' is '{b.type}' here but '{a.type}' in {base_lang}.md"))
         elif len(a.options) != len(b.options):
-            found.append(Problem(ru.variant.path, b.line,
-                                 f"question '{b.id}' has {len(b.options)} options here but {len(a.options)} in kk.md"))
+            found.append(Problem(other.variant.path, b.line,
+                                 f"question '{b.id}' has {len(b.options)} options here but {len(a.options)} in {base_lang}.md"))
         elif a.correct_indexes != b.correct_indexes:
-            found.append(Problem(ru.variant.path, b.line,
-                                 f"question '{b.id}': correct answers differ from kk.md "
+            found.append(Problem(other.variant.path, b.line,
+                                 f"question '{b.id}': correct answers differ from {base_lang}.md "
                                  f"(options {_human(b.correct_indexes)} here, {_human(a.correct_indexes)} there)"))
         elif a.objective != b.objective:
-            found.append(Problem(ru.variant.path, b.line, f"question '{b.id}': objective differs from kk.md"))
+            found.append(Problem(other.variant.path, b.line, f"question '{b.id}': objective differs from {base_lang}.md"))
     return found
 
 
@@ -298,10 +307,10 @@ def _cross_checks(items: dict[str, Item], refs: dict, raw_levels, root: Path) ->
             if test is None or test.kind != "test":
                 found.append(Problem(shown, line_of(key), f"{key} '{test_id}' is not a test in {level_dir.name}/"))
                 continue
-            covered = {q.objective.split("/")[0] for q in test.variant("kk").questions}
+            covered = {q.objective.split("/")[0] for q in test.variant(DEFAULT_LANGUAGE).questions}
             for lesson_id in meta["lessons"]:
                 if lesson_id in own and lesson_id not in covered:
-                    found.append(Problem(test.variant("kk").path, 1,
+                    found.append(Problem(test.variant(DEFAULT_LANGUAGE).path, 1,
                                          f"{key} '{test_id}' has no question on lesson '{lesson_id}'"))
         for item in level_items:
             if item.kind == "survey":
