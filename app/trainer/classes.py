@@ -8,12 +8,13 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
 
 from ..auth import accounts
 from ..auth.roles import visible_villages
 from ..csv_import import read_csv
 from ..extensions import db
-from ..models import Attendance, ClassSession, Role, TrainingClass, User, get_by_id
+from ..models import Attendance, ClassSession, Role, TrainingClass, User, class_learners, get_by_id
 from ..text import NAME_MAX, clean_name
 
 
@@ -21,6 +22,16 @@ def visible_classes(user: User) -> list[TrainingClass]:
     ids = [v.id for v in visible_villages(user)]
     return list(db.session.scalars(
         db.select(TrainingClass).where(TrainingClass.village_id.in_(ids)).order_by(TrainingClass.day1.desc())))
+
+
+def class_sizes(shown: list[TrainingClass]) -> dict:
+    """Class id -> number of learners, for many classes in one query."""
+    if not shown:
+        return {}
+    counts = db.session.execute(
+        db.select(class_learners.c.class_id, func.count()).where(class_learners.c.class_id.in_([c.id for c in shown]))
+        .group_by(class_learners.c.class_id))
+    return {c.id: 0 for c in shown} | {class_id: n for class_id, n in counts}
 
 
 def class_for(user: User, class_id: str) -> TrainingClass | None:
