@@ -1,5 +1,6 @@
 """The report as a file (printable HTML, XLSX, CSV) from the data and a language: no request
-needed, only an app context. The report pages and `flask report` both call it."""
+needed, only an app context. `flask report` writes these files; the report pages serve the same
+XLSX and CSV, and show the same report (`make_report`, `page_context`) inside the site's page."""
 
 from __future__ import annotations
 
@@ -42,9 +43,8 @@ def page_context(report: Report) -> dict:
     return {"r": report, "now": datetime.now(UTC), "categories": CATEGORY_LABELS, "statuses": STATUS_LABELS}
 
 
-def report_file(scope: str, villages: list[Village], lang: str, fmt: str, *, inline_css: bool = True) -> ReportFile:
-    """The report in `fmt` ("print", "xlsx" or "csv"). `inline_css=False` links the stylesheet
-    instead (for the web, whose security policy refuses inline style)."""
+def report_file(scope: str, villages: list[Village], lang: str, fmt: str) -> ReportFile:
+    """The report in `fmt`: "print" (one HTML document with its style inside), "xlsx" or "csv"."""
     if fmt not in FILE_FORMATS:
         raise ValueError(f"format must be one of {FILE_FORMATS}, not {fmt!r}")
     report = make_report(scope, villages, lang)
@@ -52,7 +52,7 @@ def report_file(scope: str, villages: list[Village], lang: str, fmt: str, *, inl
     with force_locale(lang):
         if fmt == "print":
             html = render_template("reports/report_document.html", printable=True,
-                                   inline_css=_stylesheet() if inline_css else None, **page_context(report))
+                                   inline_css=_stylesheet(), **page_context(report))
             return ReportFile(html.encode("utf-8"), "text/html", f"{stem}-{lang}.html")
         table = export.figure_table(report.per_village, report.total, report.levels, lang)
         if fmt == "csv":

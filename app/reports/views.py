@@ -58,12 +58,15 @@ def _links(scope: str, village_id, lang: str) -> dict:
 
 
 def render_report(scope: str, villages: list[Village], lang: str, fmt: str):
-    """The report page (html) or one of its files (print, xlsx, csv), as a response."""
-    if fmt != "html":
-        found = document.report_file(scope, villages, lang, fmt, inline_css=False)
-        headers = {} if fmt == "print" else {"Content-Disposition": f'attachment; filename="{found.filename}"'}
-        return Response(found.data, mimetype=found.mimetype, headers=headers)
+    """The report page (html, print) or one of its files (xlsx, csv), as a response.
+
+    The printable page is the site's page (with its sign-out, hidden on paper) around the same
+    report as `flask report`'s HTML file."""
+    if fmt in ("xlsx", "csv"):
+        found = document.report_file(scope, villages, lang, fmt)
+        return Response(found.data, mimetype=found.mimetype,
+                        headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})
     report = document.make_report(scope, villages, lang)
     with force_locale(lang):
-        return render_template("reports/report.html", printable=False, links=_links(scope, villages[0].id, lang),
-                               **document.page_context(report))
+        return render_template("reports/report.html", printable=fmt == "print",
+                               links=_links(scope, villages[0].id, lang), **document.page_context(report))
