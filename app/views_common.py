@@ -16,7 +16,7 @@ def init_app(app: Flask) -> None:
     def static_url(filename: str) -> str:
         """A static file's URL with a content hash, so browsers may cache it for a year."""
         if filename not in versions:
-            data = (Path(app.static_folder) / filename).read_bytes()
+            data = (Path(app.static_folder or "static") / filename).read_bytes()
             versions[filename] = hashlib.sha256(data).hexdigest()[:10]
         return url_for("static", filename=filename, v=versions[filename])
 

@@ -131,7 +131,10 @@ def create_staff(username: str, name: str, role: str, password: str, village_ids
         raise ValueError(f"username {username!r} is taken")
     user = User(role=role, name=name, username=username)
     user.set_secret(password)
-    user.villages = [db.session.get(Village, v) for v in village_ids]
+    villages = [db.session.get(Village, v) for v in village_ids]
+    if None in villages:
+        raise ValueError("no such village")
+    user.villages = [v for v in villages if v is not None]
     db.session.add(user)
     db.session.commit()
     return user

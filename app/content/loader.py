@@ -42,7 +42,7 @@ def load_course(root: Path, links: Links | None = None) -> tuple[Course, list[Pr
             surveys = _load_surveys(level_dir, root, links, problems)
             continue
         meta = _read_level(level_dir, root, problems)
-        level_items = []
+        level_items: list[Item] = []
         for folder in sorted(p for p in level_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
             item, item_problems, parsed = _load_item(folder, level_dir.name, root, links)
             problems.extend(item_problems)
@@ -171,9 +171,9 @@ def _load_item(folder: Path, level: str, root: Path, links: Links):
         problems.extend(_check_header(p, lang, folder))
         for line, target in p.images:
             if is_local(target) and not (folder / target).is_file():
-                problems.append(Problem(p.variant.path, line, f"picture '{target}' not found in {folder.name}/"))
+                problems.append(Problem(p.read.path, line, f"picture '{target}' not found in {folder.name}/"))
             elif not is_local(target):
-                problems.append(Problem(p.variant.path, line,
+                problems.append(Problem(p.read.path, line,
                                         f"picture '{target}' must be a file in the lesson folder"))
     if len(parsed) == len(LANGUAGES):
         problems.extend(_parity(parsed))
@@ -189,12 +189,12 @@ def _load_item(folder: Path, level: str, root: Path, links: Links):
     objectives = tuple(o.strip() for o in header.get("objectives", "").split(",") if o.strip())
     item = Item(id=item_id, kind=header.get("kind", "lesson"), topic=header.get("topic", ""),
                 minutes=minutes, level=level, folder=str(folder), objectives=objectives,
-                variants={lang: p.variant for lang, p in parsed.items()})
+                variants={lang: p.read for lang, p in parsed.items()})
     return item, problems, parsed
 
 
 def _check_header(p: Parsed, lang: str, folder: Path) -> list[Problem]:
-    shown = p.variant.path
+    shown = p.read.path
     found: list[Problem] = []
     header = p.header
     for key, (_, line) in header.items():
@@ -222,13 +222,13 @@ def _check_header(p: Parsed, lang: str, folder: Path) -> list[Problem]:
         if not ID_RE.match(objective):
             found.append(Problem(shown, line, f"objective id '{objective}' must be small Latin letters, digits and '-'"))
     seen: set[str] = set()
-    for q in p.variant.questions:
+    for q in p.read.questions:
         if q.id in seen:
             found.append(Problem(shown, q.line, f"question id '{q.id}' is used twice in this file"))
         seen.add(q.id)
         if kind == "test" and not q.objective:
             found.append(Problem(shown, q.line, f"test question '{q.id}' needs 'objective: lesson-id/objective'"))
-    if kind != "test" and not p.variant.questions:
+    if kind != "test" and not p.read.questions:
         found.append(Problem(shown, 1, f"a {kind} needs at least one question"))
     return found
 
@@ -248,31 +248,31 @@ def _parity_with(base_lang: str, base: Parsed, lang: str, other: Parsed) -> list
     for key in ("id", "kind", "topic", "minutes", "objectives"):
         a, b = base.header.get(key, ("", 1)), other.header.get(key, ("", 1))
         if _norm(a[0]) != _norm(b[0]):
-            found.append(Problem(other.variant.path, b[1],
+            found.append(Problem(other.read.path, b[1],
                                  f"'{key}' is '{b[0]}' here but '{a[0]}' in {base_lang}.md"))
-    base_q, other_q = base.variant.questions, other.variant.questions
+    base_q, other_q = base.read.questions, other.read.questions
     for i in range(max(len(base_q), len(other_q))):
         if i >= len(base_q):
-            found.append(Problem(other.variant.path, other_q[i].line, f"question '{other_q[i].id}' is missing from {base_lang}.md"))
+            found.append(Problem(other.read.path, other_q[i].line, f"question '{other_q[i].id}' is missing from {base_lang}.md"))
             continue
         if i >= len(other_q):
-            found.append(Problem(base.variant.path, base_q[i].line, f"question '{base_q[i].id}' is missing from {lang}.md"))
+            found.append(Problem(base.read.path, base_q[i].line, f"question '{base_q[i].id}' is missing from {lang}.md"))
             continue
         a, b = base_q[i], other_q[i]
         if a.id != b.id:
-            found.append(Problem(other.variant.path, b.line,
+            found.append(Problem(other.read.path, b.line,
                                  f"question {i + 1} is '{b.id}' here but '{a.id}' in {base_lang}.md"))
         elif a.type != b.type:
-            found.append(Problem(other.variant.path, b.line, f"question '{b.id}' is '{b.type}' here but '{a.type}' in {base_lang}.md"))
+            found.append(Problem(other.read.path, b.line, f"question '{b.id}' is '{b.type}' here but '{a.type}' in {base_lang}.md"))
         elif len(a.options) != len(b.options):
-            found.append(Problem(other.variant.path, b.line,
+            found.append(Problem(other.read.path, b.line,
                                  f"question '{b.id}' has {len(b.options)} options here but {len(a.options)} in {base_lang}.md"))
         elif a.correct_indexes != b.correct_indexes:
-            found.append(Problem(other.variant.path, b.line,
+            found.append(Problem(other.read.path, b.line,
                                  f"question '{b.id}': correct answers differ from {base_lang}.md "
                                  f"(options {_human(b.correct_indexes)} here, {_human(a.correct_indexes)} there)"))
         elif a.objective != b.objective:
-            found.append(Problem(other.variant.path, b.line, f"question '{b.id}': objective differs from {base_lang}.md"))
+            found.append(Problem(other.read.path, b.line, f"question '{b.id}': objective differs from {base_lang}.md"))
     return found
 
 

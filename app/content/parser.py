@@ -38,6 +38,13 @@ class Parsed:
     problems: list = field(default_factory=list)
     path: str = ""
 
+    @property
+    def read(self) -> Variant:
+        """The variant of a file that could be read (the loader keeps only those)."""
+        if self.variant is None:
+            raise ValueError(f"{self.path}: the file could not be read")
+        return self.variant
+
 
 def parse_file(path: Path, lang: str, links: Links, shown_path: str | None = None) -> Parsed:
     """Read and parse `path` (a `kk.md` or `ru.md`)."""

@@ -141,7 +141,7 @@ def answer_survey(learner: User, survey: Item, answers: dict, lang: str, entered
 
     `entered_by` is the trainer who typed in a paper form, if any.
     """
-    payload = {"answers": answers}
+    payload: dict[str, object] = {"answers": answers}
     if entered_by is not None:
         payload["entered_by"] = str(entered_by.id)
     _add(learner, EventKind.SURVEY_ANSWERED, survey.id, lang, payload=payload, at=at)

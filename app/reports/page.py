@@ -64,9 +64,9 @@ def build_report(title: str, villages, course: Course, lang: str) -> Report:
     item_titles = {qid: q.short or _plain(q.text) for qid, q in questions.items() if qid.startswith("aware-")}
     internet = questions.get(INTERNET_QUESTION)
     internet_labels = [_plain(o.text) for o in internet.options] if internet else []
-    problems = db.session.scalars(
+    problems = list(db.session.scalars(
         db.select(VillageProblem).where(VillageProblem.village_id.in_([v.id for v in villages]))
-        .order_by(VillageProblem.category, VillageProblem.found_on)).all()
+        .order_by(VillageProblem.category, VillageProblem.found_on)))
     report = Report(title=title, lang=lang, villages=list(villages), per_village=per_village, total=total,
                     levels=course.levels, item_titles=item_titles, internet_labels=internet_labels,
                     problems=problems, missing_residents=sum(1 for v in villages if not v.residents))

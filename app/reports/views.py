@@ -43,7 +43,8 @@ def _report(scope: str, village_id: str | None, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     villages, scope = _villages_or_404(scope, village_id)
-    lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else current_language()
+    asked = request.args.get("lang", "")
+    lang = asked if asked in LANGUAGES else current_language()
     return render_report(scope, villages, lang, fmt)
 
 

@@ -145,7 +145,7 @@ def import_learners(cls: TrainingClass, data: bytes) -> tuple[list[tuple[User, s
             codes.add(code)
     if problems:
         return [], sorted(problems)
-    done = []
+    done: list[tuple[User, str | None]] = []
     for kind, found, name, code in plan:
         if kind == "existing":
             cls.learners.append(found)

@@ -4,6 +4,7 @@ reads and writes; no request objects here (the views in `problem_views` parse an
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -36,7 +37,8 @@ def problems_in(villages: list[Village]) -> list[VillageProblem]:
 
 
 def _validate(form, villages: list[Village]) -> tuple[dict, dict]:
-    errors, values = {}, {}
+    errors: dict[str, object] = {}
+    values: dict[str, Any] = {}
     village = {str(v.id): v for v in villages}.get(form.get("village", ""))
     if village is None:
         errors["village"] = _l("Choose one of your villages.")
