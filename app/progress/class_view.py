@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from ..languages import DEFAULT_LANGUAGE
 from .derive import FINISHED, EventView, LevelProgress, level_progress, open_attempt
 from .kinds import EventKind
 
@@ -68,14 +69,14 @@ def hardest_questions(level, events_by_learner: dict, limit: int = 5) -> list[Ha
                 firsts.setdefault(key, []).append(e.payload)
     found = []
     for lesson in level.lessons:
-        question_types = {q.id: q for q in lesson.variant("kk").questions}
+        questions = {q.id: q for q in lesson.variant(DEFAULT_LANGUAGE).questions}  # ids and keys: any language
         for qid in lesson.question_ids:
             answers = firsts.get((lesson.id, qid), [])
             if not answers:
                 continue
             right = sum(bool(a.get("correct")) for a in answers)
             wrong_picks: Counter = Counter()
-            question = question_types[qid]
+            question = questions[qid]
             if question.type in ("single", "truefalse", "multiple"):
                 for a in answers:
                     if not a.get("correct"):
