@@ -285,54 +285,81 @@ def _human(indexes) -> str:
 
 
 def _cross_checks(items: dict[str, Item], refs: dict, raw_levels, root: Path) -> list[Problem]:
+    """The checks across files, each a named function: per level, its level.toml against its
+    folders; then every link and objective against the whole course."""
     found: list[Problem] = []
-    listed: set[str] = set()
     for level_dir, meta, level_items in raw_levels:
         if meta is None:
             continue
-        line_of, shown = meta["_line_of"], meta["_shown"]
         own = {i.id: i for i in level_items}
-        for lesson_id in meta["lessons"]:
-            listed.add(lesson_id)
-            if lesson_id not in own:
-                found.append(Problem(shown, line_of(f'"{lesson_id}"'), f"lesson '{lesson_id}' is not in {level_dir.name}/"))
-            elif own[lesson_id].kind != "lesson":
-                found.append(Problem(shown, line_of(f'"{lesson_id}"'), f"'{lesson_id}' is a {own[lesson_id].kind}, not a lesson"))
-        for key in ("pretest", "posttest"):
-            test_id = meta.get(key)
-            if test_id is None:
-                continue
-            listed.add(test_id)
-            test = own.get(test_id)
-            if test is None or test.kind != "test":
-                found.append(Problem(shown, line_of(key), f"{key} '{test_id}' is not a test in {level_dir.name}/"))
-                continue
-            covered = {q.objective.split("/")[0] for q in test.variant(DEFAULT_LANGUAGE).questions}
-            for lesson_id in meta["lessons"]:
-                if lesson_id in own and lesson_id not in covered:
-                    found.append(Problem(test.variant(DEFAULT_LANGUAGE).path, 1,
-                                         f"{key} '{test_id}' has no question on lesson '{lesson_id}'"))
-        for item in level_items:
-            if item.kind == "survey":
-                found.append(Problem(_shown(Path(item.folder), root), 0, f"surveys belong in {SURVEYS_DIR}/"))
-            elif item.id not in meta["lessons"] and item.id not in (meta.get("pretest"), meta.get("posttest")):
-                found.append(Problem(_shown(Path(item.folder), root), 0,
-                                     f"'{item.id}' is not listed in {level_dir.name}/level.toml"))
+        found += _listed_lessons_exist(level_dir, meta, own)
+        found += _tests_cover_their_lessons(level_dir, meta, own)
+        found += _every_item_is_listed(level_dir, meta, level_items, root)
     for item in items.values():
         for parsed in refs.get(item.id, {}).values():
-            for line, target in parsed.lesson_links:
-                if target not in items:
-                    found.append(Problem(parsed.variant.path, line, f"link to unknown lesson '{target}'"))
-            for q in parsed.variant.questions:
-                if not q.objective:
-                    continue
-                lesson_id, _, objective = q.objective.partition("/")
-                lesson = items.get(lesson_id)
-                if lesson is None or lesson.kind != "lesson":
-                    found.append(Problem(parsed.variant.path, q.line, f"objective names unknown lesson '{lesson_id}'"))
-                elif objective not in lesson.objectives:
-                    found.append(Problem(parsed.variant.path, q.line,
-                                         f"lesson '{lesson_id}' has no objective '{objective}'"))
+            found += _links_and_objectives_resolve(parsed, items)
+    return found
+
+
+def _listed_lessons_exist(level_dir: Path, meta: dict, own: dict[str, Item]) -> list[Problem]:
+    """Each lesson that level.toml lists is a lesson folder of this level."""
+    found: list[Problem] = []
+    line_of, shown = meta["_line_of"], meta["_shown"]
+    for lesson_id in meta["lessons"]:
+        if lesson_id not in own:
+            found.append(Problem(shown, line_of(f'"{lesson_id}"'), f"lesson '{lesson_id}' is not in {level_dir.name}/"))
+        elif own[lesson_id].kind != "lesson":
+            found.append(Problem(shown, line_of(f'"{lesson_id}"'), f"'{lesson_id}' is a {own[lesson_id].kind}, not a lesson"))
+    return found
+
+
+def _tests_cover_their_lessons(level_dir: Path, meta: dict, own: dict[str, Item]) -> list[Problem]:
+    """The pre- and post-test are tests of this level, with a question on every lesson."""
+    found: list[Problem] = []
+    line_of, shown = meta["_line_of"], meta["_shown"]
+    for key in ("pretest", "posttest"):
+        test_id = meta.get(key)
+        if test_id is None:
+            continue
+        test = own.get(test_id)
+        if test is None or test.kind != "test":
+            found.append(Problem(shown, line_of(key), f"{key} '{test_id}' is not a test in {level_dir.name}/"))
+            continue
+        covered = {q.objective.split("/")[0] for q in test.variant(DEFAULT_LANGUAGE).questions}
+        for lesson_id in meta["lessons"]:
+            if lesson_id in own and lesson_id not in covered:
+                found.append(Problem(test.variant(DEFAULT_LANGUAGE).path, 1,
+                                     f"{key} '{test_id}' has no question on lesson '{lesson_id}'"))
+    return found
+
+
+def _every_item_is_listed(level_dir: Path, meta: dict, level_items: list[Item], root: Path) -> list[Problem]:
+    """Every folder of the level is listed in level.toml, and none is a survey."""
+    found: list[Problem] = []
+    for item in level_items:
+        if item.kind == "survey":
+            found.append(Problem(_shown(Path(item.folder), root), 0, f"surveys belong in {SURVEYS_DIR}/"))
+        elif item.id not in meta["lessons"] and item.id not in (meta.get("pretest"), meta.get("posttest")):
+            found.append(Problem(_shown(Path(item.folder), root), 0,
+                                 f"'{item.id}' is not listed in {level_dir.name}/level.toml"))
+    return found
+
+
+def _links_and_objectives_resolve(parsed: Parsed, items: dict[str, Item]) -> list[Problem]:
+    """`lesson:` links name lessons of the course; a question's objective names a lesson's objective."""
+    found: list[Problem] = []
+    for line, target in parsed.lesson_links:
+        if target not in items:
+            found.append(Problem(parsed.read.path, line, f"link to unknown lesson '{target}'"))
+    for q in parsed.read.questions:
+        if not q.objective:
+            continue
+        lesson_id, _, objective = q.objective.partition("/")
+        lesson = items.get(lesson_id)
+        if lesson is None or lesson.kind != "lesson":
+            found.append(Problem(parsed.read.path, q.line, f"objective names unknown lesson '{lesson_id}'"))
+        elif objective not in lesson.objectives:
+            found.append(Problem(parsed.read.path, q.line, f"lesson '{lesson_id}' has no objective '{objective}'"))
     return found
 
 
