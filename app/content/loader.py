@@ -11,7 +11,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from .model import KINDS, LANGUAGES, TOPICS, Course, Item, Level, Problem
+from .model import KINDS, LANGUAGES, TOPICS, Box, Course, Item, Level, Problem, Prose, Question
 from .parser import ID_RE, Parsed, parse_file
 from .render import Links, is_local
 
@@ -22,6 +22,7 @@ REQUIRED = {"lesson": ("id", "kind", "topic", "title", "minutes", "objectives"),
 SURVEYS_DIR = "surveys"  # content/surveys/: the intake and exit surveys, no level.toml
 SURVEY_IDS = ("intake", "exit")
 LEVEL_KEYS = {"title", "pass_mark", "lessons", "pretest", "posttest"}
+FORMS_MIN_COVERAGE = 80  # % of a level's objectives its two test forms must measure (issue #14)
 
 
 def load_course(root: Path, links: Links | None = None) -> tuple[Course, list[Problem]]:
@@ -227,9 +228,32 @@ def _check_header(p: Parsed, lang: str, folder: Path) -> list[Problem]:
         seen.add(q.id)
         if kind == "test" and not q.objective:
             found.append(Problem(shown, q.line, f"test question '{q.id}' needs 'objective: lesson-id/objective'"))
+    found.extend(_check_reminder(p, kind))
     if kind != "test" and not p.variant.questions:
         found.append(Problem(shown, 1, f"a {kind} needs at least one question"))
     return found
+
+
+def _check_reminder(p: Parsed, kind: str) -> list[Problem]:
+    """Every lesson has one take-home reminder (`::: reminder`), plain text without questions."""
+    shown = p.variant.path
+    boxes = [b for b in p.variant.blocks if isinstance(b, Box) and b.kind == "reminder"]
+    if kind == "lesson" and not boxes:
+        return [Problem(shown, 1, "a lesson needs a '::: reminder' part (the take-home sheet)")]
+    if kind != "lesson" and boxes:
+        return [Problem(shown, 1, f"a {kind} has no reminder sheet: remove '::: reminder'")]
+    found = []
+    if len(boxes) > 1:
+        found.append(Problem(shown, 1, "only one '::: reminder' part per lesson"))
+    if any(isinstance(inner, Question) for b in boxes for inner in b.blocks):
+        found.append(Problem(shown, 1, "a '::: reminder' part holds no questions"))
+    return found
+
+
+def _reminder_shape(variant) -> tuple[int, int]:
+    """Headings and list items of the reminder: the same in both languages."""
+    html = "".join(b.html for b in variant.reminder.blocks if isinstance(b, Prose)) if variant.reminder else ""
+    return len(re.findall(r"<h[1-6]", html)), html.count("<li>")
 
 
 def _parity(parsed: dict[str, Parsed]) -> list[Problem]:
@@ -241,6 +265,10 @@ def _parity(parsed: dict[str, Parsed]) -> list[Problem]:
         if _norm(a[0]) != _norm(b[0]):
             found.append(Problem(ru.variant.path, b[1],
                                  f"'{key}' is '{b[0]}' here but '{a[0]}' in kk.md"))
+    a, b = _reminder_shape(kk.variant), _reminder_shape(ru.variant)
+    if a != b:
+        found.append(Problem(ru.variant.path, 1, f"the reminder has {b[0]} headings and {b[1]} list items here, "
+                                                 f"{a[0]} and {a[1]} in kk.md"))
     kq, rq = kk.variant.questions, ru.variant.questions
     for i in range(max(len(kq), len(rq))):
         if i >= len(kq):
@@ -303,6 +331,7 @@ def _cross_checks(items: dict[str, Item], refs: dict, raw_levels, root: Path) ->
                 if lesson_id in own and lesson_id not in covered:
                     found.append(Problem(test.variant("kk").path, 1,
                                          f"{key} '{test_id}' has no question on lesson '{lesson_id}'"))
+        found.extend(_forms_check(meta, own, items))
         for item in level_items:
             if item.kind == "survey":
                 found.append(Problem(_shown(Path(item.folder), root), 0, f"surveys belong in {SURVEYS_DIR}/"))
@@ -324,6 +353,34 @@ def _cross_checks(items: dict[str, Item], refs: dict, raw_levels, root: Path) ->
                 elif objective not in lesson.objectives:
                     found.append(Problem(parsed.variant.path, q.line,
                                          f"lesson '{lesson_id}' has no objective '{objective}'"))
+    return found
+
+
+def _forms_check(meta: dict, own: dict[str, Item], items: dict[str, Item]) -> list[Problem]:
+    """The pre- and post-test are two forms of one test: question N of each measures the same
+    objective (so the two scores compare), and together they measure most of the level."""
+    pre, post = (own.get(meta.get(key, "")) for key in ("pretest", "posttest"))
+    if pre is None or post is None or pre.kind != "test" or post.kind != "test" or pre is post:
+        return []
+    found: list[Problem] = []
+    a, b = pre.variant("kk").questions, post.variant("kk").questions
+    if len(a) != len(b):
+        found.append(Problem(post.variant("kk").path, 1, f"forms are not parallel: {len(b)} questions here, "
+                                                         f"{len(a)} in '{pre.id}'"))
+    for n, (qa, qb) in enumerate(zip(a, b), 1):
+        if qa.objective != qb.objective:
+            found.append(Problem(post.variant("kk").path, qb.line,
+                                 f"forms are not parallel: question {n} measures '{qb.objective}' here "
+                                 f"but '{qa.objective}' in '{pre.id}'"))
+    objectives = {f"{lesson_id}/{o}" for lesson_id in meta["lessons"] if lesson_id in items
+                  for o in items[lesson_id].objectives}
+    measured = {q.objective for q in (*a, *b)} & objectives
+    if objectives and 100 * len(measured) < FORMS_MIN_COVERAGE * len(objectives):
+        missing = ", ".join(sorted(objectives - measured))
+        found.append(Problem(meta["_shown"], meta["_line_of"]("pretest"),
+                             f"the tests measure {len(measured)} of {len(objectives)} objectives "
+                             f"({100 * len(measured) // len(objectives)} %), at least {FORMS_MIN_COVERAGE} % "
+                             f"needed; not measured: {missing}"))
     return found
 
 
