@@ -372,3 +372,48 @@ def test_lesson_links_its_printable_reminder_sheet(learner_client):
 def test_feedback_says_right_or_wrong_in_words_unlike_the_options(learner_client):
     page = answer(learner_client, "who", {"choice": "0"}, follow_redirects=True).get_data(as_text=True)
     assert "Жауабыңыз әзірге дұрыс емес." in page and "✗ Бұл таңдау қате." in page
+
+
+def test_paged_real_pretest_carries_order_and_match_answers_between_pages():
+    """The real elementary pre-test has a match (a01, page 1) and an order question (a06, page 2)."""
+    from app.auth.accounts import register_learner
+    from app.course import get_course
+    from app.models import Village
+    from tests.conftest import REAL_CONTENT, make_app
+
+    app = make_app(REAL_CONTENT)
+    with app.app_context():
+        db.create_all()
+        village = Village(name_kk="Ауыл", name_ru="Аул", okrug_kk="Округ", okrug_ru="Округ")
+        db.session.add(village)
+        db.session.commit()
+        learner, errors = register_learner("Сәуле", str(village.id), "saule7", "4826", "4826", "kk", True)
+        db.session.commit()
+        test = get_course().items["elementary-test-a"]
+        client = app.test_client()
+        sign_in(client, learner, pin="4826")
+        url = "/learn/elementary/elementary-test-a"
+        form = {}
+        for q in test.variant("kk").questions:
+            shown = display_order(q, app.config["SECRET_KEY"])
+            if q.type == "order":
+                form.update({f"{q.id}:pos-{d}": str(original + 1) for d, original in enumerate(shown)})
+            elif q.type == "match":
+                where = {original: d for d, original in enumerate(shown)}
+                form.update({f"{q.id}:pair-{i}": str(where[i]) for i in range(len(q.options))})
+            else:
+                form[f"{q.id}:choice"] = [str(i) for i in q.correct_indexes]
+        page2 = post(client, f"{url}/test", {**form, "page": "1", "go": "next"}, page=url).get_data(as_text=True)
+        assert "Сұрақ: 5 / 23" in page2
+        for i in range(4):  # the match question of page 1 travels as hidden fields
+            assert f'<input type="hidden" name="a01:pair-{i}" value="{form[f"a01:pair-{i}"]}">' in page2
+        page1 = post(client, f"{url}/test", {**form, "page": "2", "go": "back"}, page=url).get_data(as_text=True)
+        assert "Сұрақ: 1 / 23" in page1
+        for key in (k for k in form if k.startswith("a06:")):  # and the order question of page 2
+            assert f'<input type="hidden" name="{key}" value="{form[key]}">' in page1
+        done = post(client, f"{url}/test", {**form, "page": "6", "go": "finish"}, page=url)
+        assert done.status_code == 302
+        taken = events("test_taken")
+        assert len(taken) == 1 and taken[0].payload["score"] == 1.0
+        db.session.remove()
+        db.drop_all()
