@@ -26,6 +26,9 @@ class DefaultConfig:
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "60 per 15 minutes"
     RATELIMIT_STORAGE_URI = "memory://"
+    # How PINs and passwords are hashed (werkzeug's method string). Only the test suite may
+    # choose a cheaper one, and only with TESTING on: create_app refuses it otherwise.
+    SECRET_HASH_METHOD = "scrypt"
     RATELIMIT_HEADERS_ENABLED = False
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 1024 * 1024

@@ -36,6 +36,25 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+# Each shared content folder is parsed once per test session: the course is immutable (frozen
+# dataclasses), and the real course takes most of a second to read. Tests that write their own
+# content folders (tmp_path) still have it read by create_app, as in production.
+_COURSES: dict[Path, object] = {}
+# PINs and passwords hashed cheaply in tests only (create_app refuses this outside TESTING).
+CHEAP_HASH = "pbkdf2:sha256:1000"
+
+
+def shared_course(content_dir: Path):
+    if content_dir not in _COURSES:
+        from app.content.loader import load_course
+        from app.course import links_for
+
+        course, problems = load_course(content_dir, links_for(""))
+        assert not problems, problems
+        _COURSES[content_dir] = course
+    return _COURSES[content_dir]
+
+
 def make_app(content_dir: Path = FIXTURE_CONTENT, **overrides):
     config = {
         "TESTING": True,
@@ -45,9 +64,12 @@ def make_app(content_dir: Path = FIXTURE_CONTENT, **overrides):
         "SQLALCHEMY_ENGINE_OPTIONS": {} if DATABASE_URL else
         {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}},
         "RATELIMIT_STORAGE_URI": "memory://",
+        "SECRET_HASH_METHOD": CHEAP_HASH,
     }
     config.update(overrides)
-    app = create_app(config)
+    content_dir = Path(config["CONTENT_DIR"])
+    course = shared_course(content_dir) if content_dir in (FIXTURE_CONTENT, REAL_CONTENT) else None
+    app = create_app(config, course=course)
     app.test_client_class = FreshContextClient
     return app
 
