@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import text
 from sqlalchemy.pool import StaticPool
 
 from app import create_app
 from app.auth import accounts
 from app.extensions import db, limiter
 from app.models import Role, User, Village
+from app.schema import stamp_head
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 REAL_CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -74,17 +76,31 @@ def make_app(content_dir: Path = FIXTURE_CONTENT, **overrides):
     return app
 
 
+def create_schema() -> None:
+    """The models' tables, marked as at the migrations' head (as `flask db upgrade` leaves them),
+    so that commands which check the schema (serve, demo) accept it. tests/test_database.py
+    checks that the migrations build exactly these tables."""
+    db.drop_all()
+    db.create_all()
+    stamp_head()
+
+
+def drop_schema() -> None:
+    db.session.remove()
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.engine.dispose()  # close pooled connections now, not at garbage collection
+
+
 @pytest.fixture
 def app():
     app = make_app()
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        create_schema()
         limiter.reset()
         yield app
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()  # close pooled connections now, not at garbage collection
+        drop_schema()  # close pooled connections now, not at garbage collection
 
 
 @pytest.fixture

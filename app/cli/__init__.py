@@ -14,3 +14,14 @@ def register_commands(app: Flask) -> None:
 
     for command in (content_cli, user_cli, demo_command, serve_command, i18n_cli, report_cli, village_cli):
         app.cli.add_command(command)
+
+
+def require_current_schema() -> None:
+    """Stop a command with a clear message (exit 1) when the database's schema is missing or old."""
+    import click
+
+    from ..schema import check_schema
+
+    check = check_schema()
+    if not check.ok:
+        raise click.ClickException(check.problem)

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from app.extensions import db
-from tests.conftest import DATABASE_URL, REAL_CONTENT, make_app
+from tests.conftest import DATABASE_URL, REAL_CONTENT, create_schema, drop_schema, make_app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -30,8 +30,7 @@ def browser():
 
 def _load_demo(app) -> None:
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        create_schema()
         result = app.test_cli_runner().invoke(args=["demo"])
         assert result.exit_code == 0, result.output
         db.session.remove()
@@ -69,6 +68,4 @@ def live_app(tmp_path, demo_sqlite):
     server.close()
     thread.join(timeout=5)
     with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+        drop_schema()
