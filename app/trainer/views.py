@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
+from .. import backup
 from ..auth import accounts
 from ..auth.roles import guard_blueprint, learner_visible_to, visible_villages
 from ..course import get_course
@@ -35,7 +36,8 @@ def home():
     events = record.events_by_user([lr.id for lr in learners])
     rows = [(lr, [derive.level_progress(level, events[lr.id]) for level in course.levels]) for lr in learners]
     return render_template("trainer/home.html", villages=villages, rows=rows, levels=course.levels,
-                           classes=classes.visible_classes(current_user))
+                           classes=classes.visible_classes(current_user),
+                           backup_offered=backup.is_sqlite_file(), may_backup=backup.may_download(current_user))
 
 
 @bp.get("/learner/<learner_id>")
