@@ -26,6 +26,10 @@ class DefaultConfig:
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "60 per 15 minutes"
     RATELIMIT_STORAGE_URI = "memory://"
+    # With several processes (district server) set RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"
+    # (pip install -e ".[district]"). If Redis stops, each process counts on its own for a while
+    # rather than refusing every sign-in.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # How PINs and passwords are hashed (werkzeug's method string). Only the test suite may
     # choose a cheaper one, and only with TESTING on: create_app refuses it otherwise.
     SECRET_HASH_METHOD = "scrypt"
