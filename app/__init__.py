@@ -30,6 +30,11 @@ def create_app(test_config: dict | None = None, course=None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret(app)
     app.permanent_session_lifetime = timedelta(minutes=int(app.config["SESSION_IDLE_MINUTES"]))
     _check_secret_hashing(app)
+    if int(app.config["TRUSTED_PROXIES"]) > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
     from . import course as course_module
