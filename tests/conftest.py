@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from sqlalchemy import text
 from sqlalchemy.pool import StaticPool
 
@@ -46,6 +47,25 @@ _COURSES: dict[Path, object] = {}
 CHEAP_HASH = "pbkdf2:sha256:1000"
 
 
+class SharedTemplateCache(BytecodeCache):
+    """Compiled templates shared by every app the tests make. Each app has its own Jinja
+    environment, which would compile every template again for each test; Jinja checks the
+    source's checksum before using a cached one, so a changed template is compiled afresh."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = SharedTemplateCache()
+
+
 def shared_course(content_dir: Path):
     if content_dir not in _COURSES:
         from app.content.loader import load_course
@@ -72,6 +92,7 @@ def make_app(content_dir: Path = FIXTURE_CONTENT, **overrides):
     content_dir = Path(config["CONTENT_DIR"])
     course = shared_course(content_dir) if content_dir in (FIXTURE_CONTENT, REAL_CONTENT) else None
     app = create_app(config, course=course)
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     app.test_client_class = FreshContextClient
     return app
 
