@@ -70,7 +70,10 @@ def init_app(app: Flask) -> None:
         from .extensions import db
         from .schema import check_schema
 
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            pass  # the database is gone: check_schema says so below
         check = check_schema()
         if not check.ok:  # e.g. started by gunicorn before `flask db upgrade`: one line, no traceback
             log.error("database not ready on %s: %s", request.path, check.problem)
