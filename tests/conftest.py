@@ -121,7 +121,7 @@ def app():
         create_schema()
         limiter.reset()
         yield app
-        drop_schema()  # close pooled connections now, not at garbage collection
+        drop_schema()
 
 
 @pytest.fixture
