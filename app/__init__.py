@@ -6,11 +6,15 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
+if TYPE_CHECKING:
+    from .content.model import Course
 
-def create_app(test_config: dict | None = None, course=None) -> Flask:
+
+def create_app(test_config: dict | None = None, course: Course | None = None) -> Flask:
     """Build the app: settings, extensions, the course, blueprints and commands.
 
     `course`: an already-loaded Course for CONTENT_DIR (the test suite parses each content

@@ -68,13 +68,16 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(SQLAlchemyError)
     def database_error(error: SQLAlchemyError):
         from .extensions import db
-        from .schema import check_schema
+        from .schema import SchemaState, check_schema
 
         try:
             db.session.rollback()
         except SQLAlchemyError:
             pass  # the database is gone: check_schema says so below
         check = check_schema()
+        if check.state == SchemaState.UNREACHABLE:  # down for a moment: "try again in a minute"
+            log.error("database unreachable on %s: %s", request.path, check.problem)
+            return render_error(500)
         if not check.ok:  # e.g. started by gunicorn before `flask db upgrade`: one line, no traceback
             log.error("database not ready on %s: %s", request.path, check.problem)
             return render_error(503)

@@ -97,3 +97,12 @@ def test_the_site_on_a_missing_schema_answers_a_clear_page(fresh, lang):
     with fresh.app_context():
         assert translated("The site is not ready yet", lang) in page
     assert "Traceback" not in page and "sqlite" not in page.lower()
+
+
+def test_a_database_that_is_down_gets_the_try_again_page_not_the_set_up_page(tmp_path):
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'no-such-folder' / 'x.sqlite'}",
+                   SQLALCHEMY_ENGINE_OPTIONS={})
+    response = post(app.test_client(), "/login", {"code": "aigul", "pin": "2580"})
+    assert response.status_code == 500
+    with app.app_context():
+        assert translated("Something went wrong on our side") in response.get_data(as_text=True)
