@@ -6,12 +6,20 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
+if TYPE_CHECKING:
+    from .content.model import Course
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app: settings, extensions, the course, blueprints and commands."""
+
+def create_app(test_config: dict | None = None, course: Course | None = None) -> Flask:
+    """Build the app: settings, extensions, the course, blueprints and commands.
+
+    `course`: an already-loaded Course for CONTENT_DIR (the test suite parses each content
+    folder once per session); by default the course is read from CONTENT_DIR.
+    """
     app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"),
                 instance_relative_config=True)
     from .config import DefaultConfig
@@ -25,11 +33,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app)
     app.permanent_session_lifetime = timedelta(minutes=int(app.config["SESSION_IDLE_MINUTES"]))
+    _check_secret_hashing(app)
+    if int(app.config["TRUSTED_PROXIES"]) > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
-    from . import course, errors, views_common
+    from . import course as course_module
+    from . import errors, views_common
 
-    course.init_app(app)
+    course_module.init_app(app, loaded=course)
     errors.init_app(app)
     views_common.init_app(app)
     _register_blueprints(app)
@@ -37,6 +52,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_commands(app)
     return app
+
+
+def _check_secret_hashing(app: Flask) -> None:
+    """PINs are 4 digits: only a slow hash keeps a stolen database from giving them all away.
+    The test suite may use a cheap hash (thousands of accounts made per run); nothing else may."""
+    from .models.people import STRONG_HASH_METHOD
+
+    if app.config["SECRET_HASH_METHOD"] != STRONG_HASH_METHOD and not app.testing:
+        raise RuntimeError(f"SECRET_HASH_METHOD must be {STRONG_HASH_METHOD!r} outside the test suite "
+                           f"(got {app.config['SECRET_HASH_METHOD']!r})")
 
 
 def _instance_secret(app: Flask) -> str:

@@ -27,7 +27,19 @@ class DefaultConfig:
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "60 per 15 minutes"
     RATELIMIT_STORAGE_URI = "memory://"
+    # With several processes (district server) set RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"
+    # (pip install -e ".[district]"). If Redis stops, each process counts on its own for a while
+    # rather than refusing every sign-in.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # How PINs and passwords are hashed (werkzeug's method string). Only the test suite may
+    # choose a cheaper one, and only with TESTING on: create_app refuses it otherwise.
+    SECRET_HASH_METHOD = "scrypt"
     RATELIMIT_HEADERS_ENABLED = False
+    # How many reverse proxies (Caddy, nginx) stand in front of the app. Behind one, every
+    # request comes from 127.0.0.1: set 1, so that the per-address limit counts each person's
+    # own address (X-Forwarded-For) and links use https (X-Forwarded-Proto). Never set it on a
+    # server reached directly: anyone could then send a made-up address.
+    TRUSTED_PROXIES = 0
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 1024 * 1024
     # Static files carry a content hash in their URL (views_common.static_url): cache a year.

@@ -6,6 +6,7 @@ from flask import Flask, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import logout_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,9 @@ MESSAGES = {
     413: (_l("The file is too large"), _l("Nothing was saved. Try a smaller file.")),
     429: (_l("Too many tries"),
           _l("For your safety, signing in is paused for a while. Wait 15 minutes or ask your trainer.")),
+    503: (_l("The site is not ready yet"),
+          _l("Its database has not been set up or updated. Tell your trainer: the server's guide "
+             "says what to run.")),
     500: (_l("Something went wrong on our side"),
           _l("Nothing you did caused this. Try again in a minute; if it happens again, tell your trainer.")),
 }
@@ -60,6 +64,25 @@ def init_app(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         return render_error(error.code)
+
+    @app.errorhandler(SQLAlchemyError)
+    def database_error(error: SQLAlchemyError):
+        from .extensions import db
+        from .schema import SchemaState, check_schema
+
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            pass  # the database is gone: check_schema says so below
+        check = check_schema()
+        if check.state == SchemaState.UNREACHABLE:  # down for a moment: "try again in a minute"
+            log.error("database unreachable on %s: %s", request.path, check.problem)
+            return render_error(500)
+        if not check.ok:  # e.g. started by gunicorn before `flask db upgrade`: one line, no traceback
+            log.error("database not ready on %s: %s", request.path, check.problem)
+            return render_error(503)
+        log.exception("unhandled database error on %s", request.path)
+        return render_error(500)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -12,12 +12,15 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from sqlalchemy import text
 from sqlalchemy.pool import StaticPool
 
 from app import create_app
 from app.auth import accounts
 from app.extensions import db, limiter
 from app.models import Role, User, Village
+from app.schema import stamp_head
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 REAL_CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -36,6 +39,44 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+# Each shared content folder is parsed once per test session: the course is immutable (frozen
+# dataclasses), and the real course takes most of a second to read. Tests that write their own
+# content folders (tmp_path) still have it read by create_app, as in production.
+_COURSES: dict[Path, object] = {}
+# PINs and passwords hashed cheaply in tests only (create_app refuses this outside TESTING).
+CHEAP_HASH = "pbkdf2:sha256:1000"
+
+
+class SharedTemplateCache(BytecodeCache):
+    """Compiled templates shared by every app the tests make. Each app has its own Jinja
+    environment, which would compile every template again for each test; Jinja checks the
+    source's checksum before using a cached one, so a changed template is compiled afresh."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = SharedTemplateCache()
+
+
+def shared_course(content_dir: Path):
+    if content_dir not in _COURSES:
+        from app.content.loader import load_course
+        from app.course import links_for
+
+        course, problems = load_course(content_dir, links_for(""))
+        assert not problems, problems
+        _COURSES[content_dir] = course
+    return _COURSES[content_dir]
+
+
 def make_app(content_dir: Path = FIXTURE_CONTENT, **overrides):
     config = {
         "TESTING": True,
@@ -45,24 +86,42 @@ def make_app(content_dir: Path = FIXTURE_CONTENT, **overrides):
         "SQLALCHEMY_ENGINE_OPTIONS": {} if DATABASE_URL else
         {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}},
         "RATELIMIT_STORAGE_URI": "memory://",
+        "SECRET_HASH_METHOD": CHEAP_HASH,
     }
     config.update(overrides)
-    app = create_app(config)
+    content_dir = Path(config["CONTENT_DIR"])
+    course = shared_course(content_dir) if content_dir in (FIXTURE_CONTENT, REAL_CONTENT) else None
+    app = create_app(config, course=course)
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     app.test_client_class = FreshContextClient
     return app
+
+
+def create_schema() -> None:
+    """The models' tables, marked as at the migrations' head (as `flask db upgrade` leaves them),
+    so that commands which check the schema (serve, demo) accept it. tests/test_database.py
+    checks that the migrations build exactly these tables."""
+    db.drop_all()
+    db.create_all()
+    stamp_head()
+
+
+def drop_schema() -> None:
+    db.session.remove()
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.engine.dispose()  # close pooled connections now, not at garbage collection
 
 
 @pytest.fixture
 def app():
     app = make_app()
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        create_schema()
         limiter.reset()
         yield app
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()  # close pooled connections now, not at garbage collection
+        drop_schema()
 
 
 @pytest.fixture

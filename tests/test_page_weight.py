@@ -8,7 +8,7 @@ import pytest
 
 from app.course import get_course
 from app.extensions import db
-from tests.conftest import REAL_CONTENT, make_app, sign_in
+from tests.conftest import REAL_CONTENT, create_schema, drop_schema, make_app, sign_in
 
 BUDGET_BYTES = 30 * 1024
 BUDGET_REQUESTS = 5
@@ -19,7 +19,7 @@ HEADERS_PER_RESPONSE = 400  # a generous allowance for response headers on the w
 def site():
     app = make_app(REAL_CONTENT)
     with app.app_context():
-        db.create_all()
+        create_schema()
         assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
         client = app.test_client()
         learner = db.session.scalar(db.select(__import__("app.models", fromlist=["User"]).User)
@@ -28,9 +28,7 @@ def site():
         pages = [(level.id, item.id) for level in get_course().levels
                  for item in (level.pretest, *level.lessons)]
         yield client, pages
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+        drop_schema()
 
 
 def first_visit(client, url):

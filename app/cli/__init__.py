@@ -1,9 +1,10 @@
-"""Command-line tools: `flask content|user|village|report|demo|serve|i18n`."""
+"""Command-line tools: `flask content|user|village|report|demo|serve|i18n|backup|restore`."""
 
 from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
+    from .backup import backup_command, restore_command
     from .content import content_cli
     from .demo import demo_command
     from .i18n import i18n_cli
@@ -14,3 +15,16 @@ def register_commands(app: Flask) -> None:
 
     for command in (content_cli, user_cli, demo_command, serve_command, i18n_cli, report_cli, village_cli):
         app.cli.add_command(command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+
+
+def require_current_schema() -> None:
+    """Stop a command with a clear message (exit 1) when the database's schema is missing or old."""
+    import click
+
+    from ..schema import check_schema
+
+    check = check_schema()
+    if not check.ok:
+        raise click.ClickException(check.problem)

@@ -11,7 +11,7 @@ from ..auth import accounts
 from ..course import get_course
 from ..extensions import db
 from ..models import Role, User, Village
-from . import demo_district
+from . import demo_district, require_current_schema
 
 SOURCE = "2009 census, total population (demo figure)"
 # (name_kk, name_ru, okrug_kk, okrug_ru, population 2009)
@@ -42,6 +42,7 @@ LEARNERS = [
 @with_appcontext
 def demo_command():
     """Load demo villages and accounts (run `flask db upgrade` first)."""
+    require_current_schema()
     if db.session.scalar(db.select(User.id).where(User.username == TRAINER[0])):
         click.echo("Demo data is already loaded.")
     elif db.session.scalar(db.select(User.id).limit(1)) or db.session.scalar(db.select(Village.id).limit(1)):

@@ -9,8 +9,6 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
-from werkzeug.security import generate_password_hash
-
 from ..auth import accounts
 from ..extensions import db
 from ..models import (
@@ -22,6 +20,7 @@ from ..models import (
     Village,
     VillageProblem,
 )
+from ..models.people import hash_secret
 from ..progress import record
 
 BULK_PIN = "1357"
@@ -51,7 +50,7 @@ PROBLEMS = [
 def fill_district(course, villages: list[Village], trainer: User) -> int:
     """Add demo classes and learners; returns the number of learners made."""
     rng = random.Random(2026)
-    pin_hash = generate_password_hash(BULK_PIN)  # one hash for all: the demo must load in seconds
+    pin_hash = hash_secret(BULK_PIN)  # one hash for all: the demo must load in seconds
     made = 0
     start = date(2026, 10, 5)
     for n, (index, levels, size, no_internet) in enumerate(PLAN):

@@ -14,6 +14,9 @@ def serve_command(host, port, threads):
     """Serve the site with waitress."""
     from waitress import serve
 
+    from . import require_current_schema
+
+    require_current_schema()  # a missing or old schema: say what to run, never serve error pages
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # the real app, for waitress
     host = host or app.config["SERVE_HOST"]
     port = port or app.config["SERVE_PORT"]

@@ -5,6 +5,7 @@ import hashlib
 import uuid
 from datetime import UTC, datetime
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Column, DateTime, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -26,6 +27,16 @@ trainer_villages = Table(
     Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
     Column("village_id", ForeignKey("village.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+STRONG_HASH_METHOD = "scrypt"  # werkzeug's default: memory-hard, slow on purpose
+
+
+def hash_secret(secret: str) -> str:
+    """Hash a PIN or password with the configured method (scrypt unless a test chose otherwise)."""
+    method = current_app.config.get("SECRET_HASH_METHOD", STRONG_HASH_METHOD) if has_app_context() \
+        else STRONG_HASH_METHOD
+    return generate_password_hash(secret, method=method)
 
 
 def utcnow() -> datetime:
@@ -52,7 +63,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]  # db.Model is ma
     villages: Mapped[list[Village]] = relationship(secondary=trainer_villages)  # trainers
 
     def set_secret(self, secret: str) -> None:
-        self.secret_hash = generate_password_hash(secret)
+        self.secret_hash = hash_secret(secret)
 
     def get_id(self) -> str:
         """The id kept in the session, tied to the current PIN or password: a new PIN (given

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
+from .. import backup
 from ..auth import accounts
 from ..auth.roles import guard_blueprint, learner_visible_to, visible_villages
 from ..course import get_course
@@ -38,7 +39,8 @@ def home():
             for lr in learners]
     shown = classes.visible_classes(current_user)
     return render_template("trainer/home.html", villages=villages, rows=rows, levels=course.levels,
-                           classes=shown, class_sizes=classes.class_sizes(shown))
+                           classes=shown, class_sizes=classes.class_sizes(shown),
+                           backup_offered=backup.is_sqlite_file(), may_backup=backup.may_download(current_user))
 
 
 @bp.get("/learner/<learner_id>")

@@ -220,3 +220,22 @@ def test_an_old_session_cookie_is_refused_after_the_idle_time(app, make):
     app.permanent_session_lifetime = __import__("datetime").timedelta(seconds=-1)  # as if 15 minutes passed
     response = client.get("/learn/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_behind_a_trusted_proxy_the_address_limit_counts_each_persons_address():
+    """The district server sits behind Caddy: every request reaches the app from 127.0.0.1."""
+    from tests.conftest import create_schema, drop_schema, make_app
+
+    for proxies, other_address_refused in ((1, False), (0, True)):
+        app = make_app(TRUSTED_PROXIES=proxies, LOGIN_LIMIT_PER_ADDRESS="2 per 15 minutes")
+        with app.app_context():
+            create_schema()
+            client = app.test_client()
+
+            def wrong_pin(address, code, client=client):
+                return post(client, "/login", {"code": code, "pin": "0000"},
+                            headers={"X-Forwarded-For": address}).status_code
+
+            assert [wrong_pin("203.0.113.5", f"someone{i}") for i in range(3)] == [401, 401, 429]
+            assert wrong_pin("198.51.100.7", "someone9") == (429 if other_address_refused else 401)
+            drop_schema()

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from app.extensions import db
 from app.models import Attendance, Event, Role, TrainingClass, VillageProblem
-from tests.conftest import REAL_CONTENT, make_app, sign_in, translated
+from tests.conftest import REAL_CONTENT, create_schema, drop_schema, make_app, sign_in, translated
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -137,7 +137,7 @@ def test_learners_and_visitors_see_no_report(client, district, make):
 def test_report_command_writes_every_format(tmp_path):
     app = make_app(REAL_CONTENT)
     with app.app_context():
-        db.create_all()
+        create_schema()
         runner = app.test_cli_runner()
         assert runner.invoke(args=["demo"]).exit_code == 0
         for lang, fmt in (("kk", "html"), ("ru", "xlsx"), ("kk", "csv")):
@@ -151,9 +151,7 @@ def test_report_command_writes_every_format(tmp_path):
         assert village.exit_code == 0
         missing = runner.invoke(args=["report", "village", "Atlantis", "-o", str(tmp_path / "x.html")])
         assert missing.exit_code == 1 and "no village named" in missing.output
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+        drop_schema()
 
 
 def test_the_learners_first_intake_is_the_before_and_a_trainers_entry_corrects_it(app, make):
