@@ -54,7 +54,7 @@ def is_sqlite_file() -> bool:
 def _sqlite_path() -> Path:
     if not is_sqlite_file():
         raise BackupError(f"there is no database file to back up in {_url().render_as_string(hide_password=True)}")
-    return Path(_url().database)
+    return Path(_url().database or "")
 
 
 def _table_names() -> list[str]:
@@ -120,7 +120,7 @@ def _pg_command(tool: str, *args: str) -> None:
 def _database_counts() -> Checked:
     tables = set(inspect(db.engine).get_table_names())
     with db.engine.connect() as conn:
-        counts = {t.name: conn.scalar(select(func.count()).select_from(t))
+        counts = {t.name: conn.scalar(select(func.count()).select_from(t)) or 0
                   for t in db.metadata.sorted_tables if t.name in tables}
     heads = migration_heads()
     return Checked(revision=",".join(sorted(heads)), counts=counts)

@@ -67,7 +67,8 @@ def check_schema(app: Flask | None = None) -> SchemaCheck:
             current = frozenset(MigrationContext.configure(conn).get_current_heads())
             tables = set(inspect(conn).get_table_names()) - {"alembic_version"}
     except SQLAlchemyError as error:
-        first_line = str(error.orig if getattr(error, "orig", None) else error).strip().splitlines()[0]
+        cause = getattr(error, "orig", None) or error  # the driver's own message, when there is one
+        first_line = str(cause).strip().splitlines()[0]
         return SchemaCheck(SchemaState.UNREACHABLE, f"cannot open the database {where}: {first_line}")
     heads = migration_heads(app)
     if current == heads:

@@ -84,11 +84,11 @@ def test_demo_history_is_written_as_record_writes_it():
     from app.content.grading import grade
     from app.course import get_course
     from app.progress import derive, record
-    from tests.conftest import make_app
+    from tests.conftest import create_schema, drop_schema, make_app
 
     app = make_app(REAL_CONTENT)
     with app.app_context():
-        db.create_all()
+        create_schema()
         assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
         course = get_course()
         learners = db.session.scalars(db.select(User).where(User.role == Role.LEARNER)).all()
@@ -107,6 +107,4 @@ def test_demo_history_is_written_as_record_writes_it():
                         sum(first[q] for q in lesson.question_ids) / len(lesson.question_ids), 4)
                     finished += 1
         assert finished > 100
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+        drop_schema()
