@@ -220,3 +220,20 @@ def test_an_old_session_cookie_is_refused_after_the_idle_time(app, make):
     app.permanent_session_lifetime = __import__("datetime").timedelta(seconds=-1)  # as if 15 minutes passed
     response = client.get("/learn/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_registration_tells_every_pin_problem_at_once(client, make):
+    village = make.village("Абай")
+    response = post(client, "/register", {"name": "Болат", "village": str(village.id), "pin": "1234",
+                                          "pin_again": "4827", "consent": "yes"}, page="/register")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="pin-error"' in text and 'id="pin_again-error"' in text  # weak, and not the same: both now
+    assert 'novalidate' in text  # the browser does not stop at the first empty field
+
+
+def test_the_pin_rules_are_shown_before_typing(client):
+    text = client.get("/register").get_data(as_text=True)
+    assert 'id="pin-help"' in text and "1234" in text
+    start = client.get("/").get_data(as_text=True)
+    assert 'class="button big secondary" href="/register"' in start
