@@ -185,3 +185,10 @@ def test_drop_outs_are_counted_only_after_the_class_ended(app, make):
     during = learner_facts([village.id], get_course(), today=date(2026, 11, 26))[0]
     after = learner_facts([village.id], get_course(), today=date(2026, 11, 27))[0]
     assert during.classes_over == frozenset() and after.classes_over == {"basic"}
+
+
+def test_the_coordinator_lands_on_the_figures(client, district):
+    response = sign_in(client, district["coordinator"])
+    assert response.headers["Location"] == "/reports/district"
+    text = client.get("/reports/district").get_data(as_text=True)
+    assert 'href="/district/"' in text  # the villages table is one link away
