@@ -18,6 +18,7 @@ from ..progress import derive, record
 from ..progress.kinds import EventKind
 from ..surveys import parse_survey
 from . import pages
+from .next_step import next_step
 
 bp = Blueprint("learn", __name__)
 guard_blueprint(bp, Role.LEARNER)
@@ -59,7 +60,8 @@ def home():
     answered = {e.item_id for e in events if e.kind == EventKind.SURVEY_ANSWERED}
     survey_due = next((course.surveys[s] for s in ("intake", "exit") if s in course.surveys and s not in answered
                        and derive.survey_open(s, events, course)), None)
-    return render_template("learn/home.html", levels=levels, point=point, anchor=anchor, survey_due=survey_due)
+    return render_template("learn/home.html", levels=levels, point=point, anchor=anchor, survey_due=survey_due,
+                           step=next_step(levels, point, survey_due))
 
 
 @bp.get("/welcome")
