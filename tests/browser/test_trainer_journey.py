@@ -142,6 +142,9 @@ def test_akimat_report_pages_are_accessible_and_print(browser, live_app, lang, t
     assert serious_violations(page) == []
     page.goto(base + f"/reports/district.print?lang={lang}")
     page.emulate_media(media="print")
+    margin_boxes = page.evaluate("""() => [...document.styleSheets].flatMap(sheet => [...sheet.cssRules])
+        .filter(rule => rule instanceof CSSPageRule).map(rule => rule.cssText).join(' ')""")
+    assert "counter(page)" in margin_boxes  # the printed report numbers its pages
     page.pdf(path=str(tmp_path / f"report-{lang}.pdf"), format="A4", print_background=True)
     assert (tmp_path / f"report-{lang}.pdf").stat().st_size > 20000
     ctx.close()
