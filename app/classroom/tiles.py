@@ -28,3 +28,9 @@ def name_tiles(learners) -> list[Tile]:
     counts = Counter(_shown_name(lr.name) for lr in active)
     ordered = sorted(active, key=lambda lr: (alphabetical(lr.name), lr.login_code))
     return [Tile(lr, lr.login_code if counts[_shown_name(lr.name)] > 1 else None) for lr in ordered]
+
+
+def twins(learners) -> set:
+    """Ids of learners whose name reads the same as another's (shown with their login code)."""
+    counts = Counter(_shown_name(lr.name) for lr in learners)
+    return {lr.id for lr in learners if counts[_shown_name(lr.name)] > 1}

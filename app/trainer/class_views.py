@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from ..auth.roles import visible_villages
+from ..classroom.tiles import twins
 from ..course import get_course
 from ..progress import class_view, record
 from . import classes
@@ -46,7 +47,7 @@ def class_page(class_id: str):
     learners = classes.roster(cls)
     events = record.events_by_user([lr.id for lr in learners]) if level else {}
     return render_template(
-        "trainer/class.html", cls=cls, level=level, learners=learners,
+        "trainer/class.html", cls=cls, level=level, learners=learners, twins=twins(learners),
         rows=class_view.class_rows(level, learners, events) if level else [],
         hardest=class_view.hardest_questions(level, events) if level else [],
         present=classes.attendance_of(cls),

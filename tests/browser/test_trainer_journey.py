@@ -121,6 +121,11 @@ def test_trainer_runs_a_class_on_a_shared_computer(browser, live_app, tmp_path):
     saved = trainer.locator("#attendance ~ p.flash")
     assert saved.is_visible() and 0 <= saved.bounding_box()["y"] < DESKTOP["height"]  # seen without scrolling
 
+    trainer.set_viewport_size(PHONE)  # on the trainer's phone: wide tables scroll inside, the page does not
+    trainer.goto(class_url)
+    assert trainer.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    trainer.set_viewport_size(DESKTOP)
+
     trainer.locator("form[action$='/session/close'] button").click()
     shared.goto(base + "/class/")
     assert shared.locator(".tile").count() == 0

@@ -1,5 +1,6 @@
 """A class session on a shared computer: name tiles, PIN, "I'm done", closing the session."""
 
+import re
 from datetime import date
 
 import pytest
@@ -147,3 +148,15 @@ def test_im_done_is_at_the_end_of_a_lesson_in_a_class_session(app, classroom):
     home = app.test_client()  # at home, a learner signs out from the header only
     sign_in(home, classroom["bolat"], pin="3691")
     assert 'class="done-here"' not in home.get("/learn/basic/alpha").get_data(as_text=True)
+
+
+def test_the_trainer_tells_twins_apart_too(make, classroom):
+    cls = classroom["cls"]
+    twins = [make.learner(village=cls.village, name="Асан Т.", code=code) for code in ("asan1", "asan2")]
+    cls.learners.extend(twins)
+    db.session.commit()
+    trainer = classroom["pc"].application.test_client()
+    sign_in(trainer, classroom["trainer"])
+    text = trainer.get(f"/trainer/classes/{cls.id}").get_data(as_text=True)
+    assert text.count('<span class="twin">asan1</span>') == 3  # the grid, attendance and the sheets list
+    assert "learner" not in "".join(re.findall(r'<span class="twin">([^<]*)</span>', text))
