@@ -9,7 +9,7 @@ from flask_login import current_user, logout_user
 
 from ..auth import accounts
 from ..auth.views import sign_in_limits, start_session
-from ..models import Role, User, get_by_id
+from ..models import User, get_by_id
 from ..trainer.class_views import CLASS_COOKIE
 from ..trainer.classes import session_by_token
 from .tiles import name_tiles
@@ -60,11 +60,12 @@ def pin(learner_id: str):
 
 @bp.app_context_processor
 def start_page():
-    """Where the logo and the error pages lead: on a class computer, back to the name tiles
-    (the next learner starts there), unless a trainer or coordinator is signed in on it."""
-    staff = current_user.is_authenticated and current_user.role != Role.LEARNER
+    """Where the logo and the error pages lead: on a class computer where nobody is signed in,
+    back to the name tiles (the next learner starts there); else the start page, which sends a
+    signed-in person to their own home (a learner must sign out with "I'm done", not leave)."""
     on_class_computer = bool(request.cookies.get(CLASS_COOKIE) or session.get("class_token"))
-    return {"start_url": url_for("classroom.tiles") if on_class_computer and not staff else url_for("auth.index"),
+    tiles = on_class_computer and not current_user.is_authenticated
+    return {"start_url": url_for("classroom.tiles") if tiles else url_for("auth.index"),
             "in_class_session": bool(session.get("class_token"))}
 
 

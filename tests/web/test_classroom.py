@@ -160,3 +160,10 @@ def test_the_trainer_tells_twins_apart_too(make, classroom):
     text = trainer.get(f"/trainer/classes/{cls.id}").get_data(as_text=True)
     assert text.count('<span class="twin">asan1</span>') == 3  # the grid, attendance and the sheets list
     assert "learner" not in "".join(re.findall(r'<span class="twin">([^<]*)</span>', text))
+
+
+def test_a_signed_in_learner_is_not_sent_to_the_tiles_by_the_logo(classroom):
+    pc, aigul = classroom["pc"], classroom["aigul"]
+    post(pc, f"/class/{aigul.id}", {"pin": "2580"}, page=f"/class/{aigul.id}")
+    # the tiles would leave her signed in for the next person: she leaves with "I'm done"
+    assert 'class="brand" href="/"' in pc.get("/learn/").get_data(as_text=True)
