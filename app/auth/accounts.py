@@ -66,9 +66,11 @@ def register_learner(name: str, village_id: str, code: str, pin: str, pin_again:
             errors["code"] = _l("The login code may have 3 to 20 letters or digits, without spaces or signs.")
         elif db.session.scalar(db.select(User.id).where(User.login_code == code)):
             errors["code"] = _l("This login code is taken. Choose another one or leave the field empty.")
-    problem = pin_problem(pin, pin_again)
+    problem = pin_problem(pin)
     if problem:
         errors["pin"] = problem
+    if pin_again != pin:  # told together with a weak PIN, not after it is fixed
+        errors["pin_again"] = _l("The two PINs are not the same.")
     if not consent:
         errors["consent"] = _l("Tick the box to agree, or ask your trainer.")
     if errors:

@@ -21,7 +21,7 @@ def _home_for(user) -> str:
     if user.role == Role.TRAINER:
         return url_for("trainer.home")
     if user.role == Role.COORDINATOR:
-        return url_for("district.home")
+        return url_for("reports.district")  # the akimat comes for the figures; villages are a link away
     return url_for("learn.home")
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import logout_user
+from flask_login import current_user, logout_user
 
 from ..auth import accounts
 from ..auth.views import sign_in_limits, start_session
 from ..models import User, get_by_id
 from ..trainer.class_views import CLASS_COOKIE
 from ..trainer.classes import session_by_token
+from .tiles import name_tiles
 
 bp = Blueprint("classroom", __name__)
 
@@ -27,7 +28,8 @@ def tiles():
         response = current_app.make_response(render_template("classroom/closed.html"))
         response.delete_cookie(CLASS_COOKIE)
         return response
-    return render_template("classroom/tiles.html", cls=opened.training_class)
+    return render_template("classroom/tiles.html", cls=opened.training_class,
+                           tiles=name_tiles(opened.training_class.learners))
 
 
 def _tile_key() -> str:
@@ -55,6 +57,16 @@ def pin(learner_id: str):
         error = _("The PIN is wrong. Try again, or ask your trainer.")
     return render_template("classroom/pin.html", learner=learner, error=error), (401 if error else 200)
 
+
+@bp.app_context_processor
+def start_page():
+    """Where the logo and the error pages lead: on a class computer where nobody is signed in,
+    back to the name tiles (the next learner starts there); else the start page, which sends a
+    signed-in person to their own home (a learner must sign out with "I'm done", not leave)."""
+    on_class_computer = bool(request.cookies.get(CLASS_COOKIE) or session.get("class_token"))
+    tiles = on_class_computer and not current_user.is_authenticated
+    return {"start_url": url_for("classroom.tiles") if tiles else url_for("auth.index"),
+            "in_class_session": bool(session.get("class_token"))}
 
 
 @bp.before_app_request

@@ -9,11 +9,12 @@ from flask.cli import with_appcontext
 
 from ..auth import accounts
 from ..course import get_course
+from ..district.villages import DEMO_SOURCE
 from ..extensions import db
 from ..models import Role, User, Village
 from . import demo_district, require_current_schema
 
-SOURCE = "2009 census, total population (demo figure)"
+SOURCE = DEMO_SOURCE  # shown translated on the akimat's page
 # (name_kk, name_ru, okrug_kk, okrug_ru, population 2009)
 VILLAGES = [
     ("Сексеуіл", "Саксаульский", None, None, 9296),

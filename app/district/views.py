@@ -14,6 +14,7 @@ from . import villages as village_service
 
 bp = Blueprint("district", __name__)
 guard_blueprint(bp, Role.COORDINATOR)
+bp.add_app_template_filter(village_service.source_note, "source_note")
 
 
 @bp.get("/")

@@ -11,6 +11,14 @@ from ..text import NAME_MAX
 
 COLUMNS = ("name_kk", "name_ru", "okrug_kk", "okrug_ru", "residents")
 MAX_RESIDENTS = 1_000_000
+# The note `flask demo` stores with its figures. Stored as a fixed key, shown in the page's language.
+DEMO_SOURCE = "2009 census, total population (demo figure)"
+KNOWN_SOURCES = {DEMO_SOURCE: _l("2009 census, total population (demo figure)")}
+
+
+def source_note(text: str | None) -> str:
+    """Where a residents figure comes from, as shown: the demo's note translated, else as typed."""
+    return str(KNOWN_SOURCES.get(text or "", text or ""))
 
 
 def _residents(text: str):

@@ -17,6 +17,7 @@ from ..models import Role
 from ..progress import derive, record
 from ..surveys import parse_survey
 from . import pages
+from .next_step import next_step
 
 bp = Blueprint("learn", __name__)
 guard_blueprint(bp, Role.LEARNER)
@@ -55,8 +56,9 @@ def home():
         progress = next(p for lv, p in levels if lv.id == level.id)
         first = progress.lessons[lesson.id].first_unanswered(lesson.question_ids)
         anchor = f"#q-{first}" if first else ""
-    return render_template("learn/home.html", levels=levels, point=point, anchor=anchor,
-                           survey_due=derive.survey_due(course, events))
+    survey_due = derive.survey_due(course, events)
+    return render_template("learn/home.html", levels=levels, point=point, anchor=anchor, survey_due=survey_due,
+                           step=next_step(levels, point, survey_due))
 
 
 @bp.get("/welcome")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from flask_babel import gettext as _
 
@@ -12,8 +13,13 @@ from ..csv_import import safe_cell
 from .figures import Figures
 
 
+class Percent(float):
+    """A percentage as the page shows it (30.0 for 30 %): CSV writes the number, XLSX a
+    percentage cell (0.3 shown as 30.0 %) that a spreadsheet can compute with."""
+
+
 def _pct(value):
-    return None if value is None else round(value * 100, 1)
+    return None if value is None else Percent(round(value * 100, 1))
 
 
 def figure_table(per_village, total: Figures, levels, lang: str) -> list[list]:
@@ -62,23 +68,52 @@ def awareness_table(per_village, total: Figures, item_titles: dict, lang: str) -
 def problem_table(problems, categories: dict, statuses: dict, lang: str) -> list[list]:
     rows = [[_("Village"), _("Category"), _("Date"), _("Problem"), _("Proposed solution"), _("Status")]]
     for p in problems:
-        rows.append([p.village.name(lang), str(categories.get(p.category, p.category)), p.found_on.isoformat(),
+        rows.append([p.village.name(lang), str(categories.get(p.category, p.category)), p.found_on,
                      p.description, p.solution, str(statuses.get(p.status, p.status))])
     return rows
 
 
+PERCENT_FORMAT = "0.0%"
+DATE_FORMAT = "DD.MM.YYYY"  # as dates are written in Kazakhstan
+MAX_WIDTH = 40  # characters; longer text wraps
+
+
+def _shown_width(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, Percent):
+        return len(f"{value:.1f} %")
+    if isinstance(value, date):
+        return 10
+    return max(len(line) for line in str(value).splitlines() or [""])
+
+
 def to_xlsx(sheets: list[tuple[str, list[list]]]) -> bytes:
+    """Each sheet with a bold, wrapped header row, columns as wide as their content,
+    percentages and dates as real spreadsheet numbers and dates."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     book.remove(book.active)
     for title, rows in sheets:
         sheet = book.create_sheet(title[:31])
         for row in rows:
-            sheet.append([safe_cell(c) for c in row])
+            sheet.append([float(c) / 100 if isinstance(c, Percent) else safe_cell(c) for c in row])
+        for row_cells, row in zip(sheet.iter_rows(min_row=2), rows[1:], strict=True):
+            for cell, value in zip(row_cells, row, strict=False):
+                if isinstance(value, Percent):
+                    cell.number_format = PERCENT_FORMAT
+                elif isinstance(value, date):
+                    cell.number_format = DATE_FORMAT
         for cell in sheet[1]:
             cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for index in range(1, sheet.max_column + 1):
+            body = max((_shown_width(r[index - 1]) for r in rows[1:] if len(r) >= index), default=0)
+            header = min(_shown_width(rows[0][index - 1]) if rows and len(rows[0]) >= index else 0, 16)
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(body, header, 6) + 2, MAX_WIDTH)
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

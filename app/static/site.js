@@ -38,6 +38,12 @@
       .catch(function () { form.submit(); });
   });
 
+  // Sign-in sheets: a print button (shown only when this script runs; Ctrl+P works anyway).
+  Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // The trainer's class grid: fetch the page again now and then and swap in the fresh part,
   // unless the trainer is typing in a form. Without JavaScript, the "Update now" link does it.
   var live = document.querySelector("[data-refresh]");

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from ..auth.roles import visible_villages
+from ..classroom.tiles import twins
 from ..course import get_course
-from ..i18n import alphabetical
 from ..progress import class_view, record
 from . import classes
 from .views import bp
@@ -44,10 +44,10 @@ def class_new():
 def class_page(class_id: str):
     cls = _class_or_404(class_id)
     level = get_course().level(cls.level)  # None if the level left the course: the roster still works
-    learners = sorted(cls.learners, key=lambda lr: alphabetical(lr.name))
+    learners = classes.roster(cls)
     events = record.events_by_user([lr.id for lr in learners]) if level else {}
     return render_template(
-        "trainer/class.html", cls=cls, level=level,
+        "trainer/class.html", cls=cls, level=level, learners=learners, twins=twins(learners),
         rows=class_view.class_rows(level, learners, events) if level else [],
         hardest=class_view.hardest_questions(level, events) if level else [],
         present=classes.attendance_of(cls),
@@ -58,7 +58,8 @@ def class_page(class_id: str):
 @bp.post("/classes/<class_id>/learners")
 def class_add_learner(class_id: str):
     cls = _class_or_404(class_id)
-    created, error = classes.add_learner(cls, request.form.get("name", ""), request.form.get("code", ""))
+    created, error = classes.add_learner(cls, request.form.get("name", ""), request.form.get("code", ""),
+                                         request.form.get("language", "kk"))
     if error:
         flash(error, "error")
         return redirect(url_for("trainer.class_page", class_id=cls.id) + "#register")
@@ -80,9 +81,16 @@ def class_import(class_id: str):
 
 @bp.post("/classes/<class_id>/cards")
 def class_cards(class_id: str):
+    """Sign-in sheets for the chosen learners: again with the same PIN, or (once confirmed) new PINs."""
     cls = _class_or_404(class_id)
-    chosen = request.form.getlist("learner") or None
-    return render_template("trainer/cards.html", cls=cls, cards=classes.new_cards(cls, chosen), just_registered=False)
+    learners = classes.chosen_learners(cls, request.form.getlist("learner"), request.form.get("everyone") == "yes")
+    new_pins = request.form.get("pins") == "new"
+    if not learners:
+        flash(_("Choose the learners first."), "error")
+        return redirect(url_for("trainer.class_page", class_id=cls.id) + "#sheets")
+    if new_pins and request.form.get("confirm") != "yes":
+        return render_template("trainer/cards_confirm.html", cls=cls, learners=learners)
+    return render_template("trainer/cards.html", cls=cls, cards=classes.sheets(learners, new_pins), just_registered=False)
 
 
 @bp.post("/classes/<class_id>/attendance")
@@ -94,7 +102,7 @@ def class_attendance(class_id: str):
         if day in ("1", "2"):
             present.add((uid, int(day)))
     classes.set_attendance(cls, present)
-    flash(_("Attendance saved."), "info")
+    flash(_("Attendance saved."), "here")  # shown beside the form, where the trainer is
     return redirect(url_for("trainer.class_page", class_id=cls.id) + "#attendance")
 
 

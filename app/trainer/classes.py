@@ -14,6 +14,7 @@ from ..auth import accounts
 from ..auth.roles import visible_villages
 from ..csv_import import read_csv
 from ..extensions import db
+from ..i18n import alphabetical
 from ..models import Attendance, ClassSession, Role, TrainingClass, User, class_learners, get_by_id
 from ..text import NAME_MAX, clean_name
 
@@ -96,7 +97,8 @@ def _check_row(cls: TrainingClass, name: str, code: str, others: list[str], code
     return "new", None
 
 
-def add_learner(cls: TrainingClass, name: str, code: str = "") -> tuple[tuple[User, str | None] | None, str | None]:
+def add_learner(cls: TrainingClass, name: str, code: str = "",
+                language: str = "kk") -> tuple[tuple[User, str | None] | None, str | None]:
     """Register one person in the class: ((learner, new PIN or None), None) or (None, message).
 
     With the login code of a learner of this village, that learner joins the class (no new PIN).
@@ -109,14 +111,15 @@ def add_learner(cls: TrainingClass, name: str, code: str = "") -> tuple[tuple[Us
         cls.learners.append(found)
         db.session.commit()
         return (found, None), None
-    learner, pin = _new_learner(cls, name, code)
+    learner, pin = _new_learner(cls, name, code, language)
     db.session.commit()
     return (learner, pin), None
 
 
-def _new_learner(cls: TrainingClass, name: str, code: str) -> tuple[User, str]:
+def _new_learner(cls: TrainingClass, name: str, code: str, language: str = "kk") -> tuple[User, str]:
+    """A new account; `language` is the one of its pages and of its sign-in sheet."""
     pin = accounts.new_pin()
-    learner = accounts.new_learner(name, cls.village, login_code=code, pin=pin)
+    learner = accounts.new_learner(name, cls.village, login_code=code, pin=pin, language=language)
     cls.learners.append(learner)
     db.session.flush()
     return learner, pin
@@ -156,14 +159,27 @@ def import_learners(cls: TrainingClass, data: bytes) -> tuple[list[tuple[User, s
     return done, []
 
 
-def new_cards(cls: TrainingClass, learner_ids: list[str] | None = None) -> list[tuple[User, str]]:
-    """New PINs for the class (or for some of its learners), to print on cards.
+def roster(cls: TrainingClass) -> list[User]:
+    """The class's learners in Kazakh alphabetical order (grid, attendance, sheets)."""
+    return sorted(cls.learners, key=lambda lr: (alphabetical(lr.name), lr.login_code))
 
-    PINs are stored hashed, so a card can only be printed with a fresh PIN.
+
+def chosen_learners(cls: TrainingClass, learner_ids: list[str], everyone: bool = False) -> list[User]:
+    """The learners of this class a trainer ticked (ids of other people are ignored)."""
+    wanted = set(learner_ids)
+    return [lr for lr in roster(cls) if everyone or str(lr.id) in wanted]
+
+
+def sheets(learners: list[User], new_pins: bool) -> list[tuple[User, str | None]]:
+    """Sign-in sheets for `learners`: with a new PIN each, or again without one.
+
+    PINs are stored hashed, so a sheet printed again cannot show the PIN the learner has; it
+    says so, and the learner keeps signing in with it. New PINs end the old ones at once.
     """
-    chosen = [lr for lr in cls.learners if learner_ids is None or str(lr.id) in learner_ids]
-    cards = []
-    for learner in chosen:
+    if not new_pins:
+        return [(learner, None) for learner in learners]
+    cards: list[tuple[User, str | None]] = []
+    for learner in learners:
         pin = accounts.new_pin()
         learner.set_secret(pin)
         cards.append((learner, pin))

@@ -57,6 +57,7 @@ def test_learner_journey_in_both_languages(browser, live_app):
     page.goto(base + "/")
     assert page.locator("html").get_attribute("lang") == "kk"  # Kazakh by default, even in a Russian browser
     assert serious_violations(page) == []
+    check_registration_form(page)
     sign_in(page, base)
     page.click("text=Бастапқы деңгей")
     assert serious_violations(page) == []
@@ -97,6 +98,26 @@ def test_learner_journey_in_both_languages(browser, live_app):
     second = get_lesson_title(live_app, 1, "ru")
     assert page.locator("h1").first.inner_text() == second
     home.close()
+
+
+def check_registration_form(page):
+    """A real "Register" button beside "Sign in"; the PIN rules before typing; every problem at once."""
+    buttons = page.locator("main a.button")
+    assert buttons.count() == 2
+    register = page.locator("main a.button", has_text="Тіркелу")
+    register.click()
+    page.wait_for_url("**/register")
+    assert "1234" in page.locator("#pin-help").inner_text()  # the rules, before anything is typed
+    page.fill("#name", "Сәуле Тест")
+    page.fill("#pin", "1111")
+    page.fill("#pin_again", "1112")
+    page.click("form.stack button")
+    page.wait_for_selector("#problems")  # the server answered: the browser did not stop at the first field
+    for field in ("village", "pin", "pin_again", "consent"):
+        assert page.locator(f"#{field}-error").is_visible(), field
+    assert page.locator("#problems li").count() == 4
+    assert page.input_value("#name") == "Сәуле Тест" and page.input_value("#pin") == ""
+    assert serious_violations(page) == []
 
 
 def get_lesson_title(app, index, lang):

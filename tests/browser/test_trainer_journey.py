@@ -37,17 +37,22 @@ def test_trainer_runs_a_class_on_a_shared_computer(browser, live_app, tmp_path):
     trainer.wait_for_url(re.compile(r".*/trainer/classes/[0-9a-f-]+$"))
     class_url = trainer.url
     assert serious_violations(trainer) == []
+    # an empty class: registration first, no empty grid, questions or attendance above it
+    assert trainer.locator("#live, #attendance").count() == 0
+    assert trainer.locator("#register").is_visible()
 
-    names = ["Асель Т.", "Бауыржан Т.", "Гүлмира Т.", "Дархан Т.", "Еркежан Т."]
+    names = ["Асель Т.", "Бауыржан Т.", "Гүлмира Т.", "Дархан Т.", "Еркежан Т.", "Әлия Т."]
     roster = tmp_path / "class.csv"
     roster.write_text("name\n" + "\n".join(names) + "\n", encoding="utf-8")
     trainer.set_input_files("#file", str(roster))
     trainer.locator("#file").locator("xpath=ancestor::form").locator("button").click()
     cards = trainer.locator(".card-print")
     cards.first.wait_for()
-    assert cards.count() == 5
+    assert cards.count() == 6
+    assert trainer.locator("button[data-print]").is_visible()  # a print button, not only Ctrl+P
+    assert cards.locator(".safe-title").count() == 6  # each sheet says how to keep the PIN safe
     pins = {}
-    for i in range(5):
+    for i in range(6):
         card = cards.nth(i)
         codes = card.locator(".card-code").all_inner_texts()
         pins[card.locator(".card-name").inner_text()] = codes[1]
@@ -61,8 +66,24 @@ def test_trainer_runs_a_class_on_a_shared_computer(browser, live_app, tmp_path):
     shared.goto(class_url)
     shared.locator("form[action$='/session/open'] button").click()
     shared.wait_for_url("**/class/")
-    assert shared.locator(".tile").count() == 5
+    assert shared.locator(".tile").count() == 6
+    # Kazakh alphabetical order, as on the trainer's grid: Ә after А, not after Я
+    assert shared.locator(".tile").all_inner_texts() == ["Асель Т.", "Әлия Т.", "Бауыржан Т.", "Гүлмира Т.",
+                                                         "Дархан Т.", "Еркежан Т."]
     assert serious_violations(shared) == []
+    # five wrong PINs lock a tile; the lock page and the logo still lead back to the names
+    shared.click("text=Еркежан Т.")
+    for _ in range(6):
+        shared.fill("#pin", "0000")
+        shared.click("form.stack button")
+        shared.wait_for_load_state()
+    assert shared.locator("main a.button").count() == 1
+    shared.locator("main a.button").click()
+    shared.wait_for_url("**/class/")
+    shared.click("text=Дархан Т.")
+    shared.click("a.brand")
+    shared.wait_for_url("**/class/")
+    assert shared.locator("a[href*='/staff/login?next=']").count() == 1  # the trainer's way to "close"
 
     with live_app.app_context():
         from app.course import get_course
@@ -85,12 +106,25 @@ def test_trainer_runs_a_class_on_a_shared_computer(browser, live_app, tmp_path):
         section.locator(f'input[name="choice"][value="{right}"]').check()
         section.locator("button").click()
         shared.locator(f"#q-{question.id}.is-right").wait_for()
-    shared.locator("#signout button").click()  # "I'm done"
+    shared.locator(".done-here button").click()  # "I'm done", at the end of the lesson
     shared.wait_for_url("**/class/")
-    assert shared.locator(".tile").count() == 5
+    assert shared.locator(".tile").count() == 6
 
     # no reload: the page's script brings the grid up to date within a few seconds
     row.locator("td.in_progress, td.finished, td.mastered").first.wait_for(timeout=15000)
+    marks = {trainer.locator(f".legend .cell.{st}").inner_text() for st in ("mastered", "finished", "in_progress", "new")}
+    assert len(marks) == 4 and not marks & {"◑", "◐"}  # shapes told apart on a phone too
+
+    trainer.locator("form[action$='/attendance'] input[name=present]").first.check()
+    trainer.locator("form[action$='/attendance'] button").click()
+    trainer.wait_for_load_state()
+    saved = trainer.locator("#attendance ~ p.flash")
+    assert saved.is_visible() and 0 <= saved.bounding_box()["y"] < DESKTOP["height"]  # seen without scrolling
+
+    trainer.set_viewport_size(PHONE)  # on the trainer's phone: wide tables scroll inside, the page does not
+    trainer.goto(class_url)
+    assert trainer.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    trainer.set_viewport_size(DESKTOP)
 
     trainer.locator("form[action$='/session/close'] button").click()
     shared.goto(base + "/class/")
@@ -105,7 +139,7 @@ def test_akimat_report_pages_are_accessible_and_print(browser, live_app, lang, t
     ctx = browser.new_context(viewport=PHONE)
     page = ctx.new_page()
     staff_sign_in(page, base, "akimat", "akimat-demo-2026")
-    page.wait_for_url("**/district/")
+    page.wait_for_url("**/reports/district")  # the akimat lands on the figures
     assert serious_violations(page) == []
     page.goto(base + f"/reports/district?lang={lang}")
     assert page.locator("html").get_attribute("lang") == lang
@@ -113,6 +147,9 @@ def test_akimat_report_pages_are_accessible_and_print(browser, live_app, lang, t
     assert serious_violations(page) == []
     page.goto(base + f"/reports/district.print?lang={lang}")
     page.emulate_media(media="print")
+    margin_boxes = page.evaluate("""() => [...document.styleSheets].flatMap(sheet => [...sheet.cssRules])
+        .filter(rule => rule instanceof CSSPageRule).map(rule => rule.cssText).join(' ')""")
+    assert "counter(page)" in margin_boxes  # the printed report numbers its pages
     page.pdf(path=str(tmp_path / f"report-{lang}.pdf"), format="A4", print_background=True)
     assert (tmp_path / f"report-{lang}.pdf").stat().st_size > 20000
     ctx.close()

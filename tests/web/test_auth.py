@@ -239,3 +239,20 @@ def test_behind_a_trusted_proxy_the_address_limit_counts_each_persons_address():
             assert [wrong_pin("203.0.113.5", f"someone{i}") for i in range(3)] == [401, 401, 429]
             assert wrong_pin("198.51.100.7", "someone9") == (429 if other_address_refused else 401)
             drop_schema()
+
+
+def test_registration_tells_every_pin_problem_at_once(client, make):
+    village = make.village("Абай")
+    response = post(client, "/register", {"name": "Болат", "village": str(village.id), "pin": "1234",
+                                          "pin_again": "4827", "consent": "yes"}, page="/register")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="pin-error"' in text and 'id="pin_again-error"' in text  # weak, and not the same: both now
+    assert 'novalidate' in text  # the browser does not stop at the first empty field
+
+
+def test_the_pin_rules_are_shown_before_typing(client):
+    text = client.get("/register").get_data(as_text=True)
+    assert 'id="pin-help"' in text and "1234" in text
+    start = client.get("/").get_data(as_text=True)
+    assert 'class="button big secondary" href="/register"' in start

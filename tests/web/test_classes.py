@@ -106,16 +106,58 @@ def test_broken_csv_is_refused_with_a_message(client, setup, data):
     assert response.status_code == 400 and len(cls.learners) == 0
 
 
-def test_cards_for_the_class_give_new_pins(client, setup, make):
+def test_new_pins_for_chosen_learners_only_after_confirming(client, setup, make):
     open_class(client, setup["north"])
     cls = the_class()
-    learner = make.learner(village=setup["north"], pin="2580")
+    a, b = (make.learner(village=setup["north"], pin="2580") for _ in range(2))
+    cls.learners.extend([a, b])
+    db.session.commit()
+    page = f"/trainer/classes/{cls.id}"
+    asked = post(client, f"{page}/cards", {"learner": [str(a.id)], "pins": "new"}, page=page)
+    assert asked.status_code == 200 and 'name="confirm" value="yes"' in asked.get_data(as_text=True)
+    db.session.refresh(a)
+    assert a.check_secret("2580")  # nothing changed before the trainer confirms
+    response = post(client, f"{page}/cards", {"learner": [str(a.id)], "pins": "new", "confirm": "yes"}, page=page)
+    pin = card_pin(response.get_data(as_text=True))
+    db.session.refresh(a)
+    db.session.refresh(b)
+    assert a.check_secret(pin) and not a.check_secret("2580")
+    assert b.check_secret("2580")  # not chosen: untouched
+
+
+def test_a_sheet_printed_again_keeps_the_pin_and_says_so(client, setup, make):
+    open_class(client, setup["north"])
+    cls = the_class()
+    kk, ru = make.learner(village=setup["north"], pin="2580"), make.learner(village=setup["north"], language="ru")
+    cls.learners.extend([kk, ru])
+    db.session.commit()
+    page = f"/trainer/classes/{cls.id}"
+    response = post(client, f"{page}/cards", {"everyone": "yes", "pins": "same"}, page=page)
+    text = response.get_data(as_text=True)
+    db.session.refresh(kk)
+    assert kk.check_secret("2580") and kk.login_code in text and ru.login_code in text
+    assert 'class="card-code">' + kk.login_code in text and not re.search(r'card-code">\d{4}<', text)
+    # each sheet in its learner's language, with the advice on keeping the PIN safe
+    assert translated("Keep your PIN safe", "kk") in text and translated("Keep your PIN safe", "ru") in text
+    assert translated("Sign-in sheet", "ru") in text
+    nobody = post(client, f"{page}/cards", {"pins": "same"}, page=page)
+    assert nobody.status_code == 302 and nobody.headers["Location"].endswith("#sheets")
+
+
+def test_an_empty_class_shows_registration_first(client, setup, make):
+    open_class(client, setup["north"])
+    cls = the_class()
+    page = f"/trainer/classes/{cls.id}"
+    text = client.get(page).get_data(as_text=True)
+    for absent in ("Hardest questions", "Attendance", "Open the class on this computer"):
+        assert translated(absent) not in text, absent
+    assert 'id="register"' in text
+    learner = make.learner(village=setup["north"])
+    cls = the_class()
     cls.learners.append(learner)
     db.session.commit()
-    response = post(client, f"/trainer/classes/{cls.id}/cards", page=f"/trainer/classes/{cls.id}")
-    pin = card_pin(response.get_data(as_text=True))
-    db.session.refresh(learner)
-    assert learner.check_secret(pin) and not learner.check_secret("2580")
+    text = client.get(page).get_data(as_text=True)
+    assert translated("Hardest questions") in text and text.index('id="attendance"') < text.index('id="register"')
 
 
 def test_attendance_is_saved_per_day(client, setup, make):
@@ -191,7 +233,8 @@ def test_csv_enrols_existing_learners_and_refuses_other_villages_codes(client, s
     assert response.status_code == 200
     db.session.refresh(cls)
     assert sorted(lr.name for lr in cls.learners) == ["Бұрынғы", "Жаңа"]
-    assert translated("the one you already have") in response.get_data(as_text=True)
+    assert translated("the 4 digits you already have. Forgot them? Your trainer can give you a new PIN.") \
+        in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("data", ['name\n"Айгүл\nБолат\n'.encode(), "name,name\nА,Б\n".encode(),
@@ -211,4 +254,4 @@ def test_a_class_whose_level_left_the_course_still_opens(client, setup):
     response = client.get(f"/trainer/classes/{cls.id}")
     assert response.status_code == 200
     assert translated("This level is no longer in the course: progress cannot be shown, but the list, "
-                      "attendance and cards still work.") in response.get_data(as_text=True)
+                      "attendance and sign-in sheets still work.") in response.get_data(as_text=True)

@@ -1,5 +1,6 @@
 """A class session on a shared computer: name tiles, PIN, "I'm done", closing the session."""
 
+import re
 from datetime import date
 
 import pytest
@@ -98,3 +99,71 @@ def test_tiles_are_not_cached_and_leave_out_deactivated_learners(classroom):
     assert response.headers["Cache-Control"] == "no-store"
     assert "Болат Тест" not in response.get_data(as_text=True)
     assert pc.get(f"/class/{bolat.id}").status_code == 404
+
+
+def test_tiles_are_in_kazakh_order_and_same_names_are_told_apart(make, classroom):
+    pc, cls = classroom["pc"], classroom["cls"]
+    village = cls.village
+    # Ә comes after А in Kazakh (a plain code-point sort puts it after Я); two "Асан Т." learners
+    twins = [make.learner(village=village, name="Асан Т.", code=code) for code in ("asan1", "asan2")]
+    aset = make.learner(village=village, name="Әсет Тест")
+    cls.learners.extend([*twins, aset])
+    db.session.commit()
+    text = pc.get("/class/").get_data(as_text=True)
+    order = [text.index(name) for name in ("Айгүл Тест", "Асан Т.", "Әсет Тест", "Болат Тест")]
+    assert order == sorted(order)
+    assert "asan1" in text and "asan2" in text  # the twins' tiles differ
+    assert "learner" not in text.split("tiles")[1].split("</ul>")[0]  # other codes stay off the tiles
+
+
+def test_every_page_of_the_class_computer_leads_back_to_the_tiles(classroom):
+    pc, bolat = classroom["pc"], classroom["bolat"]
+    for _ in range(5):
+        post(pc, f"/class/{bolat.id}", {"pin": "0000"}, page=f"/class/{bolat.id}")
+    locked = post(pc, f"/class/{bolat.id}", {"pin": "3691"}, page=f"/class/{bolat.id}")
+    assert locked.status_code == 429
+    text = locked.get_data(as_text=True)
+    assert 'class="brand" href="/class/"' in text  # the logo
+    assert 'class="button big" href="/class/"' in text  # the lock page's button
+    assert 'class="brand" href="/class/"' in pc.get("/no-such-page").get_data(as_text=True)
+
+
+def test_the_trainer_can_reach_close_from_the_tiles(classroom):
+    pc, cls = classroom["pc"], classroom["cls"]
+    text = pc.get("/class/").get_data(as_text=True)
+    door = f"/staff/login?next=/trainer/classes/{cls.id}"
+    assert door in text
+    response = post(pc, door, {"username": classroom["trainer"].username, "password": "correct-horse-1"},
+                    page="/staff/login")
+    assert response.headers["Location"] == f"/trainer/classes/{cls.id}"
+    assert "/session/close" in pc.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_im_done_is_at_the_end_of_a_lesson_in_a_class_session(app, classroom):
+    pc, aigul = classroom["pc"], classroom["aigul"]
+    post(pc, f"/class/{aigul.id}", {"pin": "2580"}, page=f"/class/{aigul.id}")
+    text = pc.get("/learn/basic/alpha").get_data(as_text=True)
+    assert text.count('action="/logout"') == 2  # the header's and the one after the lesson
+    assert 'class="done-here"' in text
+    home = app.test_client()  # at home, a learner signs out from the header only
+    sign_in(home, classroom["bolat"], pin="3691")
+    assert 'class="done-here"' not in home.get("/learn/basic/alpha").get_data(as_text=True)
+
+
+def test_the_trainer_tells_twins_apart_too(make, classroom):
+    cls = classroom["cls"]
+    twins = [make.learner(village=cls.village, name="Асан Т.", code=code) for code in ("asan1", "asan2")]
+    cls.learners.extend(twins)
+    db.session.commit()
+    trainer = classroom["pc"].application.test_client()
+    sign_in(trainer, classroom["trainer"])
+    text = trainer.get(f"/trainer/classes/{cls.id}").get_data(as_text=True)
+    assert text.count('<span class="twin">asan1</span>') == 3  # the grid, attendance and the sheets list
+    assert "learner" not in "".join(re.findall(r'<span class="twin">([^<]*)</span>', text))
+
+
+def test_a_signed_in_learner_is_not_sent_to_the_tiles_by_the_logo(classroom):
+    pc, aigul = classroom["pc"], classroom["aigul"]
+    post(pc, f"/class/{aigul.id}", {"pin": "2580"}, page=f"/class/{aigul.id}")
+    # the tiles would leave her signed in for the next person: she leaves with "I'm done"
+    assert 'class="brand" href="/"' in pc.get("/learn/").get_data(as_text=True)

@@ -7,7 +7,7 @@ import pytest
 from app.content.grading import display_order
 from app.extensions import db
 from app.models import Event
-from tests.conftest import post, sign_in
+from tests.conftest import post, sign_in, translated
 
 LESSON = "/learn/basic/alpha"
 
@@ -417,3 +417,27 @@ def test_paged_real_pretest_carries_order_and_match_answers_between_pages():
         assert len(taken) == 1 and taken[0].payload["score"] == 1.0
         db.session.remove()
         db.drop_all()
+
+
+def main_buttons(client) -> list[str]:
+    """The links styled as the page's main (big) buttons on the learner's home."""
+    return re.findall(r'<a class="button big" href="([^"]+)"', client.get("/learn/").get_data(as_text=True))
+
+
+def test_home_offers_one_next_step_at_a_time(learner_client):
+    assert main_buttons(learner_client) == ["/learn/survey/intake"]  # a new learner: the survey first
+    post(learner_client, "/learn/survey/intake", {"internet-home:choice": "1"}, page="/learn/survey/intake")
+    assert main_buttons(learner_client) == ["/learn/basic/basic-pre"]  # then the test before the lessons
+    url = "/learn/basic/basic-pre"
+    post(learner_client, f"{url}/test", {"p-1:choice": "1", "p-2:choice": "1"}, page=url)
+    assert main_buttons(learner_client) == ["/learn/basic/alpha"]  # then lesson 1
+    home = learner_client.get("/learn/").get_data(as_text=True)
+    assert translated("Start lesson %(num)d", num=1) in home
+
+
+def test_the_pretest_result_leads_to_the_first_lesson(learner_client):
+    url = "/learn/basic/basic-pre"
+    post(learner_client, f"{url}/test", {"p-1:choice": "1", "p-2:choice": "1"}, page=url)
+    text = learner_client.get(url).get_data(as_text=True)
+    assert re.search(r'<a class="button big" href="/learn/basic/alpha">', text)
+    assert translated("Start lesson %(num)d", num=1) in text

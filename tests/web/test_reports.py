@@ -71,18 +71,33 @@ def test_xlsx_holds_the_same_numbers_as_the_page(client, district):
     pre, post, hake, drop = (rows[0].index(basic + translated(n)) for n in (
         "pre-test mean, %", "post-test mean, %", "Hake's normalised gain", "drop-outs"))
     village_a = next(r for r in rows if r[0] == "Ауыл-А")
+    # percentages are spreadsheet percentages: 0.3 shown as 30.0 %
     assert (village_a[column["Adult residents"]], village_a[column["Learners reached"]],
-            village_a[column["Coverage, %"]]) == (10, 3, 30.0)
-    assert (village_a[pre], village_a[post], village_a[hake], village_a[drop]) == (50.0, 75.0, 0.5, 1)
+            village_a[column["Coverage, %"]]) == (10, 3, 0.3)
+    assert (village_a[pre], village_a[post], village_a[hake], village_a[drop]) == (0.5, 0.75, 0.5, 1)
     total = rows[-1]
     # only village A has residents: B's learner is reached but left out of the coverage
     assert (total[column["Adult residents"]], total[column["Learners reached"]], total[column["Coverage, %"]]) == \
-        (10, 4, 30.0)
+        (10, 4, 0.3)
     # the page shows the same figures
     page = client.get(f"/reports/village/{district['a'].id}?lang=kk").get_data(as_text=True)
     assert ">50%<" in page and ">75%<" in page and ">30%<" in page
     cell = book.worksheets[2].cell(row=2, column=4).value
     assert cell.startswith("'=") and "\x0b" not in cell  # no formula can run; no character breaks the file
+
+
+def test_xlsx_cells_are_typed_and_columns_fit(client, district):
+    sign_in(client, district["coordinator"])
+    book = load_workbook(io.BytesIO(client.get("/reports/district.xlsx?lang=ru").data))
+    figures, problems = book.worksheets[0], book.worksheets[2]
+    header = [c.value for c in figures[1]]
+    coverage = figures.cell(row=2, column=header.index(translated("Coverage, %", "ru")) + 1)
+    assert coverage.number_format == "0.0%"
+    found = problems.cell(row=2, column=3)
+    assert found.is_date and found.value.date() == date(2026, 11, 2) and found.number_format == "DD.MM.YYYY"
+    widths = [figures.column_dimensions[letter].width for letter in ("A", "B", "C")]
+    assert all(w and w >= 8 for w in widths)  # not the default 8.43 everywhere: wide enough to read
+    assert problems.column_dimensions["D"].width > problems.column_dimensions["C"].width
 
 
 def test_csv_export_is_utf8_with_a_bom_and_safe_cells(client, district):
@@ -227,3 +242,10 @@ def test_report_file_needs_no_request(app, district):
     assert found.filename == f"village-{district['a'].id}-ru.html" and b'<html lang="ru">' in found.data
     with pytest.raises(ValueError):
         report_file("village", [district["a"]], "ru", "pdf")
+
+
+def test_the_coordinator_lands_on_the_figures(client, district):
+    response = sign_in(client, district["coordinator"])
+    assert response.headers["Location"] == "/reports/district"
+    text = client.get("/reports/district").get_data(as_text=True)
+    assert 'href="/district/"' in text  # the villages table is one link away

@@ -117,3 +117,14 @@ def test_unusual_digits_are_refused_not_crashed(coordinator_client, make):
     assert response.status_code == 302
     db.session.refresh(village)
     assert village.residents == 10
+
+
+def test_the_demo_note_is_shown_in_the_pages_language(coordinator_client, make):
+    from app.district.villages import DEMO_SOURCE
+
+    village = make.village("Абай", residents=2206)
+    village.residents_source = DEMO_SOURCE
+    db.session.commit()
+    text = coordinator_client.get("/district/").get_data(as_text=True)
+    assert "census" not in re.sub(r"<[^>]*>", " ", text)  # no English shown in the Kazakh interface
+    assert translated(DEMO_SOURCE, "kk") in text
