@@ -10,8 +10,7 @@ from flask_login import current_user, logout_user
 from ..auth import accounts
 from ..auth.views import sign_in_limits, start_session
 from ..models import User, get_by_id
-from ..trainer.class_views import CLASS_COOKIE
-from ..trainer.classes import session_by_token
+from ..trainer.classes import CLASS_COOKIE, session_by_token
 from .tiles import name_tiles
 
 bp = Blueprint("classroom", __name__)

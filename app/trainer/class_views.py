@@ -13,7 +13,6 @@ from ..progress import class_view, record
 from . import classes
 from .views import bp
 
-CLASS_COOKIE = "auyl_class"
 
 
 def _class_or_404(class_id: str):
@@ -113,7 +112,7 @@ def class_session_open(class_id: str):
     opened = classes.open_session(cls, current_user)
     logout_user()
     response = redirect(url_for("classroom.tiles"))
-    response.set_cookie(CLASS_COOKIE, opened.token, max_age=opened.HOURS * 3600, httponly=True, samesite="Lax",
+    response.set_cookie(classes.CLASS_COOKIE, opened.token, max_age=opened.HOURS * 3600, httponly=True, samesite="Lax",
                         secure=request.is_secure)
     return response
 

@@ -19,6 +19,10 @@ from ..models import Attendance, ClassSession, Role, TrainingClass, User, class_
 from ..text import NAME_MAX, clean_name
 
 
+# The cookie that makes a village-centre computer a class's sign-in point (holds the session token).
+CLASS_COOKIE = "auyl_class"
+
+
 def visible_classes(user: User) -> list[TrainingClass]:
     ids = [v.id for v in visible_villages(user)]
     return list(db.session.scalars(
