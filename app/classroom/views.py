@@ -3,7 +3,7 @@ computer where a trainer opened the class (it holds the class session's secret c
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, has_request_context, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -61,7 +61,10 @@ def pin(learner_id: str):
 def start_page():
     """Where the logo and the error pages lead: on a class computer where nobody is signed in,
     back to the name tiles (the next learner starts there); else the start page, which sends a
-    signed-in person to their own home (a learner must sign out with "I'm done", not leave)."""
+    signed-in person to their own home (a learner must sign out with "I'm done", not leave).
+    Outside a request (the report file made by `flask report`) there is no start page."""
+    if not has_request_context():
+        return {}
     on_class_computer = bool(request.cookies.get(CLASS_COOKIE) or session.get("class_token"))
     tiles = on_class_computer and not current_user.is_authenticated
     return {"start_url": url_for("classroom.tiles") if tiles else url_for("auth.index"),

@@ -14,7 +14,6 @@ from . import classes
 from .views import bp
 
 
-
 def _class_or_404(class_id: str):
     cls = classes.class_for(current_user, class_id)
     if cls is None:

@@ -18,7 +18,6 @@ from ..i18n import alphabetical
 from ..models import Attendance, ClassSession, Role, TrainingClass, User, class_learners, get_by_id
 from ..text import NAME_MAX, clean_name
 
-
 # The cookie that makes a village-centre computer a class's sign-in point (holds the session token).
 CLASS_COOKIE = "auyl_class"
 
