@@ -107,7 +107,7 @@ def _read_level(level_dir: Path, root: Path, problems: list[Problem]) -> dict | 
         problems.append(Problem(shown, 0, "level.toml is missing"))
         return None
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Windows Notepad writes a BOM
         meta = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         line = re.search(r"line (\d+)", str(exc))

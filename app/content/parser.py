@@ -44,7 +44,7 @@ def parse_file(path: Path, lang: str, links: Links, shown_path: str | None = Non
     shown = shown_path or str(path)
     out = Parsed()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Windows Notepad writes a BOM
     except UnicodeDecodeError as exc:
         out.problems.append(Problem(shown, 1, f"not UTF-8 text ({exc.reason})"))
         return out

@@ -38,7 +38,7 @@ def is_local(target: str) -> bool:
 
 def inline_svg(path: Path, label: str) -> str:
     """The SVG file as inline markup, labelled for screen readers, sized by CSS."""
-    text = _SVG_JUNK.sub("", path.read_text(encoding="utf-8")).strip()
+    text = _SVG_JUNK.sub("", path.read_text(encoding="utf-8-sig")).strip()
     match = _SVG_OPEN.search(text)
     if not match:
         return ""

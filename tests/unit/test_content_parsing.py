@@ -181,3 +181,15 @@ def test_surveys_are_loaded_and_awareness_items_must_match(course_copy):
 def test_text_questions_belong_to_surveys_only(course_copy):
     edit(course_copy / "second/01-gamma/kk.md", "::: single qr", "::: text free-words\nЖазыңыз.\n:::\n\n::: single qr")
     assert any("'text' questions are for surveys only" in p for p in problems_of(course_copy))
+
+
+def test_byte_order_mark_is_accepted_in_lessons_levels_and_surveys(course_copy):
+    """Windows Notepad saves UTF-8 with a byte-order mark; the files must still load."""
+    bom = b"\xef\xbb\xbf"
+    for relative in ("second/01-gamma/kk.md", "second/01-gamma/ru.md", "second/level.toml", "surveys/intake/kk.md"):
+        path = course_copy / relative
+        path.write_bytes(bom + path.read_bytes())
+    course, problems = load_course(course_copy)
+    assert [str(p) for p in problems] == []
+    assert "gamma" in course.items and course.level("second") is not None
+    assert course.items["gamma"].variant("kk").title and "intake" in course.surveys
