@@ -37,3 +37,6 @@ class DefaultConfig:
     # Host and port for `flask serve` (waitress). 0.0.0.0 serves the village centre's network.
     SERVE_HOST = "127.0.0.1"
     SERVE_PORT = 5000
+    # Lines a CSV upload (a class list, the villages) may have: a class is about 30 people and
+    # the district about 60 villages; a longer file is refused at once, with a clear message.
+    CSV_MAX_ROWS = 1000
