@@ -56,6 +56,9 @@ def _init_extensions(app: Flask) -> None:
     from .i18n import select_locale
 
     db.init_app(app)
+    from .database import configure_engine
+
+    configure_engine(app, db)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)

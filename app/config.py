@@ -14,6 +14,11 @@ class DefaultConfig:
     BABEL_DEFAULT_TIMEZONE = "Asia/Almaty"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_DIR / "translations")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # How long a write waits for another one (a backup, a long import) before the learner gets
+    # "busy, try again" (503). SQLite: busy_timeout (the file is in WAL mode); PostgreSQL: lock_timeout.
+    DATABASE_LOCK_TIMEOUT_SECONDS = 10
+    # Seconds a "busy" page asks the browser to wait before trying again (Retry-After).
+    BUSY_RETRY_AFTER_SECONDS = 5
     # A learner on a shared village-centre computer is signed out after this much inactivity.
     SESSION_IDLE_MINUTES = 15
     # The trainer's class grid reloads itself this often while the class works (no script needed).
