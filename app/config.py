@@ -42,6 +42,14 @@ class DefaultConfig:
     # Host and port for `flask serve` (waitress). 0.0.0.0 serves the village centre's network.
     SERVE_HOST = "127.0.0.1"
     SERVE_PORT = 5000
+    # Waitress. Threads answer requests (a 2-core centre PC, one SQLite writer at a time: 8 is
+    # plenty; a district server with PostgreSQL may take 16-32). Open connections: each browser
+    # keeps ~6, so a class of 30 holds ~200; 500 stays under the 512 sockets Windows can watch.
+    # An idle connection is closed after SERVE_CHANNEL_TIMEOUT seconds, freeing its place.
+    SERVE_THREADS = 8
+    SERVE_CONNECTION_LIMIT = 500
+    SERVE_CHANNEL_TIMEOUT = 30
+    SERVE_BACKLOG = 1024
     # Lines a CSV upload (a class list, the villages) may have: a class is about 30 people and
     # the district about 60 villages; a longer file is refused at once, with a clear message.
     CSV_MAX_ROWS = 1000

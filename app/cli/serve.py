@@ -1,21 +1,49 @@
 """`flask serve`: the production server (waitress; also runs on the Windows PCs of village centres)."""
 
+import select
+
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
+
+
+def waitress_options(config) -> dict:
+    """Waitress settings from the app's config (SERVE_* in config.py and the README).
+
+    A browser keeps several connections open, so a class of 30 holds well over waitress's
+    default limit of 100; idle ones are closed after SERVE_CHANNEL_TIMEOUT seconds.
+    """
+    return {
+        "threads": int(config["SERVE_THREADS"]),
+        "connection_limit": int(config["SERVE_CONNECTION_LIMIT"]),
+        "channel_timeout": int(config["SERVE_CHANNEL_TIMEOUT"]),
+        "cleanup_interval": max(1, min(30, int(config["SERVE_CHANNEL_TIMEOUT"]) // 2)),
+        "backlog": int(config["SERVE_BACKLOG"]),
+        # poll() has no limit on the number of sockets; select() (all Windows has) stops at 512.
+        "asyncore_use_poll": hasattr(select, "poll"),
+        "ident": "Auyl DigitAll",
+    }
+
+
+def make_server(app: Flask, host: str, port: int):
+    """The waitress server `flask serve` runs (tests start it on a free port)."""
+    from waitress import create_server
+
+    return create_server(app, host=host, port=port, **waitress_options(app.config))
 
 
 @click.command("serve")
 @click.option("--host", default=None, help="0.0.0.0 to serve the village centre's network.")
 @click.option("--port", default=None, type=int)
-@click.option("--threads", default=8, show_default=True)
+@click.option("--threads", default=None, type=int, help="Default: SERVE_THREADS.")
 @with_appcontext
 def serve_command(host, port, threads):
     """Serve the site with waitress."""
-    from waitress import serve
-
     app = current_app._get_current_object()
     host = host or app.config["SERVE_HOST"]
     port = port or app.config["SERVE_PORT"]
+    if threads:
+        app.config["SERVE_THREADS"] = threads
+    server = make_server(app, host, port)
     click.echo(f"Auyl DigitAll: http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}/  (Ctrl+C stops)")
-    serve(app, host=host, port=port, threads=threads)
+    server.run()
