@@ -4,7 +4,6 @@ import logging
 
 from flask import Flask, current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import logout_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
@@ -88,8 +87,10 @@ def init_app(app: Flask) -> None:
         if request.endpoint == "auth.logout":
             # Signing out after the session already ended (e.g. the idle timer on a shared
             # computer): there is nothing to protect, just finish signing out.
+            from .auth.views import sign_out
+
             in_class = session.get("class_token")
-            logout_user()
+            sign_out()
             session.clear()
             return redirect(url_for("classroom.tiles") if in_class else url_for("auth.index"))
         return render_error(400, str(_l("The page was open too long or was sent twice. "

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from ..auth import accounts
+from ..auth import accounts, login_sessions
 from ..auth.roles import visible_villages
 from ..csv_import import read_csv
 from ..extensions import db
@@ -175,6 +175,7 @@ def new_cards(cls: TrainingClass, learner_ids: list[str] | None = None) -> list[
     for learner in chosen:
         pin = accounts.new_pin()
         learner.set_secret(pin)
+        login_sessions.end_all_of(learner)  # whoever knew the old PIN is signed out
         cards.append((learner, pin))
     db.session.commit()
     return cards
@@ -210,6 +211,7 @@ def close_sessions(cls: TrainingClass) -> int:
                                                                  ClassSession.closed_at.is_(None))).all()
     for s in open_ones:
         s.closed_at = now
+    login_sessions.end_for_class_sessions(s.id for s in open_ones)  # learners signed in there
     db.session.commit()
     return len(open_ones)
 
