@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .model import KINDS, LANGUAGES, TOPICS, Course, Item, Level, Problem
 from .parser import ID_RE, Parsed, parse_file
-from .render import Links, is_local
+from .render import Links, is_local, svg_problems
 
 LESSON_KEYS = {"id", "kind", "topic", "title", "minutes", "objectives"}
 REQUIRED = {"lesson": ("id", "kind", "topic", "title", "minutes", "objectives"),
@@ -171,6 +171,10 @@ def _load_item(folder: Path, level: str, root: Path, links: Links):
         for line, target in p.images:
             if is_local(target) and not (folder / target).is_file():
                 problems.append(Problem(p.variant.path, line, f"picture '{target}' not found in {folder.name}/"))
+            elif is_local(target) and target.lower().endswith(".svg"):
+                svg_path = folder / target
+                for svg_line, message in svg_problems(svg_path.read_text(encoding="utf-8-sig", errors="replace")):
+                    problems.append(Problem(_shown(svg_path, root), svg_line, message))
             elif not is_local(target):
                 problems.append(Problem(p.variant.path, line,
                                         f"picture '{target}' must be a file in the lesson folder"))
