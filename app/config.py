@@ -9,6 +9,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 class DefaultConfig:
     # The course files; lessons are read once at start-up.
     CONTENT_DIR = str(PROJECT_DIR / "content")
+    # The level folders the programme has: one that is missing is said in the start-up log.
+    COURSE_LEVELS = ("elementary", "intermediate")
     # Kazakh first: the programme's own language. Russian is the other first-class language.
     BABEL_DEFAULT_LOCALE = "kk"
     BABEL_DEFAULT_TIMEZONE = "Asia/Almaty"

@@ -5,6 +5,7 @@ import select
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask.logging import default_handler as flask_default_handler
 
 
 def waitress_options(config) -> dict:
@@ -32,6 +33,19 @@ def make_server(app: Flask, host: str, port: int):
     return create_server(app, host=host, port=port, **waitress_options(app.config))
 
 
+def _log_to_console(app: Flask) -> None:
+    """Show the app's and waitress's INFO lines (what was loaded, "Serving on …") unless the
+    deployment set up logging itself, and say again what the course holds."""
+    import logging
+
+    from ..course import log_summary
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        app.logger.removeHandler(flask_default_handler)  # one line per message, through the root logger
+        log_summary(app)
+
+
 @click.command("serve")
 @click.option("--host", default=None, help="0.0.0.0 to serve the village centre's network.")
 @click.option("--port", default=None, type=int)
@@ -44,6 +58,7 @@ def serve_command(host, port, threads):
     port = port or app.config["SERVE_PORT"]
     if threads:
         app.config["SERVE_THREADS"] = threads
+    _log_to_console(app)
     server = make_server(app, host, port)
     click.echo(f"Auyl DigitAll: http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}/  (Ctrl+C stops)")
     server.run()
