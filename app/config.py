@@ -54,4 +54,5 @@ class DefaultConfig:
     SERVE_BACKLOG = 1024
     # Lines a CSV upload (a class list, the villages) may have: a class is about 30 people and
     # the district about 60 villages; a longer file is refused at once, with a clear message.
-    CSV_MAX_ROWS = 1000
+    # Each new learner costs a PIN hash (~0.1-0.2 s on a village PC), so 200 is already a minute.
+    CSV_MAX_ROWS = 200
