@@ -81,6 +81,9 @@ def _init_extensions(app: Flask) -> None:
     from .i18n import select_locale
 
     db.init_app(app)
+    from .database import configure_engine
+
+    configure_engine(app, db)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
@@ -91,21 +94,12 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in first.")
     login_manager.login_message_category = "info"
 
-    from .models import User
+    from .auth import login_sessions
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        import hmac
-        import uuid
-
-        user_id, _, stamp = session_id.partition(".")
-        try:
-            user = db.session.get(User, uuid.UUID(user_id))
-        except ValueError:
-            return None
-        if user is None or not hmac.compare_digest(stamp, user.secret_stamp):
-            return None  # the PIN or password changed since this session began
-        return user
+        # The cookie holds a login session's id: ended (sign-out, new PIN) or unknown is no one.
+        return login_sessions.user_of(session_id)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -9,11 +9,18 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 class DefaultConfig:
     # The course files; lessons are read once at start-up.
     CONTENT_DIR = str(PROJECT_DIR / "content")
+    # The level folders the programme has: one that is missing is said in the start-up log.
+    COURSE_LEVELS = ("elementary", "intermediate")
     # Kazakh first: the programme's own language. Russian is the other first-class language.
     BABEL_DEFAULT_LOCALE = "kk"
     BABEL_DEFAULT_TIMEZONE = "Asia/Almaty"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_DIR / "translations")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # How long a write waits for another one (a backup, a long import) before the learner gets
+    # "busy, try again" (503). SQLite: busy_timeout (the file is in WAL mode); PostgreSQL: lock_timeout.
+    DATABASE_LOCK_TIMEOUT_SECONDS = 10
+    # Seconds a "busy" page asks the browser to wait before trying again (Retry-After).
+    BUSY_RETRY_AFTER_SECONDS = 5
     # A learner on a shared village-centre computer is signed out after this much inactivity.
     SESSION_IDLE_MINUTES = 15
     # The trainer's class grid updates itself this often while the class works (static/site.js does
@@ -50,3 +57,15 @@ class DefaultConfig:
     # Host and port for `flask serve` (waitress). 0.0.0.0 serves the village centre's network.
     SERVE_HOST = "127.0.0.1"
     SERVE_PORT = 5000
+    # Waitress. Threads answer requests (a 2-core centre PC, one SQLite writer at a time: 8 is
+    # plenty; a district server with PostgreSQL may take 16-32). Open connections: each browser
+    # keeps ~6, so a class of 30 holds ~200; 500 stays under the 512 sockets Windows can watch.
+    # An idle connection is closed after SERVE_CHANNEL_TIMEOUT seconds, freeing its place.
+    SERVE_THREADS = 8
+    SERVE_CONNECTION_LIMIT = 500
+    SERVE_CHANNEL_TIMEOUT = 30
+    SERVE_BACKLOG = 1024
+    # Lines a CSV upload (a class list, the villages) may have: a class is about 30 people and
+    # the district about 60 villages; a longer file is refused at once, with a clear message.
+    # Each new learner costs a PIN hash (~0.1-0.2 s on a village PC), so 200 is already a minute.
+    CSV_MAX_ROWS = 200

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..languages import DEFAULT_LANGUAGE, LANGUAGES
 from ..models import Role, User, Village, get_by_id
 from ..text import NAME_MAX
+from . import login_sessions
 
 CODE_RE = re.compile(r"^[0-9a-zа-яёәғқңөұүһі]{3,20}$")
 PIN_RE = re.compile(r"^[0-9]{4}$")
@@ -146,5 +147,6 @@ def reset_pin(learner: User) -> str:
     """Give a learner a new random PIN and return it (shown once, to print or tell)."""
     pin = new_pin()
     learner.set_secret(pin)
+    login_sessions.end_all_of(learner)  # whoever knew the old PIN is signed out
     db.session.commit()
     return pin

@@ -12,7 +12,7 @@ from flask_login import current_user, login_user, logout_user
 from ..extensions import db, limiter
 from ..i18n import LANGUAGES, alphabetical, current_language, set_language
 from ..models import Role, Village
-from . import accounts
+from . import accounts, login_sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -73,9 +73,11 @@ def _sign_in_page(template: str, check, fields: tuple[str, str], error_text: str
     return render_template(template, error=error, typed=request.form.get(fields[0], "")), (401 if error else 200)
 
 
-def start_session(user) -> None:
+def start_session(user, class_session_id=None) -> None:
     chosen = session.get("lang") if session.get("lang_chosen") else None
     session.clear()
+    login_sessions.begin(user, class_session_id)
+    db.session.commit()
     login_user(user)
     session.permanent = True  # ends after SESSION_IDLE_MINUTES without a request
     if chosen in LANGUAGES and chosen != user.language:
@@ -123,10 +125,18 @@ def register():
         (400 if errors else 200)
 
 
+def sign_out() -> None:
+    """End the login session on the server (a copied cookie is worthless after) and here."""
+    if current_user.is_authenticated:
+        login_sessions.end(current_user.login_session_id)
+        db.session.commit()
+    logout_user()
+
+
 @bp.post("/logout")
 def logout():
     lang, in_class = session.get("lang"), session.get("class_token")
-    logout_user()
+    sign_out()
     session.clear()
     if lang:
         session["lang"] = lang  # the next person at this computer keeps the language

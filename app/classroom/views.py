@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, has_request_context, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user
 
 from ..auth import accounts
-from ..auth.views import sign_in_limits, start_session
+from ..auth.views import sign_in_limits, sign_out, start_session
 from ..models import User, get_by_id
 from ..trainer.classes import CLASS_COOKIE, session_by_token
 from .tiles import name_tiles
@@ -50,7 +50,7 @@ def pin(learner_id: str):
     if request.method == "POST":
         user = accounts.check_learner(learner.login_code, request.form.get("pin", ""))
         if user is not None:
-            start_session(user)
+            start_session(user, class_session_id=opened.id)
             session["class_token"] = opened.token  # "I'm done" brings the next person back to the tiles
             return redirect(url_for("learn.home"))
         error = _("The PIN is wrong. Try again, or ask your trainer.")
@@ -76,7 +76,7 @@ def end_closed_class_sessions():
     """A learner signed in through a class session is signed out when the trainer closes it."""
     token = session.get("class_token")
     if token and session_by_token(token) is None:
-        logout_user()
+        sign_out()
         session.clear()
         return redirect(url_for("classroom.tiles"))
     return None

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..languages import DEFAULT_LANGUAGE
 from .model import KINDS, LANGUAGES, TOPICS, Box, Course, Item, Level, Problem, Prose, Question
 from .parser import ID_RE, Parsed, parse_file
-from .render import Links, is_local
+from .render import Links, is_local, svg_problems
 
 LESSON_KEYS = {"id", "kind", "topic", "title", "minutes", "objectives"}
 REQUIRED = {"lesson": ("id", "kind", "topic", "title", "minutes", "objectives"),
@@ -38,15 +38,21 @@ def load_course(root: Path, links: Links | None = None) -> tuple[Course, list[Pr
     if not root.is_dir():
         return Course(levels=(), items={}), [Problem(str(root), 0, "content folder not found")]
     surveys: dict[str, Item] = {}
+    left_out: list[tuple[str, str]] = []
     for level_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         if level_dir.name == SURVEYS_DIR:
             surveys = _load_surveys(level_dir, root, links, problems)
             continue
+        before = len(problems)
         meta = _read_level(level_dir, root, problems)
+        if meta is None:
+            left_out.append((_shown(level_dir, root), _first(problems[before:], "level.toml is not usable")))
         level_items: list[Item] = []
         for folder in sorted(p for p in level_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
             item, item_problems, parsed = _load_item(folder, level_dir.name, root, links)
             problems.extend(item_problems)
+            if item is None or item_problems:
+                left_out.append((_shown(folder, root), _first(item_problems, "cannot be read")))
             if item is None:
                 continue
             if item.id in items or item.id in {i.id for i in level_items}:
@@ -61,7 +67,20 @@ def load_course(root: Path, links: Links | None = None) -> tuple[Course, list[Pr
     problems.extend(_cross_checks(items, refs, raw_levels, root))
     usable = {k: v for k, v in items.items() if k not in broken}
     levels = tuple(lv for lv in (_build_level(d, m, usable, root, problems) for d, m, _ in raw_levels) if lv)
-    return Course(levels=levels, items=usable, surveys=surveys), sorted(problems, key=lambda p: (p.path, p.line))
+    built = {lv.id for lv in levels}
+    for level_dir, meta, _ in raw_levels:
+        if meta is not None and level_dir.name not in built:
+            left_out.append((_shown(level_dir, root), "none of its lessons can be shown"))
+    shown_ids = {i.id for lv in levels for i in (*lv.lessons, lv.pretest, lv.posttest) if i is not None}
+    for item in usable.values():
+        if item.id not in shown_ids and item.level in built:
+            left_out.append((_shown(Path(item.folder), root), f"'{item.id}' is not listed in {item.level}/level.toml"))
+    course = Course(levels=levels, items=usable, surveys=surveys, left_out=tuple(sorted(left_out)))
+    return course, sorted(problems, key=lambda p: (p.path, p.line))
+
+
+def _first(problems: list[Problem], default: str) -> str:
+    return str(problems[0]) if problems else default
 
 
 def _load_surveys(folder: Path, root: Path, links: Links, problems: list[Problem]) -> dict[str, Item]:
@@ -109,7 +128,7 @@ def _read_level(level_dir: Path, root: Path, problems: list[Problem]) -> dict | 
         problems.append(Problem(shown, 0, "level.toml is missing"))
         return None
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Windows Notepad writes a BOM
         meta = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         line = re.search(r"line (\d+)", str(exc))
@@ -173,6 +192,10 @@ def _load_item(folder: Path, level: str, root: Path, links: Links):
         for line, target in p.images:
             if is_local(target) and not (folder / target).is_file():
                 problems.append(Problem(p.read.path, line, f"picture '{target}' not found in {folder.name}/"))
+            elif is_local(target) and target.lower().endswith(".svg"):
+                svg_path = folder / target
+                for svg_line, message in svg_problems(svg_path.read_text(encoding="utf-8-sig", errors="replace")):
+                    problems.append(Problem(_shown(svg_path, root), svg_line, message))
             elif not is_local(target):
                 problems.append(Problem(p.read.path, line,
                                         f"picture '{target}' must be a file in the lesson folder"))

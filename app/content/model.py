@@ -139,6 +139,8 @@ class Course:
     levels: tuple[Level, ...]
     items: dict  # id -> Item (lessons and tests)
     surveys: dict = field(default_factory=dict)  # id -> Item: "intake" and "exit"
+    # What the server does not show, and why: (folder as shown, first problem), for the log.
+    left_out: tuple[tuple[str, str], ...] = ()
 
     def level(self, level_id: str) -> Level | None:
         return next((lv for lv in self.levels if lv.id == level_id), None)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import BOX_KINDS, QUESTION_TYPES, Box, Option, Problem, Prose, Question, Variant
-from .render import Links, render_inline, render_markdown
+from .render import RAW_HTML_TAGS, URL_SCHEMES, Links, render_inline, render_markdown
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _HEADER_RE = re.compile(r"^([a-z_]+):\s*(.*)$")
@@ -24,6 +24,11 @@ _PAIR_RE = re.compile(r"^[-*]\s+(.+?)\s+=\s+(.+)$")
 _FEEDBACK_RE = re.compile(r"^\s{2,}>\s?(.*)$")
 _IMAGE_RE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
 _LESSON_LINK_RE = re.compile(r"\]\(lesson:([^)\s]*)\)")
+_TAG_RE = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*)?)/?\s*(?:>|$)")
+_ATTR_RE = re.compile(r"([^\s=/]+)\s*(?:=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?")
+_CODE_SPAN_RE = re.compile(r"(`+).*?\1")
+_LINK_TARGET_RE = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?([^\s>]+)")
+_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 QUESTION_KEYS = ("hint", "explain", "objective", "short")  # short: a survey item's name in reports
 
 
@@ -73,7 +78,7 @@ def parse_file(path: Path, lang: str, links: Links, shown_path: str | None = Non
     shown = shown_path or str(path)
     out = Parsed()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Windows Notepad writes a BOM
     except UnicodeDecodeError as exc:
         out.problems.append(Problem(shown, 1, f"not UTF-8 text ({exc.reason})"))
         return out
@@ -105,8 +110,36 @@ def _parse_header(lines: list[str], shown: str, out: Parsed) -> int:
     return i
 
 
+def _raw_html_problems(line: str) -> list[str]:
+    """Raw HTML on a line of Markdown (outside `code`) that lessons may not have."""
+    allowed = ", ".join(f"<{t}>" for t in sorted(RAW_HTML_TAGS))
+    found = []
+    for match in _TAG_RE.finditer(_CODE_SPAN_RE.sub("", line)):
+        tag = match.group(1).lower()
+        if tag not in RAW_HTML_TAGS:
+            found.append(f"raw HTML <{tag}> is not allowed in lessons (allowed: {allowed}); write Markdown")
+            continue
+        for attr in _ATTR_RE.findall(match.group(2)):
+            if attr.lower() not in RAW_HTML_TAGS[tag]:
+                found.append(f"attribute '{attr}' is not allowed on <{tag}>")
+    for inline, reference in _LINK_TARGET_RE.findall(_CODE_SPAN_RE.sub("", line)):
+        target = inline or reference
+        scheme = _SCHEME_RE.match(target)
+        if scheme and scheme.group(1).lower() not in URL_SCHEMES | {"lesson"}:
+            found.append(f"a '{scheme.group(1)}:' link is not allowed: links start with https:, http:, mailto:, "
+                         "tel: or lesson:")
+    return found
+
+
 def _scan_references(lines: list[str], start: int, out: Parsed) -> None:
+    fenced = False
     for n in range(start, len(lines)):
+        if lines[n].lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if not fenced and not lines[n].startswith(("    ", "\t")):
+            for message in _raw_html_problems(lines[n]):
+                out.problems.append(Problem(out.path, n + 1, message))
         if lines[n].startswith("# "):
             out.problems.append(Problem(out.path, n + 1,
                                         "the page title comes from 'title:'; start headings at '##'"))

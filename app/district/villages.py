@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..csv_import import clean_text, read_csv
@@ -43,7 +44,8 @@ def update(village: Village, form) -> str | None:
 
 def import_csv(data: bytes) -> tuple[int, list[tuple[int, str]]]:
     """Create or update villages (matched by their Kazakh name)."""
-    result = read_csv(data, required=("name_kk", "name_ru"), optional=("okrug_kk", "okrug_ru", "residents"))
+    result = read_csv(data, required=("name_kk", "name_ru"), optional=("okrug_kk", "okrug_ru", "residents"),
+                      max_rows=current_app.config["CSV_MAX_ROWS"])
     problems = [(line, str(message)) for line, message in result.problems]
     seen: set[str] = set()
     parsed = []

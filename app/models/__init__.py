@@ -5,6 +5,7 @@ Progress is never stored as mutable state: it is derived from the immutable `Eve
 
 from .classes import Attendance, ClassSession, TrainingClass, class_learners
 from .events import Event
+from .login_sessions import LoginSession
 from .people import Role, User, trainer_villages
 from .places import Village
 from .problems import ProblemCategory, ProblemStatus, VillageProblem
@@ -22,5 +23,5 @@ def get_by_id(model, text: str | None):
         return None
 
 
-__all__ = ["get_by_id", "Attendance", "ClassSession", "Event", "ProblemCategory", "ProblemStatus", "Role", "TrainingClass",
+__all__ = ["get_by_id", "Attendance", "ClassSession", "Event", "LoginSession", "ProblemCategory", "ProblemStatus", "Role", "TrainingClass",
            "User", "Village", "VillageProblem", "class_learners", "trainer_villages"]

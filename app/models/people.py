@@ -1,7 +1,6 @@
 """Accounts: learners sign in with a login code and a PIN, staff with a username and password."""
 
 import enum
-import hashlib
 import uuid
 from datetime import UTC, datetime
 
@@ -65,14 +64,23 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]  # db.Model is ma
     def set_secret(self, secret: str) -> None:
         self.secret_hash = hash_secret(secret)
 
-    def get_id(self) -> str:
-        """The id kept in the session, tied to the current PIN or password: a new PIN (given
-        by a trainer) ends every session signed in with the old one."""
-        return f"{self.id}.{self.secret_stamp}"
+    # The server-side login session this request runs in (auth/login_sessions.py), not a column.
+    login_session_id: str | None = None  # set by auth.login_sessions
 
-    @property
-    def secret_stamp(self) -> str:
-        return hashlib.sha256(self.secret_hash.encode()).hexdigest()[:16]
+    def get_id(self) -> str:
+        """What the session cookie keeps: the login session's random id, never the user's id,
+        so that signing out (or a new PIN) can end that session on the server."""
+        if not self.login_session_id:
+            raise RuntimeError("begin a login session (auth.login_sessions.begin) before login_user")
+        return self.login_session_id
+
+    def __eq__(self, other):  # Flask-Login's UserMixin compares get_id(): the same person is the same id
+        return isinstance(other, User) and self.id is not None and self.id == other.id
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = UserMixin.__hash__  # as before (defining __eq__ would otherwise change it)
 
     def check_secret(self, secret: str) -> bool:
         return check_password_hash(self.secret_hash, secret)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user
 
 from ..auth.roles import visible_villages
+from ..auth.views import sign_out
 from ..classroom.tiles import twins
 from ..course import get_course
 from ..progress import class_view, record
@@ -109,7 +110,7 @@ def class_session_open(class_id: str):
     """Turn this computer into the class's sign-in point: the trainer is signed out here."""
     cls = _class_or_404(class_id)
     opened = classes.open_session(cls, current_user)
-    logout_user()
+    sign_out()
     response = redirect(url_for("classroom.tiles"))
     response.set_cookie(classes.CLASS_COOKIE, opened.token, max_age=opened.HOURS * 3600, httponly=True, samesite="Lax",
                         secure=request.is_secure)

@@ -7,10 +7,11 @@ import secrets
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from ..auth import accounts
+from ..auth import accounts, login_sessions
 from ..auth.roles import visible_villages
 from ..csv_import import read_csv
 from ..extensions import db
@@ -74,15 +75,18 @@ def create_class(user: User, form: dict, level_ids: list[str]) -> tuple[Training
     return cls, {}
 
 
-def _same_name(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+def _name_key(name: str) -> str:
+    """Names compare without case and extra spaces ("АЙГҮЛ  Сейт" is "Айгүл Сейт")."""
+    return " ".join(name.split()).casefold()
 
 
-def _check_row(cls: TrainingClass, name: str, code: str, others: list[str], codes: set[str]):
+def _check_row(cls: TrainingClass, name: str, code: str, names: set[str], codes: set[str]):
     """What one person's line means: ("new", None), ("existing", learner) or ("problem", message).
 
     A login code that belongs to a learner of this village enrols that person (e.g. after the
     Elementary class, in the Intermediate one): one resident, one account, counted once.
+    `names` holds the name keys already in the class or earlier in the list, `codes` the codes
+    earlier in the list: sets, so that a long list is checked in linear time.
     """
     existing = db.session.scalar(db.select(User).where(User.login_code == code)) if code else None
     if existing is not None:
@@ -93,7 +97,7 @@ def _check_row(cls: TrainingClass, name: str, code: str, others: list[str], code
         return "existing", existing
     if not 2 <= len(name) <= NAME_MAX:
         return "problem", _l("The name is missing, too short or too long.")
-    if any(_same_name(name, other) for other in others) or any(_same_name(name, o.name) for o in cls.learners):
+    if _name_key(name) in names:
         return "problem", _l("%(name)s is listed twice or is already in this class.", name=name)
     if code and (not accounts.CODE_RE.match(code) or code in codes):
         return "problem", _l("The login code %(code)s cannot be used: it is taken or has signs in it.", code=code)
@@ -107,7 +111,7 @@ def add_learner(cls: TrainingClass, name: str, code: str = "",
     With the login code of a learner of this village, that learner joins the class (no new PIN).
     """
     name, code = clean_name(name), accounts.normalise_code(code)
-    kind, found = _check_row(cls, name, code, [], set())
+    kind, found = _check_row(cls, name, code, _names_in(cls), set())
     if kind == "problem":
         return None, str(found)
     if kind == "existing":
@@ -117,6 +121,10 @@ def add_learner(cls: TrainingClass, name: str, code: str = "",
     learner, pin = _new_learner(cls, name, code, language)
     db.session.commit()
     return (learner, pin), None
+
+
+def _names_in(cls: TrainingClass) -> set[str]:
+    return {_name_key(lr.name) for lr in cls.learners}
 
 
 def _new_learner(cls: TrainingClass, name: str, code: str, language: str = "kk") -> tuple[User, str]:
@@ -130,10 +138,11 @@ def _new_learner(cls: TrainingClass, name: str, code: str, language: str = "kk")
 
 def import_learners(cls: TrainingClass, data: bytes) -> tuple[list[tuple[User, str | None]], list[tuple[int, str]]]:
     """Register a CSV list (columns `name`, optional `login_code` and `village`): all of it, or nothing."""
-    result = read_csv(data, required=("name",), optional=("login_code", "village"))
+    result = read_csv(data, required=("name",), optional=("login_code", "village"),
+                      max_rows=current_app.config["CSV_MAX_ROWS"])
     own_names = {cls.village.name_kk.casefold(), cls.village.name_ru.casefold()}
     problems = [(line, str(message)) for line, message in result.problems]
-    seen: list[str] = []
+    names = _names_in(cls)
     codes: set[str] = set()
     plan = []
     for row in result.rows:
@@ -142,11 +151,11 @@ def import_learners(cls: TrainingClass, data: bytes) -> tuple[list[tuple[User, s
         if village and village.casefold() not in own_names:
             problems.append((row["_line"], str(_l("Unknown village %(given)s: this class is in %(village)s.",
                                                   given=village, village=cls.village.name_kk))))
-        kind, found = _check_row(cls, name, code, seen, codes)
+        kind, found = _check_row(cls, name, code, names, codes)
         if kind == "problem":
             problems.append((row["_line"], str(found)))
         plan.append((kind, found, name, code))
-        seen.append(name)
+        names.add(_name_key(name))
         if code:
             codes.add(code)
     if problems:
@@ -185,6 +194,7 @@ def sheets(learners: list[User], new_pins: bool) -> list[tuple[User, str | None]
     for learner in learners:
         pin = accounts.new_pin()
         learner.set_secret(pin)
+        login_sessions.end_all_of(learner)  # whoever knew the old PIN is signed out
         cards.append((learner, pin))
     db.session.commit()
     return cards
@@ -220,6 +230,7 @@ def close_sessions(cls: TrainingClass) -> int:
                                                                  ClassSession.closed_at.is_(None))).all()
     for s in open_ones:
         s.closed_at = now
+    login_sessions.end_for_class_sessions(s.id for s in open_ones)  # learners signed in there
     db.session.commit()
     return len(open_ones)
 

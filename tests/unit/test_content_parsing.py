@@ -207,3 +207,75 @@ def test_surveys_are_loaded_and_awareness_items_must_match(course_copy):
 def test_text_questions_belong_to_surveys_only(course_copy):
     edit(course_copy / "second/01-gamma/kk.md", "::: single qr", "::: text free-words\nЖазыңыз.\n:::\n\n::: single qr")
     assert any("'text' questions are for surveys only" in p for p in problems_of(course_copy))
+
+
+def test_byte_order_mark_is_accepted_in_lessons_levels_and_surveys(course_copy):
+    """Windows Notepad saves UTF-8 with a byte-order mark; the files must still load."""
+    bom = b"\xef\xbb\xbf"
+    for relative in ("second/01-gamma/kk.md", "second/01-gamma/ru.md", "second/level.toml", "surveys/intake/kk.md"):
+        path = course_copy / relative
+        path.write_bytes(bom + path.read_bytes())
+    course, problems = load_course(course_copy)
+    assert [str(p) for p in problems] == []
+    assert "gamma" in course.items and course.level("second") is not None
+    assert course.items["gamma"].variant("kk").title and "intake" in course.surveys
+
+
+DANGEROUS = [
+    ('<script>alert("x")</script>', "raw HTML <script> is not allowed in lessons"),
+    ('<img src="x" onerror="alert(1)">', "raw HTML <img> is not allowed in lessons"),
+    ("[Кіру](javascript:alert(1))", "a 'javascript:' link is not allowed"),
+    ("[сілтеме]: javascript:alert(1)", "a 'javascript:' link is not allowed"),
+    ('<kbd onclick="alert(1)">Ctrl</kbd>', "attribute 'onclick' is not allowed on <kbd>"),
+    ('<div\n  onmouseover="alert(1)">', "raw HTML <div> is not allowed in lessons"),
+]
+
+
+@pytest.mark.parametrize("html, message", DANGEROUS)
+def test_content_check_flags_raw_html_and_script_links_with_file_and_line(course_copy, html, message):
+    path = course_copy / "second/01-gamma/kk.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = lines.index("", 1) + 1  # the first line of the body
+    lines.insert(at, html + "\n")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert f"second/01-gamma/kk.md:{at + 1}: {message}" in "\n".join(problems_of(course_copy))
+    assert "gamma" not in load_course(course_copy)[0].items  # never served
+
+
+def test_allowed_raw_html_and_html_in_code_pass_the_check(course_copy):
+    edit(course_copy / "second/01-gamma/kk.md", "::: single qr",
+         "Басыңыз <kbd>Ctrl</kbd>+<kbd>P</kbd>, <abbr title=\"электрондық цифрлық қолтаңба\">ЭЦҚ</abbr>. "
+         "Код: `<script>` және [eGov](https://egov.kz).\n\n```\n<script>\n```\n\n::: single qr")
+    course, problems = load_course(course_copy)
+    assert [str(p) for p in problems] == []
+    html = course.items["gamma"].variant("kk").blocks[0].html
+    assert "<kbd>Ctrl</kbd>" in html and '<abbr title="электрондық цифрлық қолтаңба">' in html
+    assert "<code>&lt;script&gt;</code>" in html
+
+
+@pytest.mark.parametrize("html", [h for h, _ in DANGEROUS])
+def test_the_renderer_removes_scripts_handlers_and_script_links(html):
+    from app.content.render import Links, render_markdown
+
+    out = render_markdown(f"Мәтін {html} соңы\n\n{html}\n", FIXTURE_CONTENT, "x", Links())
+    lowered = out.lower()
+    assert "<script" not in lowered and "onerror" not in lowered and "href=\"javascript" not in lowered
+    assert "onclick" not in lowered and "onmouseover" not in lowered and "<div" not in lowered
+    assert "соңы" in out
+
+
+def test_a_picture_with_a_script_is_flagged_and_its_lesson_left_out(course_copy):
+    svg = course_copy / "basic/01-alpha/pic.kk.svg"
+    svg.write_text(svg.read_text(encoding="utf-8").replace("<svg ", '<svg onload="alert(1)" ', 1), encoding="utf-8")
+    problems = "\n".join(problems_of(course_copy))
+    assert "basic/01-alpha/pic.kk.svg:" in problems and "'onload='" in problems.replace(" ", "")
+    assert "alpha" not in load_course(course_copy)[0].items
+
+
+def test_the_real_course_renders_its_pictures_after_cleaning():
+    from tests.conftest import REAL_CONTENT
+
+    course, problems = load_course(REAL_CONTENT)
+    assert problems == []
+    html = "".join(b.html for item in course.items.values() for b in item.variant("kk").blocks if hasattr(b, "html"))
+    assert '<span class="pic"><svg' in html and "auylpic" not in html

@@ -256,3 +256,46 @@ def test_the_pin_rules_are_shown_before_typing(client):
     assert 'id="pin-help"' in text and "1234" in text
     start = client.get("/").get_data(as_text=True)
     assert 'class="button big secondary" href="/register"' in start
+
+
+def _copied_cookie_works(app, client) -> bool:
+    """Does a copy of `client`'s session cookie (taken now) still sign someone in elsewhere?"""
+    copy = app.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    return copy.get("/learn/").status_code == 200
+
+
+def test_a_session_cookie_copied_before_sign_out_is_worthless_after_it(app, client, make):
+    sign_in(client, make.learner())
+    stolen = client.get_cookie("session").value  # read off a shared PC or a plain-HTTP network
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/learn/").status_code == 200  # the copy works while the session is open
+    post(client, "/logout", page="/learn/")
+    response = thief.get("/learn/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    from app.models import LoginSession
+
+    assert db.session.scalars(db.select(LoginSession)).one().ended_at is not None
+
+
+def test_the_cookie_carries_a_random_session_id_not_the_user_id(app, client, make):
+    learner = make.learner()
+    sign_in(client, learner)
+    with client.session_transaction() as session:
+        kept = session["_user_id"]
+    assert str(learner.id) not in kept and len(kept) >= 40
+    with client.session_transaction() as session:
+        session["_user_id"] = "made-up"  # (needs the secret key to sign, but still: unknown ids are no one)
+    assert client.get("/learn/").status_code == 302
+
+
+def test_a_new_pin_ends_even_a_copied_session(app, client, make):
+    village = make.village()
+    learner = make.learner(village=village)
+    sign_in(client, learner)
+    assert _copied_cookie_works(app, client)
+    trainer_browser = app.test_client()
+    sign_in(trainer_browser, make.staff(Role.TRAINER, [village]))
+    post(trainer_browser, f"/trainer/learner/{learner.id}/pin", page=f"/trainer/learner/{learner.id}")
+    assert not _copied_cookie_works(app, client)

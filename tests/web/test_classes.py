@@ -4,10 +4,11 @@ import io
 import re
 
 import pytest
+from werkzeug.test import EnvironBuilder
 
 from app.extensions import db
 from app.models import Attendance, Role, TrainingClass, User
-from tests.conftest import post, sign_in, translated
+from tests.conftest import csrf_token, post, sign_in, translated
 
 
 @pytest.fixture
@@ -256,3 +257,63 @@ def test_a_class_whose_level_left_the_course_still_opens(client, setup):
     assert response.status_code == 200
     assert translated("This level is no longer in the course: progress cannot be shown, but the list, "
                       "attendance and sign-in sheets still work.") in response.get_data(as_text=True)
+
+
+def test_class_list_saved_by_excel_in_windows_1251_is_accepted(client, setup):
+    open_class(client, setup["north"])
+    cls = the_class()
+    data = "name;login_code\nИванова Анна Петровна;\nСергеев Пётр;sergeev\n".encode("cp1251")
+    response = upload(client, cls, data)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    db.session.refresh(cls)
+    assert sorted(lr.name for lr in cls.learners) == ["Иванова Анна Петровна", "Сергеев Пётр"]
+
+
+def test_class_list_with_letters_lost_to_windows_1251_is_refused(client, setup):
+    open_class(client, setup["north"])
+    cls = the_class()
+    data = "name\nАнна\nӘлия Құрманова\n".encode("cp1251", errors="replace")  # "?лия ?урманова"
+    response = upload(client, cls, data)
+    assert response.status_code == 400
+    assert translated("Line %(num)d", num=3) in response.get_data(as_text=True)
+    assert len(cls.learners) == 0
+
+
+def test_a_long_class_list_is_refused_by_the_row_cap(client, setup):
+    """100,000 short lines (under the size limit) once kept the server busy for minutes."""
+    open_class(client, setup["north"])
+    cls = the_class()
+    data = ("name\n" + "".join(f"Ab{n}\n" for n in range(100_000))).encode()
+    assert len(data) < client.application.config["MAX_CONTENT_LENGTH"] - 1000  # under the size cap
+    page = f"/trainer/classes/{cls.id}"
+    # Built by hand to close it: the test client spools a body this large to a temporary file.
+    builder = EnvironBuilder(path=f"{page}/import", method="POST", data={
+        "csrf_token": csrf_token(client, page), "file": (io.BytesIO(data), "class.csv")})
+    environ = builder.get_environ()
+    try:
+        response = client.open(environ)
+    finally:
+        environ["wsgi.input"].close()
+        builder.close()
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and len(cls.learners) == 0
+    limit = client.application.config["CSV_MAX_ROWS"]
+    assert translated("The file has more than %(limit)d lines. Nothing was imported: "
+                      "split it into files of at most %(limit)d lines.", limit=limit) in text
+
+
+def test_duplicates_are_still_found_in_a_list_under_the_cap(client, setup, make):
+    open_class(client, setup["north"])
+    dana = make.learner(village=setup["north"], name="Дана Серікова")
+    cls = the_class()
+    cls.learners.append(dana)
+    db.session.commit()
+    names = [f"Қатысушы {n}" for n in range(150)]
+    data = ("name\n" + "\n".join(names + ["қатысушы  17", "ДАНА серікова"]) + "\n").encode()
+    response = upload(client, cls, data)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert translated("Line %(num)d", num=152) in text and translated("Line %(num)d", num=153) in text
+    assert "<li>" + translated("Line %(num)d", num=2) not in text
+    db.session.refresh(cls)
+    assert len(cls.learners) == 1

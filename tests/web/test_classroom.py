@@ -167,3 +167,44 @@ def test_a_signed_in_learner_is_not_sent_to_the_tiles_by_the_logo(classroom):
     post(pc, f"/class/{aigul.id}", {"pin": "2580"}, page=f"/class/{aigul.id}")
     # the tiles would leave her signed in for the next person: she leaves with "I'm done"
     assert 'class="brand" href="/"' in pc.get("/learn/").get_data(as_text=True)
+
+
+def _signed_in_copy(app, pc):
+    copy = app.test_client()
+    copy.set_cookie("session", pc.get_cookie("session").value)
+    return copy
+
+
+def test_im_done_ends_the_session_even_for_a_copied_cookie(app, classroom):
+    pc, aigul = classroom["pc"], classroom["aigul"]
+    post(pc, f"/class/{aigul.id}", {"pin": "2580"}, page=f"/class/{aigul.id}")
+    copy = _signed_in_copy(app, pc)
+    assert copy.get("/learn/").status_code == 200
+    post(pc, "/logout", page="/learn/")  # "I'm done"
+    assert copy.get("/learn/").status_code == 302
+
+
+def test_closing_the_class_session_ends_the_learners_sessions_for_good(app, classroom):
+    from app.models import LoginSession
+
+    pc, aigul, cls = classroom["pc"], classroom["aigul"], classroom["cls"]
+    post(pc, f"/class/{aigul.id}", {"pin": "2580"}, page=f"/class/{aigul.id}")
+    trainer_browser = app.test_client()
+    sign_in(trainer_browser, classroom["trainer"])
+    post(trainer_browser, f"/trainer/classes/{cls.id}/session/close", page=f"/trainer/classes/{cls.id}")
+    db.session.rollback()
+    ended = db.session.scalars(db.select(LoginSession).where(LoginSession.user_id == aigul.id)).one()
+    assert ended.ended_at is not None and ended.class_session_id is not None
+    assert pc.get("/learn/").status_code == 302
+
+
+def test_new_cards_end_the_sessions_of_those_learners(app, classroom):
+    pc, aigul, cls = classroom["pc"], classroom["aigul"], classroom["cls"]
+    post(pc, f"/class/{aigul.id}", {"pin": "2580"}, page=f"/class/{aigul.id}")
+    phone = app.test_client()  # the same learner at home
+    sign_in(phone, aigul)
+    trainer_browser = app.test_client()
+    sign_in(trainer_browser, classroom["trainer"])
+    post(trainer_browser, f"/trainer/classes/{cls.id}/cards", {"learner": str(aigul.id)},
+         page=f"/trainer/classes/{cls.id}")
+    assert phone.get("/learn/").status_code == 302

@@ -49,7 +49,9 @@ def test_csv_import_creates_and_updates(coordinator_client, make):
     ("name_kk,name_ru,residents\nАбай,Абай,ten\n".encode(), 2),
     ("name_kk,name_ru\nАбай,Абай\nАбай,Абай\n".encode(), 3),  # listed twice
     ("name_kk,name_ru\nАбай,\n".encode(), 2),
-    ("name_kk,name_ru\nБөген,Бугень\n".encode("cp1251", errors="replace"), 2),  # not UTF-8
+    # Windows-1251 has no Ә, Ө, Қ…: Excel writes "?" for them and the name is lost.
+    ("name_kk,name_ru\nБөген,Бугень\n".encode("cp1251", errors="replace"), 2),
+    (b"name_kk,name_ru\n\x00\x9f\xff\xfe\x81\x00\x98\x00", 2),  # not text in any encoding
 ])
 def test_bad_csv_imports_nothing_and_names_the_line(coordinator_client, data, line):
     response = upload(coordinator_client, data)
@@ -128,3 +130,29 @@ def test_the_demo_note_is_shown_in_the_pages_language(coordinator_client, make):
     text = coordinator_client.get("/district/").get_data(as_text=True)
     assert "census" not in re.sub(r"<[^>]*>", " ", text)  # no English shown in the Kazakh interface
     assert translated(DEMO_SOURCE, "kk") in text
+
+
+def test_village_list_saved_by_excel_in_windows_1251_is_accepted(coordinator_client):
+    data = "name_kk;name_ru;okrug_kk;okrug_ru;residents\nАралкум;Аралкум;Аманоткел;Аманоткель;950\n" \
+           "Жанакурылыс;Жанакурылыс;;;1 200\n"
+    response = upload(coordinator_client, data.encode("cp1251"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    villages = {v.name_kk: v for v in db.session.scalars(db.select(Village))}
+    assert villages["Аралкум"].okrug_ru == "Аманоткель" and villages["Жанакурылыс"].residents == 1200
+
+
+def test_village_list_in_the_kazakh_code_page_keeps_its_kazakh_letters(coordinator_client):
+    data = "name_kk;name_ru;residents\nҚаратерең;Каратерень;1500\nӘйтеке;Айтеке;400\n"
+    response = upload(coordinator_client, data.encode("kz1048"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert {v.name_kk for v in db.session.scalars(db.select(Village))} == {"Әйтеке", "Қаратерең"}
+
+
+def test_a_village_list_longer_than_the_cap_is_refused_whole(app, coordinator_client):
+    app.config["CSV_MAX_ROWS"] = 50
+    lines = "".join(f"Ауыл {n};Аул {n}\n" for n in range(51))
+    response = upload(coordinator_client, ("name_kk;name_ru\n" + lines).encode())
+    assert response.status_code == 400
+    assert translated("The file has more than %(limit)d lines. Nothing was imported: "
+                      "split it into files of at most %(limit)d lines.", limit=50) in response.get_data(as_text=True)
+    assert db.session.scalars(db.select(Village)).all() == []
