@@ -65,7 +65,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]  # db.Model is ma
         self.secret_hash = hash_secret(secret)
 
     # The server-side login session this request runs in (auth/login_sessions.py), not a column.
-    login_session_id: str | None = None  # set by auth.login_sessions
+    login_session_id = None  # a str set by auth.login_sessions (not a column, so no annotation)
 
     def get_id(self) -> str:
         """What the session cookie keeps: the login session's random id, never the user's id,
