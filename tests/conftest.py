@@ -90,7 +90,9 @@ def make_app(content_dir: Path = FIXTURE_CONTENT, **overrides):
     }
     config.update(overrides)
     content_dir = Path(config["CONTENT_DIR"])
-    course = shared_course(content_dir) if content_dir in (FIXTURE_CONTENT, REAL_CONTENT) else None
+    # The shared course was loaded with the default settings; other course settings load anew.
+    shared = content_dir in (FIXTURE_CONTENT, REAL_CONTENT) and "COURSE_LEVELS" not in overrides
+    course = shared_course(content_dir) if shared else None
     app = create_app(config, course=course)
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     app.test_client_class = FreshContextClient

@@ -25,11 +25,20 @@ def fresh(tmp_path):
 
 @pytest.fixture
 def waitress_calls(monkeypatch):
-    """`flask serve` would block in waitress: record the call instead (a failing check shows here)."""
-    import waitress
+    """`flask serve` would block in waitress: record the server it would run instead (a failing
+    check shows here)."""
+    from app.cli import serve
 
     calls = []
-    monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: calls.append(kwargs))
+
+    class Recorded:
+        def __init__(self, app, host, port):
+            self.call = {"host": host, "port": port}
+
+        def run(self):
+            calls.append(self.call)
+
+    monkeypatch.setattr(serve, "make_server", Recorded)
     return calls
 
 

@@ -205,6 +205,6 @@ def test_new_cards_end_the_sessions_of_those_learners(app, classroom):
     sign_in(phone, aigul)
     trainer_browser = app.test_client()
     sign_in(trainer_browser, classroom["trainer"])
-    post(trainer_browser, f"/trainer/classes/{cls.id}/cards", {"learner": str(aigul.id)},
+    post(trainer_browser, f"/trainer/classes/{cls.id}/cards", {"learner": str(aigul.id), "pins": "new", "confirm": "yes"},
          page=f"/trainer/classes/{cls.id}")
     assert phone.get("/learn/").status_code == 302
