@@ -30,6 +30,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import course, errors, views_common
 
     course.init_app(app)
+    from .sync import stamp
+
+    stamp.init_app(app)
     errors.init_app(app)
     views_common.init_app(app)
     _register_blueprints(app)

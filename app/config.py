@@ -37,3 +37,7 @@ class DefaultConfig:
     # Host and port for `flask serve` (waitress). 0.0.0.0 serves the village centre's network.
     SERVE_HOST = "127.0.0.1"
     SERVE_PORT = 5000
+    # Sync (docs/sync.md): "village" for a village-centre server, "district" for the district's.
+    NODE_ROLE = "village"
+    # Where this server's node identity (id and signing key) is kept; empty: instance/.
+    NODE_DIR = ""
