@@ -8,7 +8,7 @@ from .events import Event
 from .people import Role, User, trainer_villages
 from .places import Village
 from .problems import ProblemCategory, ProblemStatus, VillageProblem
-from .sync import SyncAttempt, SyncCounter, SyncNode, SyncVector, node_villages
+from .sync import SyncAttempt, SyncCounter, SyncLock, SyncNode, SyncPeerVector, SyncVector, node_villages
 
 
 def get_by_id(model, text: str | None):
@@ -25,4 +25,4 @@ def get_by_id(model, text: str | None):
 
 __all__ = ["get_by_id", "Attendance", "ClassSession", "Event", "ProblemCategory", "ProblemStatus", "Role", "TrainingClass",
            "User", "Village", "VillageProblem", "class_learners", "trainer_villages",
-           "SyncAttempt", "SyncCounter", "SyncNode", "SyncVector", "node_villages"]
+           "SyncAttempt", "SyncCounter", "SyncLock", "SyncNode", "SyncPeerVector", "SyncVector", "node_villages"]

@@ -61,6 +61,18 @@ class SyncVector(db.Model):
     upto: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class SyncPeerVector(db.Model):
+    """What a peer said it holds, per stream and origin, in the last bundle it sent here: the
+    starting point of the next bundle for it (a re-send of what it already has is harmless)."""
+
+    __tablename__ = "sync_peer_vector"
+
+    peer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sync_node.id", ondelete="CASCADE"), primary_key=True)
+    stream: Mapped[str] = mapped_column(String(10), primary_key=True)
+    origin: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    upto: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class SyncAttempt(db.Model):
     """One sync, by network or by stick, whether it worked or not: the coordinator's view of
     each village's link and how old its data is."""
@@ -83,3 +95,13 @@ class SyncAttempt(db.Model):
     round_trip_ms: Mapped[float | None]
 
     peer: Mapped[SyncNode | None] = relationship()
+
+
+class SyncLock(db.Model):
+    """Held while a sync runs (app/sync/lock.py)."""
+
+    __tablename__ = "sync_lock"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    taken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -55,19 +55,19 @@ class Header:
     receiver: str
     schema: str  # the sender's database schema (migration head)
     bundle_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    # Per origin node, the highest sequence number up to which the sender holds every event:
-    # the receiver learns what to send back, and nothing depends on a clock.
-    vector: Mapping[str, int] = field(default_factory=dict)
-    # What the sender is answering: the receiver's vector as the sender last heard it.
-    since: Mapping[str, int] = field(default_factory=dict)
+    # Per stream and origin node: the bundle holds every change meant for the receiver that is
+    # numbered after `since` (what the sender believed the receiver held) and up to `upto`
+    # (what the sender holds). Numbers, never clocks: the receiver's vector moves to `upto`.
+    since: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    upto: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     count: int = 0
     sha256: str = ""
     format: int = FORMAT
 
     def as_dict(self) -> dict:
         return {"format": self.format, "bundle_id": self.bundle_id, "sender": self.sender,
-                "receiver": self.receiver, "schema": self.schema, "vector": dict(self.vector),
-                "since": dict(self.since), "count": self.count, "sha256": self.sha256}
+                "receiver": self.receiver, "schema": self.schema, "since": dict(self.since),
+                "upto": dict(self.upto), "count": self.count, "sha256": self.sha256}
 
 
 @dataclass(frozen=True)
@@ -88,8 +88,7 @@ def write(header: Header, records: Iterable[dict], signing_key: SigningKey,
     """The bundle's bytes. `count` and `sha256` of the header are filled in here."""
     lines = _record_lines(records)
     digest = hashlib.sha256(b"\n".join(lines)).hexdigest()
-    full = Header(**{**header.as_dict(), "count": len(lines), "sha256": digest,
-                     "vector": dict(header.vector), "since": dict(header.since)})
+    full = Header(**{**header.as_dict(), "count": len(lines), "sha256": digest})
     body = gzip.compress(b"\n".join([json.dumps(full.as_dict(), sort_keys=True).encode(), *lines]), mtime=0)
     payload = bytes(signing_key.sign(body))
     if seal_to is not None:

@@ -35,11 +35,11 @@ def read(keys, data, **kwargs):
 
 
 def test_round_trip_keeps_records_and_header(keys):
-    data = make(keys, vector={VILLAGE: 2}, since={DISTRICT: 7})
+    data = make(keys, upto={"events": {VILLAGE: 2}}, since={"events": {DISTRICT: 7}})
     got = read(keys, data, require_sealed=True)
     assert got.records == RECORDS
     assert got.sealed
-    assert got.header.vector == {VILLAGE: 2} and got.header.since == {DISTRICT: 7}
+    assert got.header.upto == {"events": {VILLAGE: 2}} and got.header.since == {"events": {DISTRICT: 7}}
     assert got.header.count == 2 and len(got.header.sha256) == 64
 
 

@@ -52,6 +52,20 @@ def upgrade():
     sa.Column('upto', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('origin', 'stream', name=op.f('pk_sync_vector'))
     )
+    op.create_table('sync_lock',
+    sa.Column('name', sa.String(length=20), nullable=False),
+    sa.Column('holder', sa.String(length=200), nullable=False),
+    sa.Column('taken_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_sync_lock'))
+    )
+    op.create_table('sync_peer_vector',
+    sa.Column('peer_id', sa.Uuid(), nullable=False),
+    sa.Column('stream', sa.String(length=10), nullable=False),
+    sa.Column('origin', sa.Uuid(), nullable=False),
+    sa.Column('upto', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['peer_id'], ['sync_node.id'], name=op.f('fk_sync_peer_vector_peer_id_sync_node'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('peer_id', 'stream', 'origin', name=op.f('pk_sync_peer_vector'))
+    )
     op.create_table('sync_attempt',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('peer_id', sa.Uuid(), nullable=True),
@@ -135,6 +149,8 @@ def downgrade():
     op.drop_index(op.f('ix_sync_attempt_peer_id'), table_name='sync_attempt')
     op.drop_table('sync_attempt')
     op.drop_table('sync_vector')
+    op.drop_table('sync_peer_vector')
+    op.drop_table('sync_lock')
     op.drop_table('sync_counter')
     op.drop_table('sync_node_village')
     op.drop_table('sync_node')

@@ -1,0 +1,377 @@
+"""Write a bundle for a peer, and apply a bundle from one: the service behind the CLI, the
+pages and the HTTP routes (docs/sync.md).
+
+What travels: villages (home: the district), people (home: the server that made them) and
+learners' events. Events are inserted if new and ignored if known (union); a record is replaced
+only by a newer version from its home. A bundle is applied in transactions that each move the
+vector with the rows they add, so an import cut off half-way loses nothing and the next sync
+goes on from where it stopped.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+
+from ..extensions import db
+from ..models import Event, Role, SyncAttempt, SyncNode, SyncPeerVector, SyncVector, User, Village, trainer_villages
+from . import bundle
+from .bundle import BundleError
+from .node import this_node
+
+STREAMS = ("records", "events")
+BATCH = 500  # events per transaction (Morango's chunk size; small enough for an old PC)
+
+
+class SyncError(Exception):
+    """A bundle or request that cannot be applied; `code` picks the message shown to people."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass
+class Applied:
+    sender: SyncNode
+    bundle_id: str
+    events_new: int = 0
+    events_known: int = 0
+    records_new: int = 0
+    records_known: int = 0
+    clashes: list[str] = field(default_factory=list)
+
+
+# --- vectors -------------------------------------------------------------------------------
+
+def vector(stream: str) -> dict[str, int]:
+    """How far this server holds each origin's changes in a stream (its own: its counter)."""
+    rows = db.session.execute(select(SyncVector.origin, SyncVector.upto).where(SyncVector.stream == stream))
+    found = {str(origin): upto for origin, upto in rows}
+    me = this_node().node_id
+    mine = _max_seq_of(me, stream)
+    if mine:
+        found[str(me)] = mine
+    return found
+
+
+def _max_seq_of(origin: uuid.UUID, stream: str) -> int:
+    if stream == "events":
+        return db.session.scalar(select(db.func.max(Event.seq)).where(Event.origin == origin)) or 0
+    return max(db.session.scalar(select(db.func.max(model.seq)).where(model.home == origin)) or 0 for model in (Village, User))
+
+
+def _advance(origin: str, stream: str, since: int, upto: int) -> None:
+    """Move the vector to `upto` if the changes from `since` on were all in what was applied:
+    a bundle that starts beyond what is held here (one went missing) adds its rows but leaves
+    the vector, so the next sync asks again from the gap."""
+    if origin == str(this_node().node_id):
+        return
+    row = db.session.get(SyncVector, (uuid.UUID(origin), stream))
+    held = row.upto if row else 0
+    if since <= held < upto:
+        if row is None:
+            db.session.add(SyncVector(origin=uuid.UUID(origin), stream=stream, upto=upto))
+        else:
+            row.upto = upto
+
+
+# --- scope: what a peer may receive and send ---------------------------------------------
+
+def _village_ids(node: SyncNode) -> set[uuid.UUID]:
+    return {v.id for v in node.villages}
+
+
+def _learner_filter(peer: SyncNode):
+    if peer.role == "district":
+        return True
+    return User.village_id.in_(_village_ids(peer))
+
+
+def _records_for(peer: SyncNode, since: dict[str, int]) -> list[dict]:
+    """Villages (all: a village server is provisioned with the district's list) and the people
+    of the peer's villages: its learners, and the staff who work there."""
+    not_theirs = lambda model: model.home != peer.id  # noqa: E731 (what they made, they have)
+    newer = lambda model: or_(*[and_(model.home == uuid.UUID(o), model.seq > s) for o, s in since.items()],  # noqa: E731
+                              model.home.not_in([uuid.UUID(o) for o in since]))
+    out = [_village_record(v) for v in db.session.scalars(
+        select(Village).where(not_theirs(Village), newer(Village)).order_by(Village.home, Village.seq))]
+    people = select(User).where(not_theirs(User), newer(User))
+    if peer.role != "district":
+        staff_here = select(trainer_villages.c.user_id).where(trainer_villages.c.village_id.in_(_village_ids(peer)))
+        people = people.where(or_(and_(User.role == Role.LEARNER, _learner_filter(peer)), User.id.in_(staff_here)))
+    out += [_user_record(u) for u in db.session.scalars(people.order_by(User.home, User.seq))]
+    return out
+
+
+def _events_for(peer: SyncNode, since: dict[str, int]):
+    query = select(Event).where(Event.origin != peer.id)
+    known = [and_(Event.origin == uuid.UUID(o), Event.seq > s) for o, s in since.items()]
+    query = query.where(or_(*known, Event.origin.not_in([uuid.UUID(o) for o in since])))
+    if peer.role != "district":
+        query = query.join(User, User.id == Event.user_id).where(_learner_filter(peer))
+    return db.session.scalars(query.order_by(Event.origin, Event.seq)).yield_per(2000)
+
+
+def _village_record(v: Village) -> dict:
+    return {"t": "village", "id": str(v.id), "home": str(v.home), "seq": v.seq, "name_kk": v.name_kk, "name_ru": v.name_ru,
+            "okrug_kk": v.okrug_kk, "okrug_ru": v.okrug_ru, "residents": v.residents, "residents_source": v.residents_source}
+
+
+def _user_record(u: User) -> dict:
+    return {"t": "user", "id": str(u.id), "home": str(u.home), "seq": u.seq, "role": u.role, "name": u.name,
+            "login_code": u.login_code, "username": u.username, "secret_hash": u.secret_hash,
+            "village_id": str(u.village_id) if u.village_id else None, "language": u.language,
+            "created_at": u.created_at.isoformat(), "active": u.active, "villages": sorted(str(v.id) for v in u.villages)}
+
+
+def _event_record(e: Event) -> dict:
+    return {"t": "event", "id": str(e.id), "user_id": str(e.user_id), "kind": e.kind, "item_id": e.item_id,
+            "question_id": e.question_id, "lang": e.lang, "payload": e.payload, "created_at": e.created_at.isoformat(),
+            "origin": str(e.origin), "seq": e.seq, "lamport": e.lamport}
+
+
+# --- export ----------------------------------------------------------------------------------
+
+def export_for(peer: SyncNode, since: dict[str, dict[str, int]] | None = None, *, seal: bool) -> tuple[bytes, int, int]:
+    """A bundle of everything the peer lacks beyond `since` (per stream; by default what this
+    server last heard the peer hold). Returns (bytes, records, events)."""
+    since = since if since is not None else heard_from(peer)
+    # What this server holds, taken before the rows: a change committed meanwhile is sent the
+    # next time, never claimed without being sent. (Numbers are taken under the counter's row
+    # lock and kept to the commit, so no lower number can still be on its way.)
+    upto = {stream: vector(stream) for stream in STREAMS}
+    records = _records_for(peer, since.get("records", {}))
+    events = [_event_record(e) for e in _events_for(peer, since.get("events", {}))]
+    me = this_node()
+    header = bundle.Header(sender=str(me.node_id), receiver=str(peer.id), schema=_schema_head(),
+                           since={s: dict(since.get(s, {})) for s in STREAMS}, upto=upto)
+    from .identity import decode_key
+
+    data = bundle.write(header, records + events, me.signing_key, seal_to=decode_key(peer.public_key) if seal else None)
+    return data, len(records), len(events)
+
+
+def _schema_head() -> str:
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    config = current_app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_current_head() or ""
+
+
+def heard_from(peer: SyncNode) -> dict[str, dict[str, int]]:
+    found: dict[str, dict[str, int]] = {stream: {} for stream in STREAMS}
+    for row in db.session.scalars(select(SyncPeerVector).where(SyncPeerVector.peer_id == peer.id)):
+        found.setdefault(row.stream, {})[str(row.origin)] = row.upto
+    return found
+
+
+def _remember_peer_holds(peer: SyncNode, upto: dict) -> None:
+    for stream, origins in upto.items():
+        if stream not in STREAMS:
+            continue
+        for origin, seq in origins.items():
+            key = (peer.id, stream, uuid.UUID(origin))
+            row = db.session.get(SyncPeerVector, key)
+            if row is None:
+                db.session.add(SyncPeerVector(peer_id=peer.id, stream=stream, origin=key[2], upto=int(seq)))
+            elif row.upto < int(seq):
+                row.upto = int(seq)
+
+
+# --- import ----------------------------------------------------------------------------------
+
+def apply(data: bytes, *, route: str) -> Applied:
+    """Check and apply a bundle; SyncError/BundleError (nothing changed) if it cannot be.
+
+    Records first, in one transaction, then events in batches of BATCH, each batch in its own
+    transaction with the vector it earns: killed half-way, the database holds whole batches and
+    a vector that says exactly which, and the next sync sends the rest.
+    """
+    me = this_node()
+    routing = bundle.peek(data)
+    peers = {str(n.id): n for n in db.session.scalars(select(SyncNode).where(SyncNode.active))}
+    from .identity import decode_key
+
+    got = bundle.read(data, receiver=str(me.node_id), receiver_key=me.signing_key,
+                      sender_keys={node_id: decode_key(n.public_key) for node_id, n in peers.items()},
+                      require_sealed=(route == "file"))
+    sender = peers[got.header.sender]
+    if got.header.schema != _schema_head():
+        raise SyncError("schema_differs", f"the sender's database is at {got.header.schema}, this one at {_schema_head()}")
+    del routing
+    records = [r for r in got.records if r.get("t") in ("village", "user")]
+    events = [r for r in got.records if r.get("t") == "event"]
+    if len(records) + len(events) != len(got.records):
+        raise SyncError("unknown_record", "the bundle holds a kind of record this server does not know")
+    result = Applied(sender=sender, bundle_id=got.header.bundle_id)
+    _check_scope(sender, records, events)
+    since, upto = got.header.since, got.header.upto
+    try:
+        _apply_records(records, result)
+        for origin, seq in upto.get("records", {}).items():
+            _advance(origin, "records", since.get("records", {}).get(origin, 0), seq)
+        db.session.commit()
+        event_since, event_upto = since.get("events", {}), upto.get("events", {})
+        for start in range(0, len(events), BATCH):
+            batch = events[start:start + BATCH]
+            _apply_events(batch, result)
+            last: dict[str, int] = {}
+            for row in batch:
+                last[row["origin"]] = max(last.get(row["origin"], 0), row["seq"])
+            for origin, seq in last.items():  # never past what the sender holds without gaps
+                _advance(origin, "events", event_since.get(origin, 0), min(seq, event_upto.get(origin, 0)))
+            db.session.commit()
+        for origin, seq in event_upto.items():
+            _advance(origin, "events", since.get("events", {}).get(origin, 0), seq)
+        _remember_peer_holds(sender, upto)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result
+
+
+def _check_scope(sender: SyncNode, records: list[dict], events: list[dict]) -> None:
+    """A village server speaks only for its own villages and for what it made; the district
+    speaks for the whole district."""
+    if sender.role == "district":
+        return
+    served = {str(v) for v in _village_ids(sender)}
+    known_learners = {str(u) for u in db.session.scalars(select(User.id).where(User.village_id.in_(_village_ids(sender))))}
+    for row in records:
+        if row["t"] == "village":
+            raise SyncError("out_of_scope", "a village server sent a village record")
+        if row.get("home") != str(sender.id) and row["t"] == "user":
+            raise SyncError("out_of_scope", f"a person made on another server ({row.get('home')})")
+        if row.get("role") == Role.LEARNER and row.get("village_id") not in served:
+            raise SyncError("out_of_scope", f"a learner of a village this server does not serve ({row.get('village_id')})")
+        if row.get("role") != Role.LEARNER:
+            raise SyncError("out_of_scope", "a village server sent a staff account")
+        known_learners.add(row["id"])
+    for row in events:
+        if row["user_id"] not in known_learners:
+            raise SyncError("out_of_scope", f"events of a learner of a village this server does not serve ({row['user_id']})")
+
+
+def _apply_records(rows: list[dict], result: Applied) -> None:
+    """Villages first (people point at them); a row replaces ours only if it is a newer version
+    from the same home. A login code taken by another person here is a clash: refused, named."""
+    for row in sorted(rows, key=lambda r: (r["t"] != "village", r["home"], r["seq"])):
+        model = Village if row["t"] == "village" else User
+        ours = db.session.get(model, uuid.UUID(row["id"]))
+        if ours is not None and (str(ours.home) != row["home"] or ours.seq >= row["seq"]):
+            result.records_known += 1
+            continue
+        values = _columns(row)
+        if model is User:
+            _check_unique(row)
+        if ours is None:
+            db.session.execute(model.__table__.insert().values(**values))
+            result.records_new += 1
+        else:
+            db.session.execute(model.__table__.update().where(model.__table__.c.id == ours.id).values(**values))
+            result.records_new += 1
+        if model is User:
+            db.session.execute(trainer_villages.delete().where(trainer_villages.c.user_id == uuid.UUID(row["id"])))
+            if row["villages"]:
+                db.session.execute(trainer_villages.insert(), [{"user_id": uuid.UUID(row["id"]), "village_id": uuid.UUID(v)}
+                                                               for v in row["villages"]])
+    db.session.flush()
+    db.session.expire_all()
+
+
+def _check_unique(row: dict) -> None:
+    for column in ("login_code", "username"):
+        if row.get(column):
+            holder = db.session.scalar(select(User).where(getattr(User, column) == row[column], User.id != uuid.UUID(row["id"])))
+            if holder is not None:
+                raise SyncError("code_clash", f"{column} {row[column]!r}: {row['name']} and {holder.name} are two people")
+
+
+def _columns(row: dict) -> dict:
+    values = {k: v for k, v in row.items() if k not in ("t", "villages")}
+    for key in ("id", "home", "village_id"):
+        if values.get(key):
+            values[key] = uuid.UUID(values[key])
+    if "created_at" in values:
+        values["created_at"] = datetime.fromisoformat(values["created_at"])
+    return values
+
+
+def _apply_events(rows: list[dict], result: Applied) -> None:
+    """Union: an event already here (same id) is skipped, whatever the order or the number of
+    times it arrives."""
+    ids = [uuid.UUID(r["id"]) for r in rows]
+    known = set(db.session.scalars(select(Event.id).where(Event.id.in_(ids))))
+    new = [_event_values(r) for r in rows if uuid.UUID(r["id"]) not in known]
+    if new:
+        db.session.execute(Event.__table__.insert(), new)
+    result.events_new += len(new)
+    result.events_known += len(rows) - len(new)
+
+
+def _event_values(row: dict) -> dict:
+    return {"id": uuid.UUID(row["id"]), "user_id": uuid.UUID(row["user_id"]), "kind": row["kind"], "item_id": row["item_id"],
+            "question_id": row["question_id"], "lang": row["lang"], "payload": row["payload"],
+            "created_at": datetime.fromisoformat(row["created_at"]), "origin": uuid.UUID(row["origin"]),
+            "seq": int(row["seq"]), "lamport": int(row["lamport"])}
+
+
+# --- the record of every attempt (the coordinator's view of each village's link) -------------
+
+MESSAGES = {
+    BundleError.NOT_A_BUNDLE: "this file is not a sync bundle",
+    BundleError.NEWER_FORMAT: "the bundle was made by a newer version of the server: update this server first",
+    BundleError.WRONG_RECEIVER: "the bundle is addressed to another server",
+    BundleError.UNKNOWN_SENDER: "the bundle comes from a server that is not enrolled here",
+    BundleError.TRUNCATED: "the file is cut short (copied before it was complete?): export it again",
+    BundleError.DAMAGED: "the bundle is damaged or was changed after it was signed",
+    BundleError.NOT_SEALED: "a bundle on a stick must be sealed (it holds personal data)",
+    "schema_differs": "the two servers are at different versions: update both to the same version",
+    "unknown_record": "the bundle holds data this version does not know: update this server",
+    "out_of_scope": "the bundle holds data of a village its sender does not serve",
+    "code_clash": "two different people have the same login code or user name",
+}
+
+
+def describe(exc: Exception) -> str:
+    code = getattr(exc, "code", "")
+    text = MESSAGES.get(code, str(exc))
+    detail = getattr(exc, "detail", "")
+    return f"{text} ({detail})" if detail else text
+
+
+def log_attempt(peer: SyncNode | None, *, route: str, direction: str, ok: bool = True, error: str | None = None,
+                detail: str | None = None, records: int = 0, events: int = 0, size: int = 0,
+                seconds: float | None = None, round_trip_ms: float | None = None, bundle_id: str | None = None) -> None:
+    db.session.rollback()  # whatever failed is gone; the record of the attempt must stay
+    db.session.add(SyncAttempt(peer_id=peer.id if peer else None, route=route, direction=direction, ok=ok, error=error,
+                               detail=detail, records=records, events=events, bytes=size, seconds=seconds,
+                               round_trip_ms=round_trip_ms, bundle_id=bundle_id))
+    db.session.commit()
+
+
+def apply_logged(data: bytes, *, route: str) -> Applied:
+    """`apply`, with a record of the attempt whether it worked or not."""
+    started = time.monotonic()
+    try:
+        result = apply(data, route=route)
+    except (BundleError, SyncError) as exc:
+        sender = None
+        try:
+            sender = db.session.get(SyncNode, uuid.UUID(str(bundle.peek(data).get("sender"))))
+        except (BundleError, ValueError):
+            pass
+        log_attempt(sender, route=route, direction="receive", ok=False, error=exc.code, detail=exc.detail[:500],
+                    size=len(data), seconds=time.monotonic() - started)
+        raise
+    log_attempt(result.sender, route=route, direction="receive", records=result.records_new, events=result.events_new,
+                size=len(data), seconds=time.monotonic() - started, bundle_id=result.bundle_id)
+    return result
