@@ -101,3 +101,6 @@ def _register_blueprints(app: Flask) -> None:
     from .reports.views import bp as reports_bp
 
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    from .sync.api import bp as sync_api_bp
+
+    app.register_blueprint(sync_api_bp, url_prefix="/sync")

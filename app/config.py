@@ -41,3 +41,6 @@ class DefaultConfig:
     NODE_ROLE = "village"
     # Where this server's node identity (id and signing key) is kept; empty: instance/.
     NODE_DIR = ""
+    # Sync over the network: events per round (one request each way), and how long to wait.
+    SYNC_BATCH_EVENTS = 2000
+    SYNC_TIMEOUT_SECONDS = 60

@@ -106,3 +106,30 @@ def _peer(text: str) -> SyncNode:
     if node is None:
         raise click.ClickException(f"no enrolled server {text!r} (see flask sync status)")
     return node
+
+
+@sync_cli.command("now")
+def now():
+    """Sync with the district server over the network: send what it lacks, fetch what this lacks."""
+    from ..sync import client
+
+    district = db.session.scalar(db.select(SyncNode).where(SyncNode.role == "district", SyncNode.active))
+    if district is None:
+        raise click.ClickException("no district server is enrolled here (flask sync enrol --role district …)")
+
+    def show(totals: client.Totals):
+        click.echo(f"\r  round {totals.rounds}: sent {totals.sent_events:,} events, received {totals.got_events:,}, "
+                   f"{totals.bytes / 1024:,.0f} KB", nl=False)
+
+    try:
+        with lock.exclusive():
+            totals = client.sync_now(district, progress=show)
+    except lock.Busy as exc:
+        raise click.ClickException(str(exc)) from exc
+    except (client.LinkError, BundleError, exchange.SyncError) as exc:
+        click.echo("")
+        raise click.ClickException(f"sync stopped: {exchange.describe(exc)}; what was sent before is kept, "
+                                   "run it again to go on") from exc
+    click.echo(f"\nin sync with {district.name}: sent {totals.sent_events:,} events and {totals.sent_records:,} records, "
+               f"received {totals.got_events:,} events and {totals.got_records:,} records "
+               f"(round trip {totals.round_trip_ms:.0f} ms)")

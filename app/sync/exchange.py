@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import and_, or_, select
 
 from ..extensions import db
@@ -138,16 +139,22 @@ def _event_record(e: Event) -> dict:
 
 # --- export ----------------------------------------------------------------------------------
 
-def export_for(peer: SyncNode, since: dict[str, dict[str, int]] | None = None, *, seal: bool) -> tuple[bytes, int, int]:
-    """A bundle of everything the peer lacks beyond `since` (per stream; by default what this
-    server last heard the peer hold). Returns (bytes, records, events)."""
+def export_for(peer: SyncNode, since: dict[str, dict[str, int]] | None = None, *, seal: bool,
+               limit: int | None = None) -> tuple[bytes, int, int]:
+    """A bundle of what the peer lacks beyond `since` (per stream; by default what the peer
+    last said it holds), at most `limit` events. Returns (bytes, records, events)."""
     since = since if since is not None else heard_from(peer)
     # What this server holds, taken before the rows: a change committed meanwhile is sent the
     # next time, never claimed without being sent. (Numbers are taken under the counter's row
     # lock and kept to the commit, so no lower number can still be on its way.)
     upto = {stream: vector(stream) for stream in STREAMS}
     records = _records_for(peer, since.get("records", {}))
-    events = [_event_record(e) for e in _events_for(peer, since.get("events", {}))]
+    events = []
+    for event in _events_for(peer, since.get("events", {})):
+        if limit is not None and len(events) >= limit:
+            upto["events"] = _cut(upto["events"], events)
+            break
+        events.append(_event_record(event))
     me = this_node()
     header = bundle.Header(sender=str(me.node_id), receiver=str(peer.id), schema=_schema_head(),
                            since={s: dict(since.get(s, {})) for s in STREAMS}, upto=upto)
@@ -155,6 +162,16 @@ def export_for(peer: SyncNode, since: dict[str, dict[str, int]] | None = None, *
 
     data = bundle.write(header, records + events, me.signing_key, seal_to=decode_key(peer.public_key) if seal else None)
     return data, len(records), len(events)
+
+
+def _cut(held: dict[str, int], events: list[dict]) -> dict[str, int]:
+    """What a bundle cut at a limit may claim: events go by (origin, seq), so every origin in it
+    but the last is whole; the last only up to its last event; the others not at all."""
+    present = list(dict.fromkeys(e["origin"] for e in events))
+    claim = {origin: held.get(origin, 0) for origin in present[:-1]}
+    last = present[-1]
+    claim[last] = max(e["seq"] for e in events if e["origin"] == last)
+    return claim
 
 
 def _schema_head() -> str:
@@ -219,8 +236,9 @@ def apply(data: bytes, *, route: str) -> Applied:
             _advance(origin, "records", since.get("records", {}).get(origin, 0), seq)
         db.session.commit()
         event_since, event_upto = since.get("events", {}), upto.get("events", {})
-        for start in range(0, len(events), BATCH):
-            batch = events[start:start + BATCH]
+        size = int(current_app.config.get("SYNC_IMPORT_BATCH", BATCH))
+        for start in range(0, len(events), size):
+            batch = events[start:start + size]
             _apply_events(batch, result)
             last: dict[str, int] = {}
             for row in batch:
@@ -338,6 +356,9 @@ MESSAGES = {
     "unknown_record": "the bundle holds data this version does not know: update this server",
     "out_of_scope": "the bundle holds data of a village its sender does not serve",
     "code_clash": "two different people have the same login code or user name",
+    "busy": "another sync is running on the other server; try again in a minute",
+    "unreachable": "the district server cannot be reached",
+    "no_url": "the district server's address is not set",
 }
 
 
