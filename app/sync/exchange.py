@@ -110,13 +110,18 @@ def _records_for(peer: SyncNode, since: dict[str, int]) -> list[dict]:
     return out
 
 
+_EVENT_COLUMNS = (Event.id, Event.user_id, Event.kind, Event.item_id, Event.question_id, Event.lang, Event.payload,
+                  Event.created_at, Event.origin, Event.seq, Event.lamport)
+
+
 def _events_for(peer: SyncNode, since: dict[str, int]):
-    query = select(Event).where(Event.origin != peer.id)
+    """The peer's events beyond `since`, as plain rows in (origin, seq) order, streamed."""
+    query = select(*_EVENT_COLUMNS).where(Event.origin != peer.id)
     known = [and_(Event.origin == uuid.UUID(o), Event.seq > s) for o, s in since.items()]
     query = query.where(or_(*known, Event.origin.not_in([uuid.UUID(o) for o in since])))
     if peer.role != "district":
         query = query.join(User, User.id == Event.user_id).where(_learner_filter(peer))
-    return db.session.scalars(query.order_by(Event.origin, Event.seq)).yield_per(2000)
+    return db.session.execute(query.order_by(Event.origin, Event.seq).execution_options(yield_per=5000))
 
 
 def _village_record(v: Village) -> dict:
@@ -131,7 +136,7 @@ def _user_record(u: User) -> dict:
             "created_at": u.created_at.isoformat(), "active": u.active, "villages": sorted(str(v.id) for v in u.villages)}
 
 
-def _event_record(e: Event) -> dict:
+def _event_record(e) -> dict:
     return {"t": "event", "id": str(e.id), "user_id": str(e.user_id), "kind": e.kind, "item_id": e.item_id,
             "question_id": e.question_id, "lang": e.lang, "payload": e.payload, "created_at": e.created_at.isoformat(),
             "origin": str(e.origin), "seq": e.seq, "lamport": e.lamport}
