@@ -102,5 +102,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(reports_bp, url_prefix="/reports")
     from .sync.api import bp as sync_api_bp
+    from .sync.pages import bp as sync_bp
 
-    app.register_blueprint(sync_api_bp, url_prefix="/sync")
+    app.register_blueprint(sync_api_bp, url_prefix="/sync/api")
+    app.register_blueprint(sync_bp, url_prefix="/sync")

@@ -75,7 +75,7 @@ def import_(path: Path):
     except lock.Busy as exc:
         raise click.ClickException(str(exc)) from exc
     except (BundleError, exchange.SyncError) as exc:
-        raise click.ClickException(f"{path}: nothing imported: {exchange.describe(exc)}") from exc
+        raise click.ClickException(f"{path}: nothing imported: {exchange.describe(exc, english=True)}") from exc
     click.echo(f"{path}: from {result.sender.name}: {result.events_new} new events ({result.events_known} already here), "
                f"{result.records_new} new or changed records ({result.records_known} already here)")
 
@@ -128,7 +128,7 @@ def now():
         raise click.ClickException(str(exc)) from exc
     except (client.LinkError, BundleError, exchange.SyncError) as exc:
         click.echo("")
-        raise click.ClickException(f"sync stopped: {exchange.describe(exc)}; what was sent before is kept, "
+        raise click.ClickException(f"sync stopped: {exchange.describe(exc, english=True)}; what was sent before is kept, "
                                    "run it again to go on") from exc
     click.echo(f"\nin sync with {district.name}: sent {totals.sent_events:,} events and {totals.sent_records:,} records, "
                f"received {totals.got_events:,} events and {totals.got_records:,} records "

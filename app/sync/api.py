@@ -38,7 +38,7 @@ def exchange_bundles():
     except lock.Busy:
         return _refuse(423, "busy", "another sync is running here; try again in a minute")
     except (BundleError, exchange.SyncError) as exc:
-        return _refuse(409 if exc.code in ("code_clash", "schema_differs") else 400, exc.code, exchange.describe(exc))
+        return _refuse(409 if exc.code in ("code_clash", "schema_differs") else 400, exc.code, exchange.describe(exc, english=True))
     finally:
         db.session.remove()
     return Response(reply, mimetype=BUNDLE_TYPE, headers={"X-Auyl-Events": str(events), "X-Auyl-Records": str(records)})

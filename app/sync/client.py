@@ -60,7 +60,7 @@ def _post(url: str, data: bytes, timeout: float) -> bytes:
 def round_trip_ms(base: str, timeout: float) -> float:
     started = time.monotonic()
     try:
-        with urllib.request.urlopen(f"{base}/sync/ping", timeout=timeout) as response:
+        with urllib.request.urlopen(f"{base}/sync/api/ping", timeout=timeout) as response:
             response.read()
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         raise LinkError("unreachable", f"the district server cannot be reached: {getattr(exc, 'reason', exc)}") from exc
@@ -78,7 +78,7 @@ def sync_now(district: SyncNode, progress: Callable[[Totals], None] | None = Non
         totals.round_trip_ms = round_trip_ms(base, timeout)
         while True:
             data, records, events = exchange.export_for(district, seal=True, limit=limit)
-            reply = _post(f"{base}/sync/exchange", data, timeout)
+            reply = _post(f"{base}/sync/api/exchange", data, timeout)
             applied = exchange.apply(reply, route="network")
             totals.rounds += 1
             totals.sent_events += events

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
 from ..extensions import db
@@ -115,13 +116,16 @@ _EVENT_COLUMNS = (Event.id, Event.user_id, Event.kind, Event.item_id, Event.ques
 
 
 def _events_for(peer: SyncNode, since: dict[str, int]):
-    """The peer's events beyond `since`, as plain rows in (origin, seq) order, streamed."""
-    query = select(*_EVENT_COLUMNS).where(Event.origin != peer.id)
-    known = [and_(Event.origin == uuid.UUID(o), Event.seq > s) for o, s in since.items()]
-    query = query.where(or_(*known, Event.origin.not_in([uuid.UUID(o) for o in since])))
-    if peer.role != "district":
-        query = query.join(User, User.id == Event.user_id).where(_learner_filter(peer))
-    return db.session.execute(query.order_by(Event.origin, Event.seq).execution_options(yield_per=5000))
+    """The peer's events beyond `since`, as plain rows in (origin, seq) order, streamed: one
+    range query per origin on the (origin, seq) index, so a round costs what it sends, not
+    what the server holds."""
+    me = this_node().node_id
+    origins = {row for row in db.session.scalars(select(SyncVector.origin).where(SyncVector.stream == "events"))} | {me}
+    for origin in sorted(origins - {peer.id}, key=str):
+        query = select(*_EVENT_COLUMNS).where(Event.origin == origin, Event.seq > since.get(str(origin), 0))
+        if peer.role != "district":
+            query = query.join(User, User.id == Event.user_id).where(_learner_filter(peer))
+        yield from db.session.execute(query.order_by(Event.seq).execution_options(yield_per=5000))
 
 
 def _village_record(v: Village) -> dict:
@@ -181,7 +185,6 @@ def _cut(held: dict[str, int], events: list[dict]) -> dict[str, int]:
 
 def _schema_head() -> str:
     from alembic.script import ScriptDirectory
-    from flask import current_app
 
     config = current_app.extensions["migrate"].migrate.get_config()
     return ScriptDirectory.from_config(config).get_current_head() or ""
@@ -332,12 +335,24 @@ def _apply_events(rows: list[dict], result: Applied) -> None:
     """Union: an event already here (same id) is skipped, whatever the order or the number of
     times it arrives."""
     ids = [uuid.UUID(r["id"]) for r in rows]
+    _note_origins({r["origin"] for r in rows})
     known = set(db.session.scalars(select(Event.id).where(Event.id.in_(ids))))
     new = [_event_values(r) for r in rows if uuid.UUID(r["id"]) not in known]
     if new:
         db.session.execute(Event.__table__.insert(), new)
     result.events_new += len(new)
     result.events_known += len(rows) - len(new)
+
+
+def _note_origins(origins: set[str]) -> None:
+    """Every origin whose events are held here has a vector row (at 0 until a bundle that
+    starts at the beginning arrives): the list of origins to send from, without a scan."""
+    me = str(this_node().node_id)
+    for origin in origins - {me}:
+        key = (uuid.UUID(origin), "events")
+        if db.session.get(SyncVector, key) is None:
+            db.session.add(SyncVector(origin=key[0], stream="events", upto=0))
+    db.session.flush()
 
 
 def _event_values(row: dict) -> dict:
@@ -350,28 +365,38 @@ def _event_values(row: dict) -> dict:
 # --- the record of every attempt (the coordinator's view of each village's link) -------------
 
 MESSAGES = {
-    BundleError.NOT_A_BUNDLE: "this file is not a sync bundle",
-    BundleError.NEWER_FORMAT: "the bundle was made by a newer version of the server: update this server first",
-    BundleError.WRONG_RECEIVER: "the bundle is addressed to another server",
-    BundleError.UNKNOWN_SENDER: "the bundle comes from a server that is not enrolled here",
-    BundleError.TRUNCATED: "the file is cut short (copied before it was complete?): export it again",
-    BundleError.DAMAGED: "the bundle is damaged or was changed after it was signed",
-    BundleError.NOT_SEALED: "a bundle on a stick must be sealed (it holds personal data)",
-    "schema_differs": "the two servers are at different versions: update both to the same version",
-    "unknown_record": "the bundle holds data this version does not know: update this server",
-    "out_of_scope": "the bundle holds data of a village its sender does not serve",
-    "code_clash": "two different people have the same login code or user name",
-    "busy": "another sync is running on the other server; try again in a minute",
-    "unreachable": "the district server cannot be reached",
-    "no_url": "the district server's address is not set",
+    BundleError.NOT_A_BUNDLE: _l("This file is not a sync file."),
+    BundleError.NEWER_FORMAT: _l("The file was made by a newer version of the server. Update this server first."),
+    BundleError.WRONG_RECEIVER: _l("The file is for another server."),
+    BundleError.UNKNOWN_SENDER: _l("The file comes from a server that is not enrolled here."),
+    BundleError.TRUNCATED: _l("The file is incomplete. Save it to the stick again and wait until copying ends."),
+    BundleError.DAMAGED: _l("The file is damaged or was changed after it was made. Save it to the stick again."),
+    BundleError.NOT_SEALED: _l("A file on a stick must be encrypted. Save it again with this version of the server."),
+    "schema_differs": _l("The two servers have different versions. Update both to the same version."),
+    "unknown_record": _l("The file holds data this version does not know. Update this server."),
+    "out_of_scope": _l("The file holds data of a village its server does not serve."),
+    "code_clash": _l("Two different people have the same login code. Give one of them a new code."),
+    "busy": _l("Another sync is running. Try again in a minute."),
+    "unreachable": _l("The district server cannot be reached. Check the internet connection, or use a USB stick."),
+    "no_url": _l("The district server's address is not set."),
 }
 
 
-def describe(exc: Exception) -> str:
+def describe(exc: Exception, english: bool = False) -> str:
+    """The message for people; `english` for the command line (operators' logs)."""
+    from flask_babel import force_locale
+
     code = getattr(exc, "code", "")
-    text = MESSAGES.get(code, str(exc))
     detail = getattr(exc, "detail", "")
-    return f"{text} ({detail})" if detail else text
+    message = MESSAGES.get(code)
+    if message is None:
+        text = str(exc)
+    elif english:
+        with force_locale("en"):
+            text = str(message)
+    else:
+        text = str(message)
+    return f"{text} ({detail})" if detail and english else text
 
 
 def log_attempt(peer: SyncNode | None, *, route: str, direction: str, ok: bool = True, error: str | None = None,

@@ -55,7 +55,7 @@ class Server:
                                         cwd=REPO, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(200):
             try:
-                urllib.request.urlopen(f"{self.url}/sync/ping", timeout=1).read()
+                urllib.request.urlopen(f"{self.url}/sync/api/ping", timeout=1).read()
                 return
             except OSError:
                 time.sleep(0.05)
