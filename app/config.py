@@ -16,7 +16,8 @@ class DefaultConfig:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # A learner on a shared village-centre computer is signed out after this much inactivity.
     SESSION_IDLE_MINUTES = 15
-    # The trainer's class grid reloads itself this often while the class works (no script needed).
+    # The trainer's class grid updates itself this often while the class works (static/site.js does
+    # it; without JavaScript the page's "Update now" link does).
     CLASS_GRID_REFRESH_SECONDS = 30
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

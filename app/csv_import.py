@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+
+from .text import without_control
 
 
 @dataclass
@@ -62,13 +63,12 @@ def read_csv(data: bytes, required: tuple[str, ...], optional: tuple[str, ...] =
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XLSX cannot hold (tab and newlines stay)
 
 
 def safe_cell(value):
     """A text cell that a spreadsheet will not run as a formula, without control characters."""
     if isinstance(value, str):
-        value = CONTROL.sub("", value)
+        value = without_control(value)  # XLSX cannot hold them (tab and newlines stay)
         if value.startswith(FORMULA_START):
             return "'" + value
     return value
@@ -76,4 +76,4 @@ def safe_cell(value):
 
 def clean_text(value: str | None, limit: int) -> str:
     """Free text typed or pasted by a person, without control characters, at most `limit` long."""
-    return CONTROL.sub("", value or "").strip()[:limit]
+    return without_control(value or "").strip()[:limit]

@@ -3,7 +3,8 @@
 from flask import has_request_context, session
 from flask_login import current_user
 
-LANGUAGES = ("kk", "ru")
+from .languages import LANGUAGES
+
 # Kazakh alphabetical order (Cyrillic): databases sort Ә, Ғ, Қ, Ң, Ө, Ұ, Ү, Һ, І after Я.
 KAZAKH_ALPHABET = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
 _RANK = {ch: i for i, ch in enumerate(KAZAKH_ALPHABET)}

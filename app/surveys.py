@@ -11,7 +11,7 @@ TEXT_LIMIT = 1000
 
 def parse_survey(survey: Item, form: dict, lang: str) -> dict:
     """Answers by question id: a list of option indexes, or text. Raises InvalidAnswer."""
-    answers = {}
+    answers: dict[str, str | list[int]] = {}
     for question in survey.variant(lang).questions:
         prefix = question.id + ":"
         scoped = {k[len(prefix):]: v for k, v in form.items() if k.startswith(prefix)}

@@ -3,7 +3,7 @@
 import hashlib
 from pathlib import Path
 
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -16,7 +16,7 @@ def init_app(app: Flask) -> None:
     def static_url(filename: str) -> str:
         """A static file's URL with a content hash, so browsers may cache it for a year."""
         if filename not in versions:
-            data = (Path(app.static_folder) / filename).read_bytes()
+            data = (Path(app.static_folder or "static") / filename).read_bytes()
             versions[filename] = hashlib.sha256(data).hexdigest()[:10]
         return url_for("static", filename=filename, v=versions[filename])
 
@@ -26,7 +26,8 @@ def init_app(app: Flask) -> None:
             "static_url": static_url,
             "languages": [(code, NATIVE_NAMES[code]) for code in LANGUAGES],
             "lang": current_language(),
-            "signed_in": current_user.is_authenticated,
+            # Outside a request (a report file) no one is signed in.
+            "signed_in": has_request_context() and current_user.is_authenticated,
             "idle_seconds": int(app.config["SESSION_IDLE_MINUTES"]) * 60,
         }
 

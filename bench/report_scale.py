@@ -22,12 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
+from app import create_app  # noqa: E402
 from app.course import get_course  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Attendance, Event, TrainingClass, User, Village, class_learners  # noqa: E402
 from app.progress import record  # noqa: E402
 from app.reports.queries import report_data  # noqa: E402
-from tests.conftest import REAL_CONTENT, make_app  # noqa: E402
 
 
 def fill(villages: int, learners: int) -> int:
@@ -98,7 +98,8 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=500)
     args = parser.parse_args()
     url = args.db or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
-    app = make_app(REAL_CONTENT, SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS={})
+    # The app's own factory and the real course: no test code (pytest need not be installed).
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}, "SECRET_KEY": "bench"})
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -76,3 +76,37 @@ def test_user_create_refuses_bad_input_with_a_message(runner):
     unknown = runner.invoke(args=["user", "create", "bob", "--role", "trainer", "--name", "B",
                                   "--village", "Atlantis", "--password", "long-enough-pw"])
     assert unknown.exit_code == 1 and "no village named 'Atlantis'" in unknown.output
+
+
+def test_demo_history_is_written_as_record_writes_it():
+    """Every demo answer fits its question and every finish score is the attempt's own score,
+    because the demo goes through `progress.record` (it once stored answers that could not be graded)."""
+    from app.content.grading import grade
+    from app.course import get_course
+    from app.progress import derive, record
+    from tests.conftest import make_app
+
+    app = make_app(REAL_CONTENT)
+    with app.app_context():
+        db.create_all()
+        assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+        course = get_course()
+        learners = db.session.scalars(db.select(User).where(User.role == Role.LEARNER)).all()
+        events = record.events_by_user([lr.id for lr in learners])
+        finished = 0
+        for history in events.values():
+            for e in history:
+                if e.kind == "answer":
+                    assert grade(course.items[e.item_id].question(e.question_id, "kk"), e.payload["answer"]).correct \
+                        == e.payload["correct"]
+            for lesson_id in {e.item_id for e in history if e.kind == "lesson_finished"}:
+                lesson = course.items[lesson_id]
+                for attempt in derive.attempts(history, lesson_id):
+                    first = attempt.first_right
+                    assert attempt.finish.payload["score"] == round(
+                        sum(first[q] for q in lesson.question_ids) / len(lesson.question_ids), 4)
+                    finished += 1
+        assert finished > 100
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()

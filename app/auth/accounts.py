@@ -9,7 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..languages import DEFAULT_LANGUAGE, LANGUAGES
 from ..models import Role, User, Village, get_by_id
+from ..text import NAME_MAX
 
 CODE_RE = re.compile(r"^[0-9a-zа-яёәғқңөұүһі]{3,20}$")
 PIN_RE = re.compile(r"^[0-9]{4}$")
@@ -53,7 +55,7 @@ def register_learner(name: str, village_id: str, code: str, pin: str, pin_again:
     """Create a learner; returns (user, {}) or (None, {field: message})."""
     errors: dict = {}
     name = " ".join((name or "").split())
-    if not 2 <= len(name) <= 120:
+    if not 2 <= len(name) <= NAME_MAX:
         errors["name"] = _l("Write your name (at least 2 letters).")
     village = get_by_id(Village, village_id)
     if village is None:
@@ -71,16 +73,33 @@ def register_learner(name: str, village_id: str, code: str, pin: str, pin_again:
         errors["consent"] = _l("Tick the box to agree, or ask your trainer.")
     if errors:
         return None, errors
-    user = User(role=Role.LEARNER, name=name, login_code=code or new_login_code(), village=village,
-                language=language if language in ("kk", "ru") else "kk")
-    user.set_secret(pin)
-    db.session.add(user)
+    user = new_learner(name, village, login_code=code, pin=pin, language=language)
     try:
         db.session.commit()
     except IntegrityError:  # someone took the same code a moment ago
         db.session.rollback()
         return None, {"code": _l("This login code is taken. Choose another one or leave the field empty.")}
     return user, {}
+
+
+def new_learner(name: str, village: Village | None, *, login_code: str = "", pin: str | None = None,
+                secret_hash: str | None = None, language: str = DEFAULT_LANGUAGE) -> User:
+    """Add a learner account to the session (the caller commits): the one place a learner is made,
+    whether they register themselves, a trainer registers them, or the demo invents them.
+
+    `pin` is hashed here; `secret_hash` takes a hash made already (the demo's shared PIN, hashed
+    once). Without a login code, a fresh one is given.
+    """
+    user = User(role=Role.LEARNER, name=name, login_code=login_code or new_login_code(), village=village,
+                language=language if language in LANGUAGES else DEFAULT_LANGUAGE)
+    if pin is not None:
+        user.set_secret(pin)
+    elif secret_hash is not None:
+        user.secret_hash = secret_hash
+    else:
+        raise ValueError("a new learner needs a PIN")
+    db.session.add(user)
+    return user
 
 
 def check_learner(code: str, pin: str) -> User | None:
@@ -112,7 +131,10 @@ def create_staff(username: str, name: str, role: str, password: str, village_ids
         raise ValueError(f"username {username!r} is taken")
     user = User(role=role, name=name, username=username)
     user.set_secret(password)
-    user.villages = [db.session.get(Village, v) for v in village_ids]
+    villages = [db.session.get(Village, v) for v in village_ids]
+    if None in villages:
+        raise ValueError("no such village")
+    user.villages = [v for v in villages if v is not None]
     db.session.add(user)
     db.session.commit()
     return user

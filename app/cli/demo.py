@@ -58,9 +58,7 @@ def demo_command():
         accounts.create_staff(TRAINER[0], TRAINER[1], Role.TRAINER, TRAINER[2])
         accounts.create_staff(COORDINATOR[0], COORDINATOR[1], Role.COORDINATOR, COORDINATOR[2])
         for name, code, pin, index in LEARNERS:
-            learner = User(role=Role.LEARNER, name=name, login_code=code, village=villages[index])
-            learner.set_secret(pin)
-            db.session.add(learner)
+            accounts.new_learner(name, villages[index], login_code=code, pin=pin)
         db.session.commit()
         trainer = db.session.scalar(db.select(User).where(User.username == TRAINER[0]))
         trainer.villages = [villages[i] for i in sorted({p[0] for p in demo_district.PLAN})]

@@ -7,7 +7,6 @@ Everything here is invented for the demo and seeded, so every run gives the same
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 from werkzeug.security import generate_password_hash
@@ -16,16 +15,14 @@ from ..auth import accounts
 from ..extensions import db
 from ..models import (
     Attendance,
-    Event,
     ProblemCategory,
     ProblemStatus,
-    Role,
     TrainingClass,
     User,
     Village,
     VillageProblem,
 )
-from ..models.events import EventKind
+from ..progress import record
 
 BULK_PIN = "1357"
 FIRST_NAMES = ["Айгерім", "Асқар", "Бақыт", "Гүлнар", "Дәулет", "Ербол", "Жанар", "Зәуре", "Қайрат", "Ләззат",
@@ -68,10 +65,8 @@ def fill_district(course, villages: list[Village], trainer: User) -> int:
                                 venue="Ауыл мәдениет үйі / Дом культуры", trainer_id=trainer.id)
             db.session.add(cls)
             for _ in range(size):
-                learner = User(role=Role.LEARNER, name=f"{rng.choice(FIRST_NAMES)} {rng.choice(INITIALS)}.",
-                               login_code=accounts.new_login_code(), secret_hash=pin_hash, village=village,
-                               language=rng.choice(["kk", "kk", "ru"]))
-                db.session.add(learner)
+                learner = accounts.new_learner(f"{rng.choice(FIRST_NAMES)} {rng.choice(INITIALS)}.", village,
+                                               secret_hash=pin_hash, language=rng.choice(["kk", "kk", "ru"]))
                 cls.learners.append(learner)
                 db.session.flush()
                 _learner_story(rng, course, level, cls, learner, no_internet)
@@ -85,16 +80,17 @@ def fill_district(course, villages: list[Village], trainer: User) -> int:
 
 
 def _learner_story(rng, course, level, cls, learner, no_internet) -> None:
-    """Attendance, surveys, tests and lessons for one demo learner, with realistic gaps."""
+    """Attendance, surveys, tests and lessons for one demo learner, with realistic gaps.
+
+    Progress goes through `progress.record` like a learner's clicks (graded and scored there),
+    backdated to the class days and committed once by the caller.
+    """
     clock = [datetime.combine(cls.day1, time(10, 0), tzinfo=UTC) + timedelta(minutes=rng.randint(0, 20))]
+    lang = learner.language
 
     def at(minutes=1):
         clock[0] += timedelta(minutes=minutes, seconds=rng.randint(0, 50))
         return clock[0]
-
-    def event(kind, item, payload, question=None, minutes=1):
-        db.session.add(Event(id=uuid.uuid4(), user_id=learner.id, kind=kind, item_id=item, question_id=question,
-                             lang=learner.language, payload=payload, created_at=at(minutes)))
 
     came_day2 = rng.random() < 0.85
     db.session.add(Attendance(class_id=cls.id, user_id=learner.id, day=1))
@@ -103,47 +99,50 @@ def _learner_story(rng, course, level, cls, learner, no_internet) -> None:
     skill = rng.uniform(0.25, 0.65)  # the share of test questions this person gets right before the course
     intake = course.surveys.get("intake")
     if intake and rng.random() < 0.9:
-        event(EventKind.SURVEY_ANSWERED, "intake", {"answers": _survey(rng, intake, skill, no_internet, after=False)})
+        record.answer_survey(learner, intake, _survey(rng, intake, skill, no_internet, after=False), lang,
+                             at=at(), commit=False)
     if level.pretest:
-        _test(rng, level.pretest, skill, event)
+        _test(rng, level.pretest, skill, learner, at)
     lessons_done = len(level.lessons) if came_day2 else rng.randint(2, len(level.lessons) - 1)
     for lesson in level.lessons[:lessons_done]:
-        event(EventKind.LESSON_OPENED, lesson.id, {}, minutes=3)
-        first = {}
-        for q in lesson.variant("kk").questions:
+        record.open_lesson(learner, lesson, lang, at=at(3), commit=False)
+        for q in lesson.variant(lang).questions:
             right = rng.random() < min(0.97, skill + 0.45)
             if not right:
-                event(EventKind.ANSWER, lesson.id, {"answer": _wrong(q), "correct": False}, q.id, 2)
-                first[q.id] = False
-            event(EventKind.ANSWER, lesson.id, {"answer": list(q.correct_indexes) or [0], "correct": True}, q.id, 2)
-            first.setdefault(q.id, True)
-        correct = sum(first.values())
-        event(EventKind.LESSON_FINISHED, lesson.id, {"score": round(correct / len(first), 4), "correct": correct,
-                                                     "total": len(first)})
+                _, finished = record.answer_question(learner, lesson, q, _wrong(q), lang, at=at(2), commit=False)
+                if finished:  # a wrong last answer finishes the lesson, as it would on the page
+                    break
+            record.answer_question(learner, lesson, q, _right(q), lang, at=at(2), commit=False)
+        at()  # a minute on the lesson's summary before going on
         if lesson is level.lessons[len(level.lessons) // 2 - 1]:
             clock[0] = datetime.combine(cls.day2, time(10, 0), tzinfo=UTC)
     if came_day2 and level.posttest:
-        _test(rng, level.posttest, min(0.98, skill + rng.uniform(0.15, 0.4)), event)
+        _test(rng, level.posttest, min(0.98, skill + rng.uniform(0.15, 0.4)), learner, at)
         exit_survey = course.surveys.get("exit")
         if exit_survey and rng.random() < 0.9:
-            event(EventKind.SURVEY_ANSWERED, "exit",
-                  {"answers": _survey(rng, exit_survey, skill, no_internet, after=True)})
+            record.answer_survey(learner, exit_survey, _survey(rng, exit_survey, skill, no_internet, after=True),
+                                 lang, at=at(), commit=False)
 
 
-def _wrong(question) -> list[int]:
+def _right(question) -> tuple[int, ...]:
+    if question.type in ("order", "match"):
+        return tuple(range(len(question.options)))  # every step and pair in its own place
+    return question.correct_indexes
+
+
+def _wrong(question) -> tuple[int, ...]:
     if question.type in ("single", "truefalse", "multiple"):
         wrong = [i for i, o in enumerate(question.options) if not o.correct]
-        return wrong[:1] or [0]
+        return tuple(wrong[:1] or [0])
     n = len(question.options)
-    return list(range(1, n)) + [0]  # order/match: everything shifted by one
+    return (*range(1, n), 0)  # order/match: everything shifted by one
 
 
-def _test(rng, test, skill, event) -> None:
-    results = {q.id: rng.random() < skill for q in test.variant("kk").questions}
-    correct = sum(results.values())
-    answers = {q.id: (list(q.correct_indexes) if results[q.id] else _wrong(q)) for q in test.variant("kk").questions}
-    event(EventKind.TEST_TAKEN, test.id, {"score": round(correct / len(results), 4), "correct": correct,
-                                          "total": len(results), "answers": answers, "results": results}, minutes=15)
+def _test(rng, test, skill, learner, at) -> None:
+    questions = test.variant(learner.language).questions
+    knows = {q.id: rng.random() < skill for q in questions}
+    answers = {q.id: (_right(q) if knows[q.id] else _wrong(q)) for q in questions}
+    record.take_test(learner, test, answers, learner.language, at=at(15), commit=False)
 
 
 def _survey(rng, survey, skill, no_internet, after: bool) -> dict:

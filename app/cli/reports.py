@@ -3,29 +3,25 @@
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
 from ..i18n import alphabetical
+from ..languages import DEFAULT_LANGUAGE, LANGUAGES
 from ..models import Village
+from ..reports.document import report_file
 
 report_cli = AppGroup("report", help="Write the programme's report as HTML, XLSX or CSV.")
 FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["html", "xlsx", "csv"]), default="html",
                              show_default=True)
-LANG_OPTION = click.option("--lang", type=click.Choice(["kk", "ru"]), default="kk", show_default=True)
+LANG_OPTION = click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True)
 OUT_OPTION = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 
 
 def _write(scope: str, villages: list, lang: str, fmt: str, output: Path) -> None:
-    from ..reports.views import render_report
-
-    # Templates build links with url_for, which needs a request: a local one is enough.
-    with current_app.test_request_context("/"):
-        response = render_report(scope, villages, lang, "print" if fmt == "html" else fmt)
-        data = response.get_data() if hasattr(response, "get_data") else response.encode("utf-8")
-    output.write_bytes(data)
-    click.echo(f"wrote {output} ({len(data)} bytes)")
+    found = report_file(scope, villages, lang, "print" if fmt == "html" else fmt)
+    output.write_bytes(found.data)
+    click.echo(f"wrote {output} ({len(found.data)} bytes)")
 
 
 @report_cli.command("district")

@@ -14,7 +14,7 @@ def serve_command(host, port, threads):
     """Serve the site with waitress."""
     from waitress import serve
 
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the real app, for waitress
     host = host or app.config["SERVE_HOST"]
     port = port or app.config["SERVE_PORT"]
     click.echo(f"Auyl DigitAll: http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}/  (Ctrl+C stops)")

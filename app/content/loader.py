@@ -11,6 +11,7 @@ import re
 import tomllib
 from pathlib import Path
 
+from ..languages import DEFAULT_LANGUAGE
 from .model import KINDS, LANGUAGES, TOPICS, Course, Item, Level, Problem
 from .parser import ID_RE, Parsed, parse_file
 from .render import Links, is_local
@@ -41,7 +42,7 @@ def load_course(root: Path, links: Links | None = None) -> tuple[Course, list[Pr
             surveys = _load_surveys(level_dir, root, links, problems)
             continue
         meta = _read_level(level_dir, root, problems)
-        level_items = []
+        level_items: list[Item] = []
         for folder in sorted(p for p in level_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
             item, item_problems, parsed = _load_item(folder, level_dir.name, root, links)
             problems.extend(item_problems)
@@ -80,15 +81,15 @@ def _load_surveys(folder: Path, root: Path, links: Links, problems: list[Problem
             found[item.id] = item
     if set(found) == set(SURVEY_IDS):
         def aware(item):
-            return {q.id: q.signature() for q in item.variant("kk").questions if q.id.startswith("aware-")}
+            return {q.id: q.signature() for q in item.variant(DEFAULT_LANGUAGE).questions if q.id.startswith("aware-")}
         before, after = aware(found["intake"]), aware(found["exit"])
         for qid in sorted(set(before) ^ set(after)):
             where = "intake" if qid in before else "exit"
-            problems.append(Problem(found[where].variant("kk").path, 1,
+            problems.append(Problem(found[where].variant(DEFAULT_LANGUAGE).path, 1,
                                     f"awareness item '{qid}' must be in both the intake and the exit survey"))
         for qid in sorted(set(before) & set(after)):
             if before[qid] != after[qid]:
-                problems.append(Problem(found["exit"].variant("kk").path, 1,
+                problems.append(Problem(found["exit"].variant(DEFAULT_LANGUAGE).path, 1,
                                         f"awareness item '{qid}' differs from the intake survey"))
     return found
 
@@ -170,9 +171,9 @@ def _load_item(folder: Path, level: str, root: Path, links: Links):
         problems.extend(_check_header(p, lang, folder))
         for line, target in p.images:
             if is_local(target) and not (folder / target).is_file():
-                problems.append(Problem(p.variant.path, line, f"picture '{target}' not found in {folder.name}/"))
+                problems.append(Problem(p.read.path, line, f"picture '{target}' not found in {folder.name}/"))
             elif not is_local(target):
-                problems.append(Problem(p.variant.path, line,
+                problems.append(Problem(p.read.path, line,
                                         f"picture '{target}' must be a file in the lesson folder"))
     if len(parsed) == len(LANGUAGES):
         problems.extend(_parity(parsed))
@@ -188,12 +189,12 @@ def _load_item(folder: Path, level: str, root: Path, links: Links):
     objectives = tuple(o.strip() for o in header.get("objectives", "").split(",") if o.strip())
     item = Item(id=item_id, kind=header.get("kind", "lesson"), topic=header.get("topic", ""),
                 minutes=minutes, level=level, folder=str(folder), objectives=objectives,
-                variants={lang: p.variant for lang, p in parsed.items()})
+                variants={lang: p.read for lang, p in parsed.items()})
     return item, problems, parsed
 
 
 def _check_header(p: Parsed, lang: str, folder: Path) -> list[Problem]:
-    shown = p.variant.path
+    shown = p.read.path
     found: list[Problem] = []
     header = p.header
     for key, (_, line) in header.items():
@@ -221,49 +222,57 @@ def _check_header(p: Parsed, lang: str, folder: Path) -> list[Problem]:
         if not ID_RE.match(objective):
             found.append(Problem(shown, line, f"objective id '{objective}' must be small Latin letters, digits and '-'"))
     seen: set[str] = set()
-    for q in p.variant.questions:
+    for q in p.read.questions:
         if q.id in seen:
             found.append(Problem(shown, q.line, f"question id '{q.id}' is used twice in this file"))
         seen.add(q.id)
         if kind == "test" and not q.objective:
             found.append(Problem(shown, q.line, f"test question '{q.id}' needs 'objective: lesson-id/objective'"))
-    if kind != "test" and not p.variant.questions:
+    if kind != "test" and not p.read.questions:
         found.append(Problem(shown, 1, f"a {kind} needs at least one question"))
     return found
 
 
 def _parity(parsed: dict[str, Parsed]) -> list[Problem]:
-    """The Kazakh and Russian files must describe the same lesson and the same questions."""
+    """Every language's file must describe the same lesson and the same questions as the first
+    language's (Kazakh)."""
     found: list[Problem] = []
-    kk, ru = parsed["kk"], parsed["ru"]
+    for lang in LANGUAGES[1:]:
+        found.extend(_parity_with(DEFAULT_LANGUAGE, parsed[DEFAULT_LANGUAGE], lang, parsed[lang]))
+    return found
+
+
+def _parity_with(base_lang: str, base: Parsed, lang: str, other: Parsed) -> list[Problem]:
+    """Problems of `other` (the file in `lang`) against `base` (the file in `base_lang`)."""
+    found: list[Problem] = []
     for key in ("id", "kind", "topic", "minutes", "objectives"):
-        a, b = kk.header.get(key, ("", 1)), ru.header.get(key, ("", 1))
+        a, b = base.header.get(key, ("", 1)), other.header.get(key, ("", 1))
         if _norm(a[0]) != _norm(b[0]):
-            found.append(Problem(ru.variant.path, b[1],
-                                 f"'{key}' is '{b[0]}' here but '{a[0]}' in kk.md"))
-    kq, rq = kk.variant.questions, ru.variant.questions
-    for i in range(max(len(kq), len(rq))):
-        if i >= len(kq):
-            found.append(Problem(ru.variant.path, rq[i].line, f"question '{rq[i].id}' is missing from kk.md"))
+            found.append(Problem(other.read.path, b[1],
+                                 f"'{key}' is '{b[0]}' here but '{a[0]}' in {base_lang}.md"))
+    base_q, other_q = base.read.questions, other.read.questions
+    for i in range(max(len(base_q), len(other_q))):
+        if i >= len(base_q):
+            found.append(Problem(other.read.path, other_q[i].line, f"question '{other_q[i].id}' is missing from {base_lang}.md"))
             continue
-        if i >= len(rq):
-            found.append(Problem(kk.variant.path, kq[i].line, f"question '{kq[i].id}' is missing from ru.md"))
+        if i >= len(other_q):
+            found.append(Problem(base.read.path, base_q[i].line, f"question '{base_q[i].id}' is missing from {lang}.md"))
             continue
-        a, b = kq[i], rq[i]
+        a, b = base_q[i], other_q[i]
         if a.id != b.id:
-            found.append(Problem(ru.variant.path, b.line,
-                                 f"question {i + 1} is '{b.id}' here but '{a.id}' in kk.md"))
+            found.append(Problem(other.read.path, b.line,
+                                 f"question {i + 1} is '{b.id}' here but '{a.id}' in {base_lang}.md"))
         elif a.type != b.type:
-            found.append(Problem(ru.variant.path, b.line, f"question '{b.id}' is '{b.type}' here but '{a.type}' in kk.md"))
+            found.append(Problem(other.read.path, b.line, f"question '{b.id}' is '{b.type}' here but '{a.type}' in {base_lang}.md"))
         elif len(a.options) != len(b.options):
-            found.append(Problem(ru.variant.path, b.line,
-                                 f"question '{b.id}' has {len(b.options)} options here but {len(a.options)} in kk.md"))
+            found.append(Problem(other.read.path, b.line,
+                                 f"question '{b.id}' has {len(b.options)} options here but {len(a.options)} in {base_lang}.md"))
         elif a.correct_indexes != b.correct_indexes:
-            found.append(Problem(ru.variant.path, b.line,
-                                 f"question '{b.id}': correct answers differ from kk.md "
+            found.append(Problem(other.read.path, b.line,
+                                 f"question '{b.id}': correct answers differ from {base_lang}.md "
                                  f"(options {_human(b.correct_indexes)} here, {_human(a.correct_indexes)} there)"))
         elif a.objective != b.objective:
-            found.append(Problem(ru.variant.path, b.line, f"question '{b.id}': objective differs from kk.md"))
+            found.append(Problem(other.read.path, b.line, f"question '{b.id}': objective differs from {base_lang}.md"))
     return found
 
 
@@ -276,54 +285,81 @@ def _human(indexes) -> str:
 
 
 def _cross_checks(items: dict[str, Item], refs: dict, raw_levels, root: Path) -> list[Problem]:
+    """The checks across files, each a named function: per level, its level.toml against its
+    folders; then every link and objective against the whole course."""
     found: list[Problem] = []
-    listed: set[str] = set()
     for level_dir, meta, level_items in raw_levels:
         if meta is None:
             continue
-        line_of, shown = meta["_line_of"], meta["_shown"]
         own = {i.id: i for i in level_items}
-        for lesson_id in meta["lessons"]:
-            listed.add(lesson_id)
-            if lesson_id not in own:
-                found.append(Problem(shown, line_of(f'"{lesson_id}"'), f"lesson '{lesson_id}' is not in {level_dir.name}/"))
-            elif own[lesson_id].kind != "lesson":
-                found.append(Problem(shown, line_of(f'"{lesson_id}"'), f"'{lesson_id}' is a {own[lesson_id].kind}, not a lesson"))
-        for key in ("pretest", "posttest"):
-            test_id = meta.get(key)
-            if test_id is None:
-                continue
-            listed.add(test_id)
-            test = own.get(test_id)
-            if test is None or test.kind != "test":
-                found.append(Problem(shown, line_of(key), f"{key} '{test_id}' is not a test in {level_dir.name}/"))
-                continue
-            covered = {q.objective.split("/")[0] for q in test.variant("kk").questions}
-            for lesson_id in meta["lessons"]:
-                if lesson_id in own and lesson_id not in covered:
-                    found.append(Problem(test.variant("kk").path, 1,
-                                         f"{key} '{test_id}' has no question on lesson '{lesson_id}'"))
-        for item in level_items:
-            if item.kind == "survey":
-                found.append(Problem(_shown(Path(item.folder), root), 0, f"surveys belong in {SURVEYS_DIR}/"))
-            elif item.id not in meta["lessons"] and item.id not in (meta.get("pretest"), meta.get("posttest")):
-                found.append(Problem(_shown(Path(item.folder), root), 0,
-                                     f"'{item.id}' is not listed in {level_dir.name}/level.toml"))
+        found += _listed_lessons_exist(level_dir, meta, own)
+        found += _tests_cover_their_lessons(level_dir, meta, own)
+        found += _every_item_is_listed(level_dir, meta, level_items, root)
     for item in items.values():
         for parsed in refs.get(item.id, {}).values():
-            for line, target in parsed.lesson_links:
-                if target not in items:
-                    found.append(Problem(parsed.variant.path, line, f"link to unknown lesson '{target}'"))
-            for q in parsed.variant.questions:
-                if not q.objective:
-                    continue
-                lesson_id, _, objective = q.objective.partition("/")
-                lesson = items.get(lesson_id)
-                if lesson is None or lesson.kind != "lesson":
-                    found.append(Problem(parsed.variant.path, q.line, f"objective names unknown lesson '{lesson_id}'"))
-                elif objective not in lesson.objectives:
-                    found.append(Problem(parsed.variant.path, q.line,
-                                         f"lesson '{lesson_id}' has no objective '{objective}'"))
+            found += _links_and_objectives_resolve(parsed, items)
+    return found
+
+
+def _listed_lessons_exist(level_dir: Path, meta: dict, own: dict[str, Item]) -> list[Problem]:
+    """Each lesson that level.toml lists is a lesson folder of this level."""
+    found: list[Problem] = []
+    line_of, shown = meta["_line_of"], meta["_shown"]
+    for lesson_id in meta["lessons"]:
+        if lesson_id not in own:
+            found.append(Problem(shown, line_of(f'"{lesson_id}"'), f"lesson '{lesson_id}' is not in {level_dir.name}/"))
+        elif own[lesson_id].kind != "lesson":
+            found.append(Problem(shown, line_of(f'"{lesson_id}"'), f"'{lesson_id}' is a {own[lesson_id].kind}, not a lesson"))
+    return found
+
+
+def _tests_cover_their_lessons(level_dir: Path, meta: dict, own: dict[str, Item]) -> list[Problem]:
+    """The pre- and post-test are tests of this level, with a question on every lesson."""
+    found: list[Problem] = []
+    line_of, shown = meta["_line_of"], meta["_shown"]
+    for key in ("pretest", "posttest"):
+        test_id = meta.get(key)
+        if test_id is None:
+            continue
+        test = own.get(test_id)
+        if test is None or test.kind != "test":
+            found.append(Problem(shown, line_of(key), f"{key} '{test_id}' is not a test in {level_dir.name}/"))
+            continue
+        covered = {q.objective.split("/")[0] for q in test.variant(DEFAULT_LANGUAGE).questions}
+        for lesson_id in meta["lessons"]:
+            if lesson_id in own and lesson_id not in covered:
+                found.append(Problem(test.variant(DEFAULT_LANGUAGE).path, 1,
+                                     f"{key} '{test_id}' has no question on lesson '{lesson_id}'"))
+    return found
+
+
+def _every_item_is_listed(level_dir: Path, meta: dict, level_items: list[Item], root: Path) -> list[Problem]:
+    """Every folder of the level is listed in level.toml, and none is a survey."""
+    found: list[Problem] = []
+    for item in level_items:
+        if item.kind == "survey":
+            found.append(Problem(_shown(Path(item.folder), root), 0, f"surveys belong in {SURVEYS_DIR}/"))
+        elif item.id not in meta["lessons"] and item.id not in (meta.get("pretest"), meta.get("posttest")):
+            found.append(Problem(_shown(Path(item.folder), root), 0,
+                                 f"'{item.id}' is not listed in {level_dir.name}/level.toml"))
+    return found
+
+
+def _links_and_objectives_resolve(parsed: Parsed, items: dict[str, Item]) -> list[Problem]:
+    """`lesson:` links name lessons of the course; a question's objective names a lesson's objective."""
+    found: list[Problem] = []
+    for line, target in parsed.lesson_links:
+        if target not in items:
+            found.append(Problem(parsed.read.path, line, f"link to unknown lesson '{target}'"))
+    for q in parsed.read.questions:
+        if not q.objective:
+            continue
+        lesson_id, _, objective = q.objective.partition("/")
+        lesson = items.get(lesson_id)
+        if lesson is None or lesson.kind != "lesson":
+            found.append(Problem(parsed.read.path, q.line, f"objective names unknown lesson '{lesson_id}'"))
+        elif objective not in lesson.objectives:
+            found.append(Problem(parsed.read.path, q.line, f"lesson '{lesson_id}' has no objective '{objective}'"))
     return found
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-LANGUAGES = ("kk", "ru")
+from ..languages import LANGUAGES
+
 QUESTION_TYPES = ("single", "multiple", "truefalse", "order", "match", "text")  # text: surveys only
 BOX_KINDS = ("tip", "warning", "practice", "note")
 KINDS = ("lesson", "test", "survey")

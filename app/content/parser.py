@@ -38,6 +38,35 @@ class Parsed:
     problems: list = field(default_factory=list)
     path: str = ""
 
+    @property
+    def read(self) -> Variant:
+        """The variant of a file that could be read (the loader keeps only those)."""
+        if self.variant is None:
+            raise ValueError(f"{self.path}: the file could not be read")
+        return self.variant
+
+
+@dataclass(frozen=True)
+class _FileContext:
+    """What every block of one file is parsed with: where problems go and what they name, and
+    what Markdown needs (the lesson folder for pictures, the course's lesson links)."""
+
+    shown: str  # the file's path as problems name it
+    folder: Path
+    item_id: str
+    links: Links
+    out: Parsed
+    survey: bool = False  # a survey's questions have no right answers
+
+    def problem(self, line: int, message: str) -> None:
+        self.out.problems.append(Problem(self.shown, line, message))
+
+    def markdown(self, text: str) -> str:
+        return render_markdown(text, self.folder, self.item_id, self.links)
+
+    def inline(self, text: str) -> str:
+        return render_inline(text, self.folder, self.item_id, self.links) if text else ""
+
 
 def parse_file(path: Path, lang: str, links: Links, shown_path: str | None = None) -> Parsed:
     """Read and parse `path` (a `kk.md` or `ru.md`)."""
@@ -54,7 +83,7 @@ def parse_file(path: Path, lang: str, links: Links, shown_path: str | None = Non
     out.path = shown
     _scan_references(lines, body_start, out)
     survey = out.header.get("kind", ("", 0))[0] == "survey"
-    blocks = _parse_body(lines, body_start, shown, path.parent, item_id, links, out, survey)
+    blocks = _parse_body(lines, body_start, _FileContext(shown, path.parent, item_id, links, out, survey))
     title = out.header.get("title", ("", 0))[0]
     out.variant = Variant(lang=lang, title=title, blocks=tuple(blocks), path=shown)
     return out
@@ -87,14 +116,15 @@ def _scan_references(lines: list[str], start: int, out: Parsed) -> None:
             out.lesson_links.append((n + 1, target))
 
 
-def _parse_body(lines, start, shown, folder, item_id, links, out, survey=False) -> list:
+def _parse_body(lines: list[str], start: int, ctx: _FileContext) -> list:
     """Split the body into prose, boxes and questions; boxes may hold questions."""
+    shown, out = ctx.shown, ctx.out
     stack: list[tuple[str, int, list]] = [("body", 0, [])]  # (kind, line, blocks)
     prose: list[str] = []
 
     def flush():
         if any(s.strip() for s in prose):
-            stack[-1][2].append(Prose(render_markdown("\n".join(prose), folder, item_id, links)))
+            stack[-1][2].append(Prose(ctx.markdown("\n".join(prose))))
         prose.clear()
 
     i = start
@@ -111,8 +141,7 @@ def _parse_body(lines, start, shown, folder, item_id, links, out, survey=False) 
                     end += 1
                 if end >= len(lines) or not _CLOSE_RE.match(lines[end]):
                     out.problems.append(Problem(shown, i + 1, f"question '{arg}' is not closed with ':::'"))
-                question = _parse_question(kind, arg, lines[i + 1:end], i + 1, shown, folder,
-                                           item_id, links, out, survey)
+                question = _parse_question(ctx, kind, arg, lines[i + 1:end], i + 1)
                 if question:
                     stack[-1][2].append(question)
                 i = end + 1 if end < len(lines) and _CLOSE_RE.match(lines[end]) else end
@@ -149,10 +178,11 @@ def _parse_body(lines, start, shown, folder, item_id, links, out, survey=False) 
     return stack[0][2]
 
 
-def _parse_question(qtype, qid, body, first_line, shown, folder, item_id, links, out, survey=False):
+def _parse_question(ctx: _FileContext, qtype: str, qid: str | None, body: list[str],
+                    first_line: int) -> Question | None:
     """One question block; `body` holds the lines between the opener and ':::'."""
     def problem(offset: int, message: str):
-        out.problems.append(Problem(shown, first_line + offset, message))
+        ctx.problem(first_line + offset, message)
 
     if not qid:
         problem(0, f"'::: {qtype}' needs an id, e.g. '::: {qtype} my-question'")
@@ -194,15 +224,12 @@ def _parse_question(qtype, qid, body, first_line, shown, folder, item_id, links,
             text.append(line)
     if not "".join(text).strip():
         problem(0, f"question '{qid}' has no question text")
-    _check_options(qtype, qid, options, problem, survey)
-
-    def inline(s: str) -> str:
-        return render_inline(s, folder, item_id, links) if s else ""
-
+    _check_options(qtype, qid, options, problem, ctx.survey)
+    inline = ctx.inline
     return Question(
         id=qid,
         type=qtype,
-        text=render_markdown("\n".join(text), folder, item_id, links),
+        text=ctx.markdown("\n".join(text)),
         options=tuple(
             Option(text=inline(o["text"]), correct=o["correct"], feedback=inline(o["feedback"]),
                    match=inline(o.get("match", "")))

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth import accounts
 from ..auth.roles import guard_blueprint, visible_villages
-from ..extensions import db
-from ..i18n import alphabetical
-from ..models import Role, User, Village, get_by_id
+from ..models import Role, Village, get_by_id
 from ..reports.queries import learner_counts
+from . import trainers as trainer_service
 from . import villages as village_service
 
 bp = Blueprint("district", __name__)
@@ -53,19 +49,15 @@ def village_import():
 
 @bp.get("/trainers")
 def trainers():
-    staff = sorted(db.session.scalars(db.select(User).where(User.role == Role.TRAINER)),
-                   key=lambda u: alphabetical(u.name))
-    return render_template("district/trainers.html", trainers=staff, villages=visible_villages(current_user))
+    return render_template("district/trainers.html", trainers=trainer_service.all_trainers(),
+                           villages=visible_villages(current_user))
 
 
 @bp.post("/trainers")
 def trainer_create():
     """A new trainer account with a generated password, shown once to pass on in person."""
-    password = secrets.token_urlsafe(9)
-    try:
-        trainer = accounts.create_staff(request.form.get("username", ""), " ".join(request.form.get("name", "").split()),
-                                        Role.TRAINER, password)
-    except ValueError:
+    trainer, password = trainer_service.create_trainer(request.form.get("username", ""), request.form.get("name", ""))
+    if trainer is None:
         flash(_("Choose another username: 3 to 60 Latin letters or digits, not taken yet."), "error")
         return redirect(url_for("district.trainers"))
     return render_template("district/trainer_created.html", trainer=trainer, password=password)
@@ -73,11 +65,8 @@ def trainer_create():
 
 @bp.post("/trainers/<trainer_id>/villages")
 def trainer_villages(trainer_id: str):
-    trainer = get_by_id(User, trainer_id)
-    if trainer is None or trainer.role != Role.TRAINER:
+    trainer = trainer_service.set_villages(current_user, trainer_id, set(request.form.getlist("village")))
+    if trainer is None:
         abort(404)
-    chosen = set(request.form.getlist("village"))
-    trainer.villages = [v for v in visible_villages(current_user) if str(v.id) in chosen]
-    db.session.commit()
     flash(_("Saved."), "info")
     return redirect(url_for("district.trainers") + f"#t-{trainer.id}")

@@ -7,10 +7,10 @@ from flask_babel import lazy_gettext as _l
 from ..csv_import import clean_text, read_csv
 from ..extensions import db
 from ..models import Village
+from ..text import NAME_MAX
 
 COLUMNS = ("name_kk", "name_ru", "okrug_kk", "okrug_ru", "residents")
 MAX_RESIDENTS = 1_000_000
-NAME_MAX = 120
 
 
 def _residents(text: str):

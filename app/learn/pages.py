@@ -54,9 +54,9 @@ def blocks_for(item: Item, lang: str, answers: dict, secret: str) -> list:
         answer = answers.get(q.id)
         graded = _graded(q, answer)
         return QuestionView(question=q, number=next(counter), shown=display_order(q, secret), graded=graded,
-                            given=tuple(answer) if graded else ())
+                            given=tuple(answer or ()) if graded else ())
 
-    out = []
+    out: list[Prose | BoxView | QuestionView] = []
     for block in item.variant(lang).blocks:
         if isinstance(block, Question):
             out.append(view_of(block))

@@ -15,7 +15,6 @@ from ..errors import INCOMPLETE, NOT_FITTING, render_error
 from ..i18n import LANGUAGES, current_language, set_language
 from ..models import Role
 from ..progress import derive, record
-from ..progress.kinds import EventKind
 from ..surveys import parse_survey
 from . import pages
 
@@ -56,10 +55,8 @@ def home():
         progress = next(p for lv, p in levels if lv.id == level.id)
         first = progress.lessons[lesson.id].first_unanswered(lesson.question_ids)
         anchor = f"#q-{first}" if first else ""
-    answered = {e.item_id for e in events if e.kind == EventKind.SURVEY_ANSWERED}
-    survey_due = next((course.surveys[s] for s in ("intake", "exit") if s in course.surveys and s not in answered
-                       and derive.survey_open(s, events, course)), None)
-    return render_template("learn/home.html", levels=levels, point=point, anchor=anchor, survey_due=survey_due)
+    return render_template("learn/home.html", levels=levels, point=point, anchor=anchor,
+                           survey_due=derive.survey_due(course, events))
 
 
 @bp.get("/welcome")

@@ -19,7 +19,7 @@ class_learners = Table(
 )
 
 
-class TrainingClass(db.Model):
+class TrainingClass(db.Model):  # type: ignore[name-defined]  # db.Model is made at run time
     __tablename__ = "training_class"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -36,7 +36,7 @@ class TrainingClass(db.Model):
     learners: Mapped[list[User]] = relationship(secondary=class_learners, order_by=User.name)
 
 
-class Attendance(db.Model):
+class Attendance(db.Model):  # type: ignore[name-defined]  # db.Model is made at run time
     """Who came on day 1 and day 2 of a class (a row means present)."""
 
     __tablename__ = "attendance"
@@ -48,7 +48,7 @@ class Attendance(db.Model):
     day: Mapped[int]
 
 
-class ClassSession(db.Model):
+class ClassSession(db.Model):  # type: ignore[name-defined]  # db.Model is made at run time
     """A class opened on one shared computer: there, learners pick their name and type their PIN.
 
     The computer holds the secret `token` in a cookie; the session ends when the trainer

@@ -16,7 +16,7 @@ from ..progress.kinds import EventKind  # noqa: F401  (re-exported for callers)
 from .people import utcnow
 
 
-class Event(db.Model):
+class Event(db.Model):  # type: ignore[name-defined]  # db.Model is made at run time
     __tablename__ = "event"
     __table_args__ = (Index("ix_event_user_item", "user_id", "item_id"),
                       Index("ix_event_user_lamport", "user_id", "lamport"),

@@ -32,7 +32,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, db.Model):  # type: ignore[name-defined]  # db.Model is made at run time
     __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 
 
-class Village(db.Model):
+class Village(db.Model):  # type: ignore[name-defined]  # db.Model is made at run time
     __tablename__ = "village"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

@@ -28,7 +28,7 @@ class ProblemStatus(enum.StrEnum):
     SOLVED = "solved"
 
 
-class VillageProblem(db.Model):
+class VillageProblem(db.Model):  # type: ignore[name-defined]  # db.Model is made at run time
     __tablename__ = "village_problem"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

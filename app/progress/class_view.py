@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .derive import FINISHED, EventView, LevelProgress, level_progress
+from ..languages import DEFAULT_LANGUAGE
+from .derive import FINISHED, EventView, LevelProgress, level_progress, open_attempt
 from .kinds import EventKind
 
 STUCK_AFTER = 3  # wrong answers to one question, in the open attempt, without a right one
@@ -29,16 +30,14 @@ def needs_help(level, progress: LevelProgress, events: list[EventView]) -> list[
             notes.append(HelpNote("failing", lesson.id))
         if not p.open_attempt:
             continue
+        current = open_attempt(events, lesson.id)
         wrong: Counter = Counter()
         right: set = set()
-        for e in sorted((e for e in events if e.item_id == lesson.id), key=lambda e: e.created_at):
-            if e.kind == EventKind.LESSON_FINISHED:
-                wrong, right = Counter(), set()
-            elif e.kind == EventKind.ANSWER and e.question_id:
-                if e.payload.get("correct"):
-                    right.add(e.question_id)
-                else:
-                    wrong[e.question_id] += 1
+        for e in current.answers if current else []:
+            if e.payload.get("correct"):
+                right.add(e.question_id)
+            else:
+                wrong[e.question_id] += 1
         for qid, count in wrong.items():
             if count >= STUCK_AFTER and qid not in right:
                 notes.append(HelpNote("stuck", lesson.id, qid))
@@ -70,14 +69,14 @@ def hardest_questions(level, events_by_learner: dict, limit: int = 5) -> list[Ha
                 firsts.setdefault(key, []).append(e.payload)
     found = []
     for lesson in level.lessons:
-        question_types = {q.id: q for q in lesson.variant("kk").questions}
+        questions = {q.id: q for q in lesson.variant(DEFAULT_LANGUAGE).questions}  # ids and keys: any language
         for qid in lesson.question_ids:
             answers = firsts.get((lesson.id, qid), [])
             if not answers:
                 continue
             right = sum(bool(a.get("correct")) for a in answers)
             wrong_picks: Counter = Counter()
-            question = question_types[qid]
+            question = questions[qid]
             if question.type in ("single", "truefalse", "multiple"):
                 for a in answers:
                     if not a.get("correct"):

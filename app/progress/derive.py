@@ -60,31 +60,69 @@ class TestResult:
     results: dict  # question id -> bool
 
 
+@dataclass
+class Attempt:
+    """One attempt at a lesson: its answers in order, and the `lesson_finished` event that
+    closed it (None while the attempt is open)."""
+
+    answers: list[EventView] = field(default_factory=list)
+    finish: EventView | None = None
+
+    @property
+    def first_right(self) -> dict[str, bool]:
+        """Question id -> was the first answer in this attempt right (the score counts these)."""
+        first: dict[str, bool] = {}
+        for e in self.answers:
+            first.setdefault(e.question_id or "", bool(e.payload.get("correct")))
+        return first
+
+    @property
+    def last_answers(self) -> dict[str, list]:
+        """Question id -> the latest answer in this attempt (what the page shows)."""
+        return {e.question_id or "": e.payload.get("answer", []) for e in self.answers}
+
+
+def attempts(events: Iterable[EventView], lesson_id: str) -> list[Attempt]:
+    """The attempts at a lesson, oldest first: THE attempt rule, used everywhere.
+
+    Events are sorted by time; answers gather into the current attempt, and a `lesson_finished`
+    event closes it. The last attempt is open (`finish` is None) and is listed only when it
+    holds an answer.
+    """
+    found: list[Attempt] = []
+    current = Attempt()
+    for e in sorted((e for e in events if e.item_id == lesson_id), key=lambda e: e.created_at):
+        if e.kind == EventKind.ANSWER and e.question_id:
+            current.answers.append(e)
+        elif e.kind == EventKind.LESSON_FINISHED:
+            current.finish = e
+            found.append(current)
+            current = Attempt()
+    if current.answers:
+        found.append(current)
+    return found
+
+
 def lesson_progress(lesson_id: str, events: Iterable[EventView], question_ids: Iterable[str],
                     pass_mark: int) -> LessonProgress:
     """Progress in one lesson from the learner's events (any order; sorted here)."""
+    events = list(events)
     progress = LessonProgress(lesson_id)
     question_ids = list(question_ids)
-    attempt_first: dict[str, bool] = {}
-    attempt_last: dict[str, list] = {}
+    progress.last_activity = max((e.created_at for e in events if e.item_id == lesson_id), default=None)
     finished_answers: dict[str, list] = {}
-    for e in sorted((e for e in events if e.item_id == lesson_id), key=lambda e: e.created_at):
-        progress.last_activity = e.created_at
-        if e.kind == EventKind.ANSWER and e.question_id:
-            attempt_first.setdefault(e.question_id, bool(e.payload.get("correct")))
-            attempt_last[e.question_id] = e.payload.get("answer", [])
-        elif e.kind == EventKind.LESSON_FINISHED:
-            score = e.payload.get("score")
-            if score is None:  # recompute if an old event lacks it
-                score = _score(attempt_first, question_ids)
-            progress.attempts += 1
-            progress.best_score = max(progress.best_score or 0.0, float(score))
-            finished_answers = dict(attempt_last)
-            attempt_first, attempt_last = {}, {}
-    progress.open_attempt = bool(attempt_last)
-    if attempt_last:
-        progress.shown_answers = attempt_last
-    elif progress.attempts:
+    for attempt in attempts(events, lesson_id):
+        if attempt.finish is None:  # the open attempt (always the last)
+            progress.open_attempt = True
+            progress.shown_answers = attempt.last_answers
+            continue
+        score = attempt.finish.payload.get("score")
+        if score is None:  # recompute if an old event lacks it
+            score = _score(attempt.first_right, question_ids)
+        progress.attempts += 1
+        progress.best_score = max(progress.best_score or 0.0, float(score))
+        finished_answers = attempt.last_answers
+    if not progress.open_attempt and progress.attempts:
         progress.shown_answers, progress.shown_finished = finished_answers, True
     if progress.best_score is not None and progress.best_score * 100 >= pass_mark - 1e-9:
         progress.status = MASTERED
@@ -95,14 +133,16 @@ def lesson_progress(lesson_id: str, events: Iterable[EventView], question_ids: I
     return progress
 
 
+def open_attempt(events: Iterable[EventView], lesson_id: str) -> Attempt | None:
+    """The lesson's open attempt (answers since the last finish), or None."""
+    found = attempts(events, lesson_id)
+    return found[-1] if found and found[-1].finish is None else None
+
+
 def attempt_complete(events: Iterable[EventView], lesson_id: str, question_ids: Iterable[str]) -> dict | None:
     """If the open attempt has answered every question, the finish event's payload; else None."""
-    first: dict[str, bool] = {}
-    for e in sorted((e for e in events if e.item_id == lesson_id), key=lambda e: e.created_at):
-        if e.kind == EventKind.ANSWER and e.question_id:
-            first.setdefault(e.question_id, bool(e.payload.get("correct")))
-        elif e.kind == EventKind.LESSON_FINISHED:
-            first = {}
+    current = open_attempt(events, lesson_id)
+    first = current.first_right if current else {}
     question_ids = list(question_ids)
     if not question_ids or any(q not in first for q in question_ids):
         return None
@@ -230,3 +270,15 @@ def survey_open(survey_id: str, events: list[EventView], course) -> bool:
         posttests = {level.posttest.id for level in course.levels if level.posttest}
         return any(e.kind == EventKind.TEST_TAKEN and e.item_id in posttests for e in events)
     return False
+
+
+SURVEY_ORDER = ("intake", "exit")  # the order in which a learner meets the surveys
+
+
+def survey_due(course, events: list[EventView]):
+    """The survey to offer on the learner's home page, or None: the first open survey the
+    learner has not answered yet (the exit survey stays open for corrections, but is not
+    offered again once answered)."""
+    answered = {e.item_id for e in events if e.kind == EventKind.SURVEY_ANSWERED}
+    return next((course.surveys[s] for s in SURVEY_ORDER if s in course.surveys and s not in answered
+                 and survey_open(s, events, course)), None)

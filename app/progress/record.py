@@ -1,7 +1,13 @@
-"""The one place that writes progress: every write is a new immutable event."""
+"""The one place that writes progress: every write is a new immutable event.
+
+The public writers take two keyword-only options for history written after the fact (the demo
+district): `at`, the event's time (the caller keeps each learner's events in order), and
+`commit=False`, to commit a whole history once instead of after every event.
+"""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func
@@ -9,7 +15,7 @@ from sqlalchemy import func
 from ..content.grading import Graded, grade
 from ..content.model import Item, Question
 from ..extensions import db
-from ..models import Event, User
+from ..models import Event, Role, User
 from ..models.events import EventKind
 from .derive import EventView, attempt_complete
 
@@ -25,11 +31,12 @@ def events_of(user: User, item_ids: list[str] | None = None) -> list[EventView]:
 
 
 def _add(user: User, kind: str, item_id: str, lang: str, question_id: str | None = None,
-         payload: dict | None = None) -> Event:
-    event = Event(user_id=user.id, kind=kind, item_id=item_id, question_id=question_id,
-                  lang=lang, payload=payload or {}, created_at=_next_time(user))
-    db.session.add(event)
-    return event
+         payload: dict | None = None, at: datetime | None = None) -> None:
+    # A plain INSERT in the session's transaction: events never change, so the session need not
+    # track them (and a history of thousands of events, as the demo writes, stays fast).
+    db.session.execute(Event.__table__.insert(), {
+        "id": uuid.uuid4(), "user_id": user.id, "kind": kind, "item_id": item_id, "question_id": question_id,
+        "lang": lang, "payload": payload or {}, "created_at": at or _next_time(user)})
 
 
 def _next_time(user: User) -> datetime:
@@ -44,35 +51,42 @@ def _next_time(user: User) -> datetime:
     return now
 
 
-def open_lesson(user: User, lesson: Item, lang: str) -> None:
+def _done(commit: bool) -> None:
+    if commit:
+        db.session.commit()
+
+
+def open_lesson(user: User, lesson: Item, lang: str, *, at: datetime | None = None, commit: bool = True) -> None:
     """Note that the learner opened a lesson, once per attempt (not on every page view)."""
     last = db.session.scalars(
         db.select(Event.kind).where(Event.user_id == user.id, Event.item_id == lesson.id)
         .order_by(Event.created_at.desc(), Event.id.desc()).limit(1)
     ).first()
     if last is None or last == EventKind.LESSON_FINISHED:
-        _add(user, EventKind.LESSON_OPENED, lesson.id, lang)
-        db.session.commit()
+        _add(user, EventKind.LESSON_OPENED, lesson.id, lang, at=at)
+        _done(commit)
 
 
-def answer_question(user: User, lesson: Item, question: Question, answer: tuple[int, ...],
-                    lang: str) -> tuple[Graded, bool]:
+def answer_question(user: User, lesson: Item, question: Question, answer: tuple[int, ...], lang: str, *,
+                    at: datetime | None = None, commit: bool = True) -> tuple[Graded, bool]:
     """Store an answer; finish the attempt when it was the last open question.
 
     Returns the grading and whether this answer finished the lesson.
     """
     graded = grade(question, answer)
     _add(user, EventKind.ANSWER, lesson.id, lang, question.id,
-         {"answer": list(graded.answer), "correct": graded.correct})
-    db.session.flush()
+         {"answer": list(graded.answer), "correct": graded.correct}, at=at)
     done = attempt_complete(events_of(user, [lesson.id]), lesson.id, lesson.question_ids)
     if done is not None:
-        _add(user, EventKind.LESSON_FINISHED, lesson.id, lang, payload=done)
-    db.session.commit()
+        # Backdated: the finish comes right after the last answer, still before the next event.
+        _add(user, EventKind.LESSON_FINISHED, lesson.id, lang, payload=done,
+             at=at + timedelta(microseconds=1) if at else None)
+    _done(commit)
     return graded, done is not None
 
 
-def take_test(user: User, test: Item, answers: dict[str, tuple[int, ...]], lang: str) -> dict:
+def take_test(user: User, test: Item, answers: dict[str, tuple[int, ...]], lang: str, *,
+              at: datetime | None = None, commit: bool = True) -> dict:
     """Store a finished test (all its answers in one event) and return its payload."""
     results, stored = {}, {}
     for question in test.variant(lang).questions:
@@ -84,8 +98,8 @@ def take_test(user: User, test: Item, answers: dict[str, tuple[int, ...]], lang:
     total = len(results)
     payload = {"score": round(correct / total, 4) if total else 0.0, "correct": correct, "total": total,
                "answers": stored, "results": results}
-    _add(user, EventKind.TEST_TAKEN, test.id, lang, payload=payload)
-    db.session.commit()
+    _add(user, EventKind.TEST_TAKEN, test.id, lang, payload=payload, at=at)
+    _done(commit)
     return payload
 
 
@@ -105,16 +119,33 @@ def events_by_user(user_ids: list, item_ids: list[str] | None = None) -> dict:
     return found
 
 
-def answer_survey(learner: User, survey: Item, answers: dict, lang: str, entered_by: User | None = None) -> None:
+def finished_lessons_in(village_ids: list) -> dict:
+    """The `lesson_finished` events of every learner of these villages, oldest first, keyed by
+    user id: all that mastery needs (each finish carries its attempt's score), in one query and
+    without the answers, which are most of the events."""
+    query = (db.select(Event.user_id, Event.kind, Event.item_id, Event.created_at, Event.payload)
+             .join(User, User.id == Event.user_id)
+             .where(User.village_id.in_(village_ids), User.role == Role.LEARNER,
+                    Event.kind == EventKind.LESSON_FINISHED)
+             .order_by(Event.created_at, Event.id))
+    found: dict = {}
+    for user_id, kind, item_id, created_at, payload in db.session.execute(query):
+        found.setdefault(user_id, []).append(EventView(kind=kind, item_id=item_id, created_at=created_at,
+                                                       payload=payload or {}))
+    return found
+
+
+def answer_survey(learner: User, survey: Item, answers: dict, lang: str, entered_by: User | None = None, *,
+                  at: datetime | None = None, commit: bool = True) -> None:
     """Store a survey's answers. Corrections are new events: the latest one counts.
 
     `entered_by` is the trainer who typed in a paper form, if any.
     """
-    payload = {"answers": answers}
+    payload: dict[str, object] = {"answers": answers}
     if entered_by is not None:
         payload["entered_by"] = str(entered_by.id)
-    _add(learner, EventKind.SURVEY_ANSWERED, survey.id, lang, payload=payload)
-    db.session.commit()
+    _add(learner, EventKind.SURVEY_ANSWERED, survey.id, lang, payload=payload, at=at)
+    _done(commit)
 
 
 def survey_answers(learner: User, survey_id: str) -> dict | None:

@@ -126,9 +126,10 @@ def _header(title: str, legend: Sequence[tuple[str, str | None, str]] = ()) -> t
     """The visible title (up to 3 lines) and a legend that wraps; returns parts and next free y."""
     lines = _wrap(title, W - 2 * PAD, TITLE_FONT, 3, em=0.7)  # bold is wider
     parts = [_block(PAD, PAD, lines, size=TITLE_FONT, line=TITLE_LINE, extra=' font-weight="bold"')]
-    y = PAD + len(lines) * TITLE_LINE + 8
+    y: float = PAD + len(lines) * TITLE_LINE + 8
     if legend:
-        x, items = PAD, []
+        x: float = PAD
+        items: list[str] = []
         for fill, hatch, label in legend:
             label = _wrap(label, W - 2 * PAD - 24, SMALL_FONT, 1)[0]
             width = 24 + _est(label, SMALL_FONT)
@@ -244,7 +245,7 @@ def stacked_share_chart(title: str, rows: list[StackRow], *, legend: list[str], 
     if not rows:
         return _svg(title, *_header(title))
     styles = [SEGMENTS[i % len(SEGMENTS)] for i in range(max([len(legend)] + [len(r.shares) for r in rows]))]
-    keys = [(fill, hatch, name) for (fill, hatch, _), name in zip(styles, legend)]
+    keys: list[tuple[str, str | None, str]] = [(fill, hatch, name) for (fill, hatch, _), name in zip(styles, legend)]
     if remainder_label:
         keys.append((*REMAINDER[:2], remainder_label))
     parts, top = _header(title, keys)

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 COVERAGE_TARGET = 0.5
 GAIN_TARGET = 0.3
@@ -43,8 +44,8 @@ class LearnerFacts:
     active: bool = False
     pre: Mapping[str, float] = field(default_factory=dict)  # level id -> first pre-test score 0..1
     post: Mapping[str, float] = field(default_factory=dict)  # level id -> first post-test score
-    intake: Mapping[str, object] | None = None  # survey answers: question id -> [option, …] or text
-    exit: Mapping[str, object] | None = None
+    intake: Mapping[str, Any] | None = None  # survey answers: question id -> [option, …] or text
+    exit: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def awareness(items: Mapping[str, frozenset], learners: Iterable[LearnerFacts]) 
     for item, aware_options in items.items():
         before = after = pairs = 0
         for learner in learners:
-            a, b = learner.intake.get(item), learner.exit.get(item)
+            a, b = (learner.intake or {}).get(item), (learner.exit or {}).get(item)
             if not a or not b:
                 continue
             pairs += 1
@@ -137,12 +138,12 @@ def awareness(items: Mapping[str, frozenset], learners: Iterable[LearnerFacts]) 
 
 def overall_awareness(rows: Sequence[AwarenessRow]) -> AwarenessRow:
     """All items together: the mean of the item shares, over items with data."""
-    known = [r for r in rows if r.before is not None]
+    known = [(r.before, r.after, r.pairs) for r in rows if r.before is not None and r.after is not None]
     if not known:
         return AwarenessRow("all", 0, None, None, None)
-    before = sum(r.before for r in known) / len(known)
-    after = sum(r.after for r in known) / len(known)
-    return AwarenessRow("all", min(r.pairs for r in known), before, after,
+    before = sum(b for b, _, _ in known) / len(known)
+    after = sum(a for _, a, _ in known) / len(known)
+    return AwarenessRow("all", min(p for _, _, p in known), before, after,
                         (after - before) / before if before > 0 else None)
 
 
@@ -157,7 +158,7 @@ class Internet:
 
 
 def internet_at_home(learners: Iterable[LearnerFacts]) -> Internet:
-    counts = Counter()
+    counts: Counter[int] = Counter()
     answered = 0
     for learner in learners:
         answer = (learner.intake or {}).get(INTERNET_QUESTION)

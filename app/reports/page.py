@@ -3,8 +3,9 @@ Used by the web pages and by `flask report`; call it inside `force_locale(lang)`
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
@@ -20,6 +21,8 @@ from .figures import AWARENESS_TARGET, COVERAGE_TARGET, GAIN_TARGET, INTERNET_QU
 from .queries import report_data
 
 TAGS = re.compile(r"<[^>]+>")
+# A village where this share of learners has no internet at home is named for the internet projects.
+NO_INTERNET_ALERT = 0.3
 
 
 @dataclass(frozen=True)
@@ -33,9 +36,10 @@ class Report:
     item_titles: dict
     internet_labels: list
     problems: list
-    recommendations: list
-    charts: dict
     missing_residents: int
+    # Made from the fields above, once they are set (see build_report).
+    recommendations: list = field(default_factory=list)
+    charts: dict = field(default_factory=dict)
 
     def pct(self, value) -> str:
         """A share as this language writes percents (CLDR: Russian "30,5 %", Kazakh "30,5%")."""
@@ -60,16 +64,13 @@ def build_report(title: str, villages, course: Course, lang: str) -> Report:
     item_titles = {qid: q.short or _plain(q.text) for qid, q in questions.items() if qid.startswith("aware-")}
     internet = questions.get(INTERNET_QUESTION)
     internet_labels = [_plain(o.text) for o in internet.options] if internet else []
-    problems = db.session.scalars(
+    problems = list(db.session.scalars(
         db.select(VillageProblem).where(VillageProblem.village_id.in_([v.id for v in villages]))
-        .order_by(VillageProblem.category, VillageProblem.found_on)).all()
+        .order_by(VillageProblem.category, VillageProblem.found_on)))
     report = Report(title=title, lang=lang, villages=list(villages), per_village=per_village, total=total,
                     levels=course.levels, item_titles=item_titles, internet_labels=internet_labels,
-                    problems=problems, recommendations=[], charts={},
-                    missing_residents=sum(1 for v in villages if not v.residents))
-    report.charts.update(_charts(report))
-    report.recommendations.extend(_recommendations(report))
-    return report
+                    problems=problems, missing_residents=sum(1 for v in villages if not v.residents))
+    return replace(report, charts=_charts(report), recommendations=_recommendations(report))
 
 
 def _charts(r: Report) -> dict:
@@ -81,7 +82,7 @@ def _charts(r: Report) -> dict:
             _("Coverage: learners reached per adult resident"),
             [charts.BarRow(name, f.coverage.value, r.pct(f.coverage.value) if f.coverage.known else _("not enough data"))
              for name, f in rows],
-            max_value=1.0, target=COVERAGE_TARGET, target_label=_("target 50 %")),
+            max_value=1.0, target=COVERAGE_TARGET, target_label=_("target %(target)s", target=r.pct(COVERAGE_TARGET))),
     }
     for level in r.levels:
         found[f"tests-{level.id}"] = charts.paired_bar_chart(
@@ -112,22 +113,24 @@ def _recommendations(r: Report) -> list[str]:
             notes.append(_("%(village)s: no one has taken part yet: plan a class there.", village=name))
             continue
         if f.coverage.known and f.coverage.value < COVERAGE_TARGET:
-            more = max(0, int(COVERAGE_TARGET * f.residents + 0.999) - f.coverage.numerator)
-            notes.append(_("%(village)s: coverage is %(value)s, below the 50 %% target; about %(more)d more "
-                           "residents need to take part.", village=name, value=r.pct(f.coverage.value), more=more))
+            more = max(0, math.ceil(COVERAGE_TARGET * f.residents) - f.coverage.numerator)
+            notes.append(_("%(village)s: coverage is %(value)s, below the %(target)s target; about %(more)d more "
+                           "residents need to take part.", village=name, value=r.pct(f.coverage.value),
+                           target=r.pct(COVERAGE_TARGET), more=more))
         elif not f.coverage.known:
             notes.append(_("%(village)s: enter the number of adult residents, so that coverage can be computed.",
                            village=name))
         shares = f.internet.shares
-        if shares and shares[0] >= 0.3:
+        if shares and shares[0] >= NO_INTERNET_ALERT:
             notes.append(_("%(village)s: %(value)s of learners have no internet at home: plan practice time "
                            "at the village centre and report the village for the internet projects.",
                            village=name, value=r.pct(shares[0])))
     for level in r.levels:
         g = r.total.gains[level.id]
         if g.relative is not None and g.relative < GAIN_TARGET:
-            notes.append(_("%(level)s: the test results changed by %(value)s, below the 30 %% target: review the "
-                           "hardest questions with trainers.", level=level.title(r.lang), value=r.pct(g.relative)))
+            notes.append(_("%(level)s: the test results changed by %(value)s, below the %(target)s target: review "
+                           "the hardest questions with trainers.", level=level.title(r.lang), value=r.pct(g.relative),
+                           target=r.pct(GAIN_TARGET)))
         if g.dropouts:
             notes.append(ngettext(
                 "%(level)s: %(num)d learner took the pre-test but not the post-test: invite them back.",
@@ -136,8 +139,8 @@ def _recommendations(r: Report) -> list[str]:
     low = [r.item_titles.get(a.item, a.item) for a in r.total.awareness
            if a.relative is not None and a.relative < AWARENESS_TARGET]
     if low:
-        notes.append(_("Awareness rose by less than 50 %% for: %(items)s. Give these topics more time.",
-                       items="; ".join(low)))
+        notes.append(_("Awareness rose by less than %(target)s for: %(items)s. Give these topics more time.",
+                       target=r.pct(AWARENESS_TARGET), items="; ".join(low)))
     for p in r.problems:
         if p.status != "solved" and p.solution:
             notes.append(f"{p.village.name(r.lang)}: {p.solution}")

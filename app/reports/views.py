@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.roles import guard_blueprint, visible_villages
-from ..course import get_course
 from ..i18n import LANGUAGES, current_language
 from ..models import Role, Village, get_by_id
-from ..trainer.problem_views import CATEGORY_LABELS, STATUS_LABELS
-from . import export
-from .page import build_report
+from . import document
 
 bp = Blueprint("reports", __name__)
 guard_blueprint(bp, Role.TRAINER, Role.COORDINATOR)
@@ -49,7 +43,8 @@ def _report(scope: str, village_id: str | None, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     villages, scope = _villages_or_404(scope, village_id)
-    lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else current_language()
+    asked = request.args.get("lang", "")
+    lang = asked if asked in LANGUAGES else current_language()
     return render_report(scope, villages, lang, fmt)
 
 
@@ -64,23 +59,15 @@ def _links(scope: str, village_id, lang: str) -> dict:
 
 
 def render_report(scope: str, villages: list[Village], lang: str, fmt: str):
-    """The report as a response (web) — also used by `flask report` through a test request."""
+    """The report page (html, print) or one of its files (xlsx, csv), as a response.
+
+    The printable page is the site's page (with its sign-out, hidden on paper) around the same
+    report as `flask report`'s HTML file."""
+    if fmt in ("xlsx", "csv"):
+        found = document.report_file(scope, villages, lang, fmt)
+        return Response(found.data, mimetype=found.mimetype,
+                        headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})
+    report = document.make_report(scope, villages, lang)
     with force_locale(lang):
-        title = (_("Aral district: digital literacy programme report") if scope == "district" else
-                 _("%(village)s: digital literacy programme report", village=villages[0].name(lang)))
-        report = build_report(title, villages, get_course(), lang)
-        if fmt in ("html", "print"):
-            return render_template("reports/report.html", r=report, printable=fmt == "print",
-                                   links=_links(scope, villages[0].id, lang), now=datetime.now(UTC),
-                                   categories=CATEGORY_LABELS, statuses=STATUS_LABELS)
-        table = export.figure_table(report.per_village, report.total, report.levels, lang)
-        stem = "aral-district" if scope == "district" else f"village-{villages[0].id}"
-        if fmt == "csv":
-            return Response(export.to_csv(table), mimetype="text/csv",
-                            headers={"Content-Disposition": f'attachment; filename="{stem}-{lang}.csv"'})
-        sheets = [(_("Figures"), table),
-                  (_("Awareness"), export.awareness_table(report.per_village, report.total, report.item_titles, lang)),
-                  (_("Problems"), export.problem_table(report.problems, CATEGORY_LABELS, STATUS_LABELS, lang))]
-        return Response(export.to_xlsx(sheets),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="{stem}-{lang}.xlsx"'})
+        return render_template("reports/report.html", printable=fmt == "print",
+                               links=_links(scope, villages[0].id, lang), **document.page_context(report))

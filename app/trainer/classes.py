@@ -3,24 +3,35 @@ cards, mark attendance, open a class session on a shared computer. No request ob
 
 from __future__ import annotations
 
-import re
 import secrets
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
 
 from ..auth import accounts
 from ..auth.roles import visible_villages
 from ..csv_import import read_csv
 from ..extensions import db
-from ..models import Attendance, ClassSession, Role, TrainingClass, User, get_by_id
+from ..models import Attendance, ClassSession, Role, TrainingClass, User, class_learners, get_by_id
+from ..text import NAME_MAX, clean_name
 
 
 def visible_classes(user: User) -> list[TrainingClass]:
     ids = [v.id for v in visible_villages(user)]
     return list(db.session.scalars(
         db.select(TrainingClass).where(TrainingClass.village_id.in_(ids)).order_by(TrainingClass.day1.desc())))
+
+
+def class_sizes(shown: list[TrainingClass]) -> dict:
+    """Class id -> number of learners, for many classes in one query."""
+    if not shown:
+        return {}
+    counts = db.session.execute(
+        db.select(class_learners.c.class_id, func.count()).where(class_learners.c.class_id.in_([c.id for c in shown]))
+        .group_by(class_learners.c.class_id))
+    return {c.id: 0 for c in shown} | {class_id: n for class_id, n in counts}
 
 
 def class_for(user: User, class_id: str) -> TrainingClass | None:
@@ -63,14 +74,6 @@ def _same_name(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
-NAME_MAX = 120
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _clean_name(name: str) -> str:
-    return " ".join(CONTROL.sub(" ", name or "").split())
-
-
 def _check_row(cls: TrainingClass, name: str, code: str, others: list[str], codes: set[str]):
     """What one person's line means: ("new", None), ("existing", learner) or ("problem", message).
 
@@ -98,7 +101,7 @@ def add_learner(cls: TrainingClass, name: str, code: str = "") -> tuple[tuple[Us
 
     With the login code of a learner of this village, that learner joins the class (no new PIN).
     """
-    name, code = _clean_name(name), accounts.normalise_code(code)
+    name, code = clean_name(name), accounts.normalise_code(code)
     kind, found = _check_row(cls, name, code, [], set())
     if kind == "problem":
         return None, str(found)
@@ -113,10 +116,7 @@ def add_learner(cls: TrainingClass, name: str, code: str = "") -> tuple[tuple[Us
 
 def _new_learner(cls: TrainingClass, name: str, code: str) -> tuple[User, str]:
     pin = accounts.new_pin()
-    learner = User(role=Role.LEARNER, name=name, login_code=code or accounts.new_login_code(),
-                   village=cls.village)
-    learner.set_secret(pin)
-    db.session.add(learner)
+    learner = accounts.new_learner(name, cls.village, login_code=code, pin=pin)
     cls.learners.append(learner)
     db.session.flush()
     return learner, pin
@@ -131,8 +131,8 @@ def import_learners(cls: TrainingClass, data: bytes) -> tuple[list[tuple[User, s
     codes: set[str] = set()
     plan = []
     for row in result.rows:
-        name, code = _clean_name(row["name"]), accounts.normalise_code(row.get("login_code", ""))
-        village = _clean_name(row.get("village", ""))
+        name, code = clean_name(row["name"]), accounts.normalise_code(row.get("login_code", ""))
+        village = clean_name(row.get("village", ""))
         if village and village.casefold() not in own_names:
             problems.append((row["_line"], str(_l("Unknown village %(given)s: this class is in %(village)s.",
                                                   given=village, village=cls.village.name_kk))))
@@ -145,7 +145,7 @@ def import_learners(cls: TrainingClass, data: bytes) -> tuple[list[tuple[User, s
             codes.add(code)
     if problems:
         return [], sorted(problems)
-    done = []
+    done: list[tuple[User, str | None]] = []
     for kind, found, name, code in plan:
         if kind == "existing":
             cls.learners.append(found)

@@ -32,10 +32,13 @@ def home():
         db.select(User).where(User.role == Role.LEARNER, User.village_id.in_([v.id for v in villages]))
     ), key=lambda lr: alphabetical(lr.name))
     course = get_course()
-    events = record.events_by_user([lr.id for lr in learners])
-    rows = [(lr, [derive.level_progress(level, events[lr.id]) for level in course.levels]) for lr in learners]
+    # Lessons mastered need only the finishes (each carries its score), not every answer.
+    finished = record.finished_lessons_in([v.id for v in villages])
+    rows = [(lr, [derive.level_progress(level, finished.get(lr.id, [])) for level in course.levels])
+            for lr in learners]
+    shown = classes.visible_classes(current_user)
     return render_template("trainer/home.html", villages=villages, rows=rows, levels=course.levels,
-                           classes=classes.visible_classes(current_user))
+                           classes=shown, class_sizes=classes.class_sizes(shown))
 
 
 @bp.get("/learner/<learner_id>")

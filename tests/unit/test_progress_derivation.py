@@ -10,6 +10,7 @@ from app.progress.derive import (
     NOT_STARTED,
     EventView,
     attempt_complete,
+    attempts,
     continue_point,
     counted_test_result,
     lesson_progress,
@@ -102,3 +103,42 @@ def test_level_progress_and_where_to_continue():
     progress = level_progress(level, events)
     assert progress.mastered == 1 and progress.total == 2 and not progress.all_finished
     assert continue_point(course, events) == ("basic", "beta")  # alpha is mastered: go on
+
+
+def test_attempts_split_at_each_finish_in_time_order_whatever_the_given_order():
+    first = answers(0, [("q1", False), ("q1", True)]) + [ev(5, "lesson_finished", score=0.0)]
+    second = [ev(6, "lesson_opened")] + answers(7, [("q2", True), ("q1", True)])
+    found = attempts(list(reversed(first + second + answers(0, [("x", True)], item="beta"))), "alpha")
+    assert [a.finish is not None for a in found] == [True, False]
+    assert found[0].first_right == {"q1": False} and found[0].last_answers == {"q1": [0]}
+    assert list(found[1].first_right) == ["q2", "q1"]
+    assert attempts(first + [ev(6, "lesson_opened")], "alpha")[-1].finish is not None  # no empty open attempt
+
+
+def test_stuck_counts_only_the_open_attempt():
+    from app.progress.class_view import STUCK_AFTER, needs_help
+
+    level = load_course(FIXTURE_CONTENT)[0].level("basic")
+    lesson = level.lessons[0]
+    q = lesson.question_ids[0]
+    wrong_then_finished = answers(0, [(q, False)] * STUCK_AFTER, item=lesson.id) + [
+        ev(9, "lesson_finished", item=lesson.id, score=0.0)]
+    again = answers(10, [(q, False)] * (STUCK_AFTER - 1), item=lesson.id)
+    events = wrong_then_finished + again
+    assert not [n for n in needs_help(level, level_progress(level, events), events) if n.kind == "stuck"]
+    events += answers(20, [(q, False)], item=lesson.id)
+    assert [n.question_id for n in needs_help(level, level_progress(level, events), events)
+            if n.kind == "stuck"] == [q]
+
+
+def test_survey_due_intake_first_then_exit_after_a_post_test_once():
+    from app.progress.derive import survey_due
+
+    course = load_course(FIXTURE_CONTENT)[0]
+    assert survey_due(course, []).id == "intake"
+    events = [ev(0, "survey_answered", item="intake", answers={})]
+    assert survey_due(course, events) is None  # nothing more until a post-test
+    events.append(ev(5, "test_taken", item=course.level("basic").posttest.id, score=1.0))
+    assert survey_due(course, events).id == "exit"
+    events.append(ev(9, "survey_answered", item="exit", answers={}))
+    assert survey_due(course, events) is None  # still open for corrections, but not offered again

@@ -185,3 +185,47 @@ def test_drop_outs_are_counted_only_after_the_class_ended(app, make):
     during = learner_facts([village.id], get_course(), today=date(2026, 11, 26))[0]
     after = learner_facts([village.id], get_course(), today=date(2026, 11, 27))[0]
     assert during.classes_over == frozenset() and after.classes_over == {"basic"}
+
+
+def _article(html: str) -> str:
+    return html[html.index("<article"):html.index("</article>")]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_report_command_writes_what_the_page_serves(app, client, district, lang, tmp_path):
+    """`flask report` builds its files without a request, from the same function as the pages:
+    the same CSV bytes, the same XLSX cells, the same printable report. By design the file
+    carries its stylesheet inside and has no site header (no sign-out, no language forms)."""
+    sign_in(client, district["coordinator"])
+    runner = app.test_cli_runner()
+
+    def command(fmt):
+        out = tmp_path / f"district-{lang}.{fmt}"
+        result = runner.invoke(args=["report", "district", "--lang", lang, "--format", fmt, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        return out.read_bytes()
+
+    assert command("csv") == client.get(f"/reports/district.csv?lang={lang}").data
+
+    def cells(data):
+        book = load_workbook(io.BytesIO(data))
+        return {sheet.title: [[c.value for c in row] for row in sheet.iter_rows()] for sheet in book.worksheets}
+
+    assert cells(command("xlsx")) == cells(client.get(f"/reports/district.xlsx?lang={lang}").data)
+    page = client.get(f"/reports/district.print?lang={lang}").get_data(as_text=True)
+    written = command("html").decode("utf-8")
+    assert _article(written) == _article(page) and "<svg" in _article(written)
+    assert "<style>" in written and 'rel="stylesheet"' not in written and "csrf_token" not in written
+    assert 'rel="stylesheet"' in page and 'action="/logout"' in page
+
+
+def test_report_file_needs_no_request(app, district):
+    from flask import has_request_context
+
+    from app.reports.document import report_file
+
+    assert not has_request_context()
+    found = report_file("village", [district["a"]], "ru", "print")
+    assert found.filename == f"village-{district['a'].id}-ru.html" and b'<html lang="ru">' in found.data
+    with pytest.raises(ValueError):
+        report_file("village", [district["a"]], "ru", "pdf")
