@@ -34,6 +34,16 @@ def next_seq(connection, node_id: uuid.UUID) -> int:
     return value
 
 
+def event_stamp(connection, user_id) -> tuple[uuid.UUID, int, int]:
+    """(origin, seq, lamport) for a new event of this learner, recorded on this server."""
+    from .node import this_node_id
+
+    me = this_node_id()
+    seq = next_seq(connection, me)
+    known = connection.execute(select(func.max(Event.lamport)).where(Event.user_id == user_id)).scalar() or 0
+    return me, seq, known + 1
+
+
 def _applying(session: Session | None) -> bool:
     return bool(session is not None and session.info.get("sync_applying"))
 

@@ -214,3 +214,46 @@ def _facts(node: Node, village_id: str) -> list:
 def _known(node: Node, user_id: str) -> bool:
     with node.ctx():
         return db.session.get(User, uuid.UUID(user_id)) is not None
+
+
+def test_a_wrong_clock_on_a_village_pc_does_not_reorder_a_learners_work(district, villages):
+    """Begun at home on the district server, finished at the village centre whose PC thinks it
+    is a year earlier: both servers see one attempt, in the order it happened."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.progress import derive
+
+    a, _, (v1, _) = villages
+    learner = new_learner(a, v1, "aigul")
+    send(a, district)
+
+    def answer_all(node, questions, at):
+        with node.ctx():
+            user = db.session.get(User, uuid.UUID(learner))
+            lesson = get_course().items["alpha"]
+            for q in questions:
+                record.answer_question(user, lesson, q, q.correct_indexes[:1] if q.type in ("single", "truefalse")
+                                       else _right(q), "kk", at=at)
+
+    with district.ctx():
+        questions = list(get_course().items["alpha"].variant("kk").questions)
+    now = datetime.now(UTC)
+    answer_all(district, questions[:1], now)
+    send(district, a)
+    answer_all(a, questions[1:], now - timedelta(days=365))
+    send(a, district)
+
+    def progress(node):
+        with node.ctx():
+            user = db.session.get(User, uuid.UUID(learner))
+            lesson = get_course().items["alpha"]
+            p = derive.lesson_progress("alpha", record.events_of(user, ["alpha"]), lesson.question_ids, 80)
+            return p.status, p.best_score, p.attempts
+
+    assert progress(a) == progress(district)
+    assert progress(district)[2] == 1 and progress(district)[0] != derive.NOT_STARTED
+
+
+def _right(question):
+    """The right answer to an order or match question (its key)."""
+    return tuple(question.correct_indexes) or (0,)
