@@ -13,14 +13,28 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
 from ..extensions import db
-from ..models import Event, Role, SyncAttempt, SyncNode, SyncPeerVector, SyncVector, User, Village, trainer_villages
+from ..models import (
+    Attendance,
+    Event,
+    Role,
+    SyncAttempt,
+    SyncNode,
+    SyncPeerVector,
+    SyncVector,
+    TrainingClass,
+    User,
+    Village,
+    VillageProblem,
+    class_learners,
+    trainer_villages,
+)
 from . import bundle
 from .bundle import BundleError
 from .node import this_node
@@ -96,18 +110,26 @@ def _learner_filter(peer: SyncNode):
 
 
 def _records_for(peer: SyncNode, since: dict[str, int]) -> list[dict]:
-    """Villages (all: a village server is provisioned with the district's list) and the people
-    of the peer's villages: its learners, and the staff who work there."""
+    """Villages (all: a village server is provisioned with the district's list); the people of
+    the peer's villages (its learners, and the staff who work there); their classes (with
+    learners and attendance) and the problems found there. In the order they must be applied."""
     not_theirs = lambda model: model.home != peer.id  # noqa: E731 (what they made, they have)
     newer = lambda model: or_(*[and_(model.home == uuid.UUID(o), model.seq > s) for o, s in since.items()],  # noqa: E731
                               model.home.not_in([uuid.UUID(o) for o in since]))
     out = [_village_record(v) for v in db.session.scalars(
         select(Village).where(not_theirs(Village), newer(Village)).order_by(Village.home, Village.seq))]
     people = select(User).where(not_theirs(User), newer(User))
+    classes = select(TrainingClass).where(not_theirs(TrainingClass), newer(TrainingClass))
+    problems = select(VillageProblem).where(not_theirs(VillageProblem), newer(VillageProblem))
     if peer.role != "district":
-        staff_here = select(trainer_villages.c.user_id).where(trainer_villages.c.village_id.in_(_village_ids(peer)))
+        here = _village_ids(peer)
+        staff_here = select(trainer_villages.c.user_id).where(trainer_villages.c.village_id.in_(here))
         people = people.where(or_(and_(User.role == Role.LEARNER, _learner_filter(peer)), User.id.in_(staff_here)))
+        classes = classes.where(TrainingClass.village_id.in_(here))
+        problems = problems.where(VillageProblem.village_id.in_(here))
     out += [_user_record(u) for u in db.session.scalars(people.order_by(User.home, User.seq))]
+    out += [_class_record(c) for c in db.session.scalars(classes.order_by(TrainingClass.home, TrainingClass.seq))]
+    out += [_problem_record(p) for p in db.session.scalars(problems.order_by(VillageProblem.home, VillageProblem.seq))]
     return out
 
 
@@ -138,6 +160,21 @@ def _user_record(u: User) -> dict:
             "login_code": u.login_code, "username": u.username, "secret_hash": u.secret_hash,
             "village_id": str(u.village_id) if u.village_id else None, "language": u.language,
             "created_at": u.created_at.isoformat(), "active": u.active, "villages": sorted(str(v.id) for v in u.villages)}
+
+
+def _class_record(c: TrainingClass) -> dict:
+    present = db.session.execute(select(Attendance.user_id, Attendance.day).where(Attendance.class_id == c.id)).all()
+    return {"t": "class", "id": str(c.id), "home": str(c.home), "seq": c.seq, "village_id": str(c.village_id),
+            "level": c.level, "day1": c.day1.isoformat(), "day2": c.day2.isoformat(), "venue": c.venue,
+            "trainer_id": str(c.trainer_id) if c.trainer_id else None, "created_at": c.created_at.isoformat(),
+            "learners": sorted(str(u.id) for u in c.learners), "attendance": sorted([str(u), d] for u, d in present)}
+
+
+def _problem_record(p: VillageProblem) -> dict:
+    return {"t": "problem", "id": str(p.id), "home": str(p.home), "seq": p.seq, "village_id": str(p.village_id),
+            "category": p.category, "found_on": p.found_on.isoformat(), "description": p.description,
+            "solution": p.solution, "status": p.status, "reported_by": str(p.reported_by) if p.reported_by else None,
+            "created_at": p.created_at.isoformat()}
 
 
 def _event_record(e) -> dict:
@@ -231,7 +268,7 @@ def apply(data: bytes, *, route: str) -> Applied:
     if got.header.schema != _schema_head():
         raise SyncError("schema_differs", f"the sender's database is at {got.header.schema}, this one at {_schema_head()}")
     del routing
-    records = [r for r in got.records if r.get("t") in ("village", "user")]
+    records = [r for r in got.records if r.get("t") in RECORD_MODELS]
     events = [r for r in got.records if r.get("t") == "event"]
     if len(records) + len(events) != len(got.records):
         raise SyncError("unknown_record", "the bundle holds a kind of record this server does not know")
@@ -272,45 +309,72 @@ def _check_scope(sender: SyncNode, records: list[dict], events: list[dict]) -> N
     served = {str(v) for v in _village_ids(sender)}
     known_learners = {str(u) for u in db.session.scalars(select(User.id).where(User.village_id.in_(_village_ids(sender))))}
     for row in records:
-        if row["t"] == "village":
-            raise SyncError("out_of_scope", "a village server sent a village record")
-        if row.get("home") != str(sender.id) and row["t"] == "user":
-            raise SyncError("out_of_scope", f"a person made on another server ({row.get('home')})")
-        if row.get("role") == Role.LEARNER and row.get("village_id") not in served:
-            raise SyncError("out_of_scope", f"a learner of a village this server does not serve ({row.get('village_id')})")
-        if row.get("role") != Role.LEARNER:
+        if row["t"] not in ("user", "class", "problem"):
+            raise SyncError("out_of_scope", f"a village server sent a {row['t']} record")
+        if row.get("home") != str(sender.id):
+            raise SyncError("out_of_scope", f"a {row['t']} made on another server ({row.get('home')})")
+        if row["t"] == "user" and row.get("role") != Role.LEARNER:
             raise SyncError("out_of_scope", "a village server sent a staff account")
-        known_learners.add(row["id"])
+        if row.get("village_id") not in served:
+            raise SyncError("out_of_scope", f"a {row['t']} of a village this server does not serve ({row.get('village_id')})")
+        if row["t"] == "user":
+            known_learners.add(row["id"])
     for row in events:
         if row["user_id"] not in known_learners:
             raise SyncError("out_of_scope", f"events of a learner of a village this server does not serve ({row['user_id']})")
 
 
+RECORD_MODELS = {"village": Village, "user": User, "class": TrainingClass, "problem": VillageProblem}
+APPLY_ORDER = {"village": 0, "user": 1, "class": 2, "problem": 3}  # what points at what
+
+
 def _apply_records(rows: list[dict], result: Applied) -> None:
-    """Villages first (people point at them); a row replaces ours only if it is a newer version
-    from the same home. A login code taken by another person here is a clash: refused, named."""
-    for row in sorted(rows, key=lambda r: (r["t"] != "village", r["home"], r["seq"])):
-        model = Village if row["t"] == "village" else User
+    """Villages first, then people, then what points at them; a row replaces ours only if it is
+    a newer version from the same home. A login code taken by another person here is a clash:
+    refused, named."""
+    for row in sorted(rows, key=lambda r: (APPLY_ORDER[r["t"]], r["home"], r["seq"])):
+        model = RECORD_MODELS[row["t"]]
         ours = db.session.get(model, uuid.UUID(row["id"]))
         if ours is not None and (str(ours.home) != row["home"] or ours.seq >= row["seq"]):
             result.records_known += 1
             continue
-        values = _columns(row)
         if model is User:
             _check_unique(row)
+        values = _columns(row)
         if ours is None:
             db.session.execute(model.__table__.insert().values(**values))
-            result.records_new += 1
         else:
             db.session.execute(model.__table__.update().where(model.__table__.c.id == ours.id).values(**values))
-            result.records_new += 1
+        result.records_new += 1
+        record_id = uuid.UUID(row["id"])
         if model is User:
-            db.session.execute(trainer_villages.delete().where(trainer_villages.c.user_id == uuid.UUID(row["id"])))
-            if row["villages"]:
-                db.session.execute(trainer_villages.insert(), [{"user_id": uuid.UUID(row["id"]), "village_id": uuid.UUID(v)}
-                                                               for v in row["villages"]])
+            _replace(trainer_villages, trainer_villages.c.user_id, record_id,
+                     [{"user_id": record_id, "village_id": uuid.UUID(v)} for v in row["villages"]])
+        elif model is TrainingClass:
+            _require_people(row["learners"] + [u for u, _ in row["attendance"]])
+            _replace(class_learners, class_learners.c.class_id, record_id,
+                     [{"class_id": record_id, "user_id": uuid.UUID(u)} for u in row["learners"]])
+            _replace(Attendance.__table__, Attendance.__table__.c.class_id, record_id,
+                     [{"id": uuid.uuid4(), "class_id": record_id, "user_id": uuid.UUID(u), "day": int(d)}
+                      for u, d in row["attendance"]])
     db.session.flush()
     db.session.expire_all()
+
+
+def _replace(table, key_column, key, rows: list[dict]) -> None:
+    """The rows that belong to a record, as its newest version lists them."""
+    db.session.execute(table.delete().where(key_column == key))
+    if rows:
+        db.session.execute(table.insert(), rows)
+
+
+def _require_people(ids: list[str]) -> None:
+    wanted = {uuid.UUID(i) for i in ids}
+    if not wanted:
+        return
+    found = set(db.session.scalars(select(User.id).where(User.id.in_(wanted))))
+    if wanted - found:
+        raise SyncError("unknown_learner", f"a class lists {len(wanted - found)} learner(s) this server does not have")
 
 
 def _check_unique(row: dict) -> None:
@@ -322,12 +386,16 @@ def _check_unique(row: dict) -> None:
 
 
 def _columns(row: dict) -> dict:
-    values = {k: v for k, v in row.items() if k not in ("t", "villages")}
-    for key in ("id", "home", "village_id"):
+    """A record's own columns, typed; its lists (villages, learners, attendance) go elsewhere."""
+    values = {k: v for k, v in row.items() if k not in ("t", "villages", "learners", "attendance")}
+    for key in ("id", "home", "village_id", "trainer_id", "reported_by"):
         if values.get(key):
             values[key] = uuid.UUID(values[key])
     if "created_at" in values:
         values["created_at"] = datetime.fromisoformat(values["created_at"])
+    for key in ("day1", "day2", "found_on"):
+        if key in values:
+            values[key] = date.fromisoformat(values[key])
     return values
 
 
@@ -375,6 +443,7 @@ MESSAGES = {
     "schema_differs": _l("The two servers have different versions. Update both to the same version."),
     "unknown_record": _l("The file holds data this version does not know. Update this server."),
     "out_of_scope": _l("The file holds data of a village its server does not serve."),
+    "unknown_learner": _l("The file lists a learner this server does not have. Sync with the district first."),
     "code_clash": _l("Two different people have the same login code. Give one of them a new code."),
     "busy": _l("Another sync is running. Try again in a minute."),
     "unreachable": _l("The district server cannot be reached. Check the internet connection, or use a USB stick."),

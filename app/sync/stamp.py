@@ -13,9 +13,9 @@ import uuid
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..models import Event, SyncCounter, User, Village
+from ..models import Event, SyncCounter, TrainingClass, User, Village, VillageProblem
 
-SYNCED_RECORDS = (Village, User)  # mutable records with a home server (docs/sync.md)
+SYNCED_RECORDS = (Village, User, TrainingClass, VillageProblem)  # mutable records with a home server (docs/sync.md)
 
 
 class NotHomeError(RuntimeError):
@@ -42,6 +42,14 @@ def event_stamp(connection, user_id) -> tuple[uuid.UUID, int, int]:
     seq = next_seq(connection, me)
     known = connection.execute(select(func.max(Event.lamport)).where(Event.user_id == user_id)).scalar() or 0
     return me, seq, known + 1
+
+
+def touch(record) -> None:
+    """Give a record a new version although none of its own columns changed: a class whose
+    attendance changed travels again, whole (its attendance rows are part of it)."""
+    from sqlalchemy.orm.attributes import flag_modified
+
+    flag_modified(record, "seq")
 
 
 def _applying(session: Session | None) -> bool:

@@ -258,3 +258,45 @@ def test_a_wrong_clock_on_a_village_pc_does_not_reorder_a_learners_work(district
 def _right(question):
     """The right answer to an order or match question (its key)."""
     return tuple(question.correct_indexes) or (0,)
+
+
+def test_classes_attendance_and_problems_travel_from_their_village(district, villages):
+    from datetime import date
+
+    from app.models import Attendance, ProblemCategory, TrainingClass, VillageProblem
+    from app.sync.stamp import NotHomeError
+    from app.trainer import classes
+
+    a, _, (v1, _) = villages
+    learners = [new_learner(a, v1, code) for code in ("aigul", "bolat")]
+    with a.ctx():
+        village = db.session.get(Village, uuid.UUID(v1))
+        cls = TrainingClass(village=village, level="basic", day1=date(2026, 12, 1), day2=date(2026, 12, 2), venue="Клуб")
+        cls.learners = [db.session.get(User, uuid.UUID(u)) for u in learners]
+        db.session.add(cls)
+        db.session.add(VillageProblem(village=village, category=ProblemCategory.CONNECTIVITY, found_on=date(2026, 12, 1),
+                                      description="Интернет жоқ"))
+        db.session.commit()
+        class_id = cls.id
+        classes.set_attendance(cls, {(learners[0], 1), (learners[1], 1)})
+    send(a, district)
+
+    def attendance(node):
+        with node.ctx():
+            return sorted((str(r.user_id), r.day) for r in db.session.scalars(
+                db.select(Attendance).where(Attendance.class_id == class_id)))
+
+    assert attendance(district) == sorted([(learners[0], 1), (learners[1], 1)])
+    with a.ctx():
+        classes.set_attendance(db.session.get(TrainingClass, class_id), {(learners[0], 1), (learners[0], 2)})
+    send(a, district)
+    send(a, district)  # twice: nothing changes
+    assert attendance(district) == attendance(a) == sorted([(learners[0], 1), (learners[0], 2)])
+    with district.ctx():
+        assert len(db.session.get(TrainingClass, class_id).learners) == 2
+        assert db.session.scalar(db.select(VillageProblem.description)) == "Интернет жоқ"
+        cls = db.session.get(TrainingClass, class_id)
+        cls.venue = "Elsewhere"
+        with pytest.raises(NotHomeError):  # only the village server changes its class
+            db.session.commit()
+        db.session.rollback()

@@ -15,6 +15,9 @@ down_revision = 'f0dc786c249a'
 branch_labels = None
 depends_on = None
 
+# Mutable records with a home server, in the order they were numbered.
+RECORD_TABLES = ('village', 'user_account', 'training_class', 'village_problem')
+
 
 def _this_node_id():
     from app.sync.node import this_node_id
@@ -86,7 +89,7 @@ def upgrade():
     )
     op.create_index(op.f('ix_sync_attempt_peer_id'), 'sync_attempt', ['peer_id'], unique=False)
 
-    for table in ('village', 'user_account'):
+    for table in RECORD_TABLES:
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column('home', sa.Uuid(), nullable=True))
             batch.add_column(sa.Column('seq', sa.Integer(), nullable=True))
@@ -97,7 +100,7 @@ def upgrade():
 
     _backfill()
 
-    for table in ('village', 'user_account'):
+    for table in RECORD_TABLES:
         with op.batch_alter_table(table) as batch:
             batch.alter_column('home', existing_type=sa.Uuid(), nullable=False)
             batch.alter_column('seq', existing_type=sa.Integer(), nullable=False)
@@ -116,14 +119,18 @@ def _backfill():
                                      sa.column('home', sa.Uuid()), sa.column('seq', sa.Integer())),
                             sa.table('event', sa.column('id', sa.Uuid()), sa.column('user_id', sa.Uuid()), sa.column('created_at'),
                                      sa.column('origin', sa.Uuid()), sa.column('seq', sa.Integer()), sa.column('lamport', sa.Integer())))
+    classes, problems = (sa.table(name, sa.column('id', sa.Uuid()), sa.column('created_at'), sa.column('home', sa.Uuid()),
+                                  sa.column('seq', sa.Integer())) for name in ('training_class', 'village_problem'))
     village_ids = bind.execute(sa.select(village.c.id).order_by(village.c.id)).scalars().all()
-    user_ids = bind.execute(sa.select(user.c.id).order_by(user.c.created_at, user.c.id)).scalars().all()
+    records = [(village, village_ids)] + [
+        (table, bind.execute(sa.select(table.c.id).order_by(table.c.created_at, table.c.id)).scalars().all())
+        for table in (user, classes, problems)]
     event_rows = bind.execute(sa.select(event.c.id, event.c.user_id).order_by(event.c.created_at, event.c.id)).all()
-    if not (village_ids or user_ids or event_rows):
+    if not (any(ids for _, ids in records) or event_rows):
         return  # a new database: nothing to number, and no identity needed yet
     me = _this_node_id()
     seq = 0
-    for table, ids in ((village, village_ids), (user, user_ids)):
+    for table, ids in records:
         for row_id in ids:
             seq += 1
             bind.execute(table.update().where(table.c.id == row_id).values(home=me, seq=seq))
@@ -142,7 +149,7 @@ def downgrade():
         batch.drop_constraint('uq_event_origin_seq', type_='unique')
         for column in ('lamport', 'seq', 'origin'):
             batch.drop_column(column)
-    for table in ('user_account', 'village'):
+    for table in reversed(RECORD_TABLES):
         with op.batch_alter_table(table) as batch:
             batch.drop_column('seq')
             batch.drop_column('home')
