@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 
 from ..languages import DEFAULT_LANGUAGE
-from .model import KINDS, LANGUAGES, TOPICS, Course, Item, Level, Problem
+from .model import KINDS, LANGUAGES, TOPICS, Box, Course, Item, Level, Problem, Prose, Question
 from .parser import ID_RE, Parsed, parse_file
 from .render import Links, is_local
 
@@ -23,6 +23,7 @@ REQUIRED = {"lesson": ("id", "kind", "topic", "title", "minutes", "objectives"),
 SURVEYS_DIR = "surveys"  # content/surveys/: the intake and exit surveys, no level.toml
 SURVEY_IDS = ("intake", "exit")
 LEVEL_KEYS = {"title", "pass_mark", "lessons", "pretest", "posttest"}
+FORMS_MIN_COVERAGE = 80  # % of a level's objectives its two test forms must measure (issue #14)
 
 
 def load_course(root: Path, links: Links | None = None) -> tuple[Course, list[Problem]]:
@@ -228,9 +229,32 @@ def _check_header(p: Parsed, lang: str, folder: Path) -> list[Problem]:
         seen.add(q.id)
         if kind == "test" and not q.objective:
             found.append(Problem(shown, q.line, f"test question '{q.id}' needs 'objective: lesson-id/objective'"))
+    found.extend(_check_reminder(p, kind))
     if kind != "test" and not p.read.questions:
         found.append(Problem(shown, 1, f"a {kind} needs at least one question"))
     return found
+
+
+def _check_reminder(p: Parsed, kind: str) -> list[Problem]:
+    """Every lesson has one take-home reminder (`::: reminder`), plain text without questions."""
+    shown = p.read.path
+    boxes = [b for b in p.read.blocks if isinstance(b, Box) and b.kind == "reminder"]
+    if kind == "lesson" and not boxes:
+        return [Problem(shown, 1, "a lesson needs a '::: reminder' part (the take-home sheet)")]
+    if kind != "lesson" and boxes:
+        return [Problem(shown, 1, f"a {kind} has no reminder sheet: remove '::: reminder'")]
+    found = []
+    if len(boxes) > 1:
+        found.append(Problem(shown, 1, "only one '::: reminder' part per lesson"))
+    if any(isinstance(inner, Question) for b in boxes for inner in b.blocks):
+        found.append(Problem(shown, 1, "a '::: reminder' part holds no questions"))
+    return found
+
+
+def _reminder_shape(variant) -> tuple[int, int]:
+    """Headings and list items of the reminder: the same in both languages."""
+    html = "".join(b.html for b in variant.reminder.blocks if isinstance(b, Prose)) if variant.reminder else ""
+    return len(re.findall(r"<h[1-6]", html)), html.count("<li>")
 
 
 def _parity(parsed: dict[str, Parsed]) -> list[Problem]:
@@ -250,6 +274,10 @@ def _parity_with(base_lang: str, base: Parsed, lang: str, other: Parsed) -> list
         if _norm(a[0]) != _norm(b[0]):
             found.append(Problem(other.read.path, b[1],
                                  f"'{key}' is '{b[0]}' here but '{a[0]}' in {base_lang}.md"))
+    a_shape, b_shape = _reminder_shape(base.read), _reminder_shape(other.read)
+    if a_shape != b_shape:
+        found.append(Problem(other.read.path, 1, f"the reminder has {b_shape[0]} headings and {b_shape[1]} list items here, "
+                                                 f"{a_shape[0]} and {a_shape[1]} in {base_lang}.md"))
     base_q, other_q = base.read.questions, other.read.questions
     for i in range(max(len(base_q), len(other_q))):
         if i >= len(base_q):
@@ -294,6 +322,7 @@ def _cross_checks(items: dict[str, Item], refs: dict, raw_levels, root: Path) ->
         own = {i.id: i for i in level_items}
         found += _listed_lessons_exist(level_dir, meta, own)
         found += _tests_cover_their_lessons(level_dir, meta, own)
+        found += _forms_check(meta, own, items)
         found += _every_item_is_listed(level_dir, meta, level_items, root)
     for item in items.values():
         for parsed in refs.get(item.id, {}).values():
@@ -360,6 +389,34 @@ def _links_and_objectives_resolve(parsed: Parsed, items: dict[str, Item]) -> lis
             found.append(Problem(parsed.read.path, q.line, f"objective names unknown lesson '{lesson_id}'"))
         elif objective not in lesson.objectives:
             found.append(Problem(parsed.read.path, q.line, f"lesson '{lesson_id}' has no objective '{objective}'"))
+    return found
+
+
+def _forms_check(meta: dict, own: dict[str, Item], items: dict[str, Item]) -> list[Problem]:
+    """The pre- and post-test are two forms of one test: question N of each measures the same
+    objective (so the two scores compare), and together they measure most of the level."""
+    pre, post = (own.get(meta.get(key, "")) for key in ("pretest", "posttest"))
+    if pre is None or post is None or pre.kind != "test" or post.kind != "test" or pre is post:
+        return []
+    found: list[Problem] = []
+    a, b = pre.variant(DEFAULT_LANGUAGE).questions, post.variant(DEFAULT_LANGUAGE).questions
+    if len(a) != len(b):
+        found.append(Problem(post.variant(DEFAULT_LANGUAGE).path, 1, f"forms are not parallel: {len(b)} questions here, "
+                                                         f"{len(a)} in '{pre.id}'"))
+    for n, (qa, qb) in enumerate(zip(a, b), 1):
+        if qa.objective != qb.objective:
+            found.append(Problem(post.variant(DEFAULT_LANGUAGE).path, qb.line,
+                                 f"forms are not parallel: question {n} measures '{qb.objective}' here "
+                                 f"but '{qa.objective}' in '{pre.id}'"))
+    objectives = {f"{lesson_id}/{o}" for lesson_id in meta["lessons"] if lesson_id in items
+                  for o in items[lesson_id].objectives}
+    measured = {q.objective for q in (*a, *b)} & objectives
+    if objectives and 100 * len(measured) < FORMS_MIN_COVERAGE * len(objectives):
+        missing = ", ".join(sorted(objectives - measured))
+        found.append(Problem(meta["_shown"], meta["_line_of"]("pretest"),
+                             f"the tests measure {len(measured)} of {len(objectives)} objectives "
+                             f"({100 * len(measured) // len(objectives)} %), at least {FORMS_MIN_COVERAGE} % "
+                             f"needed; not measured: {missing}"))
     return found
 
 

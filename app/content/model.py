@@ -8,7 +8,7 @@ from functools import cached_property
 from ..languages import LANGUAGES
 
 QUESTION_TYPES = ("single", "multiple", "truefalse", "order", "match", "text")  # text: surveys only
-BOX_KINDS = ("tip", "warning", "practice", "note")
+BOX_KINDS = ("tip", "warning", "practice", "note", "reminder")  # reminder: the take-home sheet
 KINDS = ("lesson", "test", "survey")
 TOPICS = ("basics", "egov", "payments", "shopping", "safety", "agriculture")
 
@@ -77,6 +77,12 @@ class Variant:
             elif isinstance(block, Box):
                 found.extend(b for b in block.blocks if isinstance(b, Question))
         return tuple(found)
+
+
+    @cached_property
+    def reminder(self) -> Box | None:
+        """The `::: reminder` part: the steps and safety rules printed as the take-home sheet."""
+        return next((b for b in self.blocks if isinstance(b, Box) and b.kind == "reminder"), None)
 
 
 @dataclass(frozen=True)

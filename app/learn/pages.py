@@ -78,6 +78,47 @@ def question_view(item: Item, lang: str, question_id: str, answers: dict, secret
     return None
 
 
+TEST_PAGE_SIZE = 4  # questions per test page: short pages on a small screen (issue #14)
+
+
+@dataclass(frozen=True)
+class TestPage:
+    number: int  # 1-based
+    count: int  # pages in the test
+    blocks: list  # this page's blocks
+    elsewhere: list  # QuestionViews of the other pages, carried in the form as hidden fields
+    total: int  # questions in the test
+
+
+def test_page(blocks: list, page: int, size: int | None = None) -> TestPage:
+    """Split a test's blocks into pages of `size` questions. Prose goes with the question after
+    it (the introduction with the first page); a page number out of range is brought in range."""
+    size = size or TEST_PAGE_SIZE
+    views = [v for b in blocks for v in (b.blocks if isinstance(b, BoxView) else [b]) if isinstance(v, QuestionView)]
+    count = max(1, -(-len(views) // size))
+    page = min(max(page, 1), count)
+    mine, pending = [], []
+    for block in blocks:
+        inner = block.blocks if isinstance(block, BoxView) else [block]
+        first = next((v for v in inner if isinstance(v, QuestionView)), None)
+        if first is None:
+            pending.append(block)
+            continue
+        if (first.number - 1) // size + 1 == page:
+            mine.extend(pending)
+            mine.append(block)
+        pending = []
+    if page == count:
+        mine.extend(pending)
+    elsewhere = [v for v in views if (v.number - 1) // size + 1 != page]
+    return TestPage(number=page, count=count, blocks=mine, elsewhere=elsewhere, total=len(views))
+
+
+def page_of(number: int, size: int | None = None) -> int:
+    """The page that shows question `number` (1-based)."""
+    return (number - 1) // (size or TEST_PAGE_SIZE) + 1
+
+
 @dataclass(frozen=True)
 class LessonSummary:
     answered: int

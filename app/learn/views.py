@@ -112,6 +112,17 @@ def item(level_id: str, item_id: str):
     )
 
 
+@bp.get("/<level_id>/<item_id>/reminder")
+def reminder(level_id: str, item_id: str):
+    """The lesson's take-home sheet: one printable A4 page in the learner's language."""
+    lv = _level_or_404(level_id)
+    it = _item_or_404(lv, item_id)
+    variant = it.variant(current_language())
+    if it.kind != "lesson" or variant.reminder is None:
+        abort(404)
+    return render_template("learn/reminder.html", level=lv, lesson=it, variant=variant)
+
+
 @bp.post("/<level_id>/<item_id>/answer/<question_id>")
 def answer(level_id: str, item_id: str, question_id: str):
     lv = _level_or_404(level_id)
@@ -145,7 +156,7 @@ def answer(level_id: str, item_id: str, question_id: str):
     return response
 
 
-def _test_page(lv: Level, test: Item, lang: str, errors=(), given=None, status: int = 200):
+def _test_page(lv: Level, test: Item, lang: str, errors=(), given=None, status: int = 200, page: int = 1):
     events = record.events_of(current_user)
     state = derive.test_state(lv, test, events)
     if state == derive.TAKEN:
@@ -156,8 +167,8 @@ def _test_page(lv: Level, test: Item, lang: str, errors=(), given=None, status: 
                                is_pre=test is lv.pretest)
     if state in (derive.LOCKED, derive.CLOSED):
         return render_template("learn/test_locked.html", level=lv, test=test, state=state)
-    return render_template("learn/test.html", level=lv, test=test, variant=test.variant(lang),
-                           blocks=pages.blocks_for(test, lang, given or {}, _secret()),
+    paged = pages.test_page(pages.blocks_for(test, lang, given or {}, _secret()), page)
+    return render_template("learn/test.html", level=lv, test=test, variant=test.variant(lang), paged=paged,
                            errors=set(errors), is_pre=test is lv.pretest, given=given or {}), status
 
 
@@ -184,15 +195,21 @@ def submit_test(level_id: str, item_id: str):
             missing.append(question.id)
         except InvalidAnswer:
             return render_error(400, str(NOT_FITTING))
+    page = request.form.get("page", type=int) or 1
     if switch in LANGUAGES:
         # The language buttons of a test page belong to its form: answers are kept, not sent.
         set_language(switch)
-        return _test_page(lv, test, switch, given=answers)
+        return _test_page(lv, test, switch, given=answers, page=page)
+    go = request.form.get("go")
+    if go in ("next", "back"):
+        # Short pages, one form: the answers of every page travel with it; nothing is stored yet.
+        return _test_page(lv, test, lang, given=answers, page=page + (1 if go == "next" else -1))
     if missing:
-        # Keep what was answered; point at what is left. Nothing is stored yet.
+        # Keep what was answered; point at what is left, on the page of the first one left.
+        numbers = [_question_number(test, lang, q) for q in missing]
         flash(_l("Answer every question, then press the button again. Questions left: %(n)s",
-                 n=", ".join(str(_question_number(test, lang, q)) for q in missing)), "error")
-        return _test_page(lv, test, lang, errors=missing, given=answers, status=400)
+                 n=", ".join(str(n) for n in numbers)), "error")
+        return _test_page(lv, test, lang, errors=missing, given=answers, status=400, page=pages.page_of(numbers[0]))
     record.take_test(current_user, test, answers, lang)
     return redirect(url_for("learn.item", level_id=lv.id, item_id=test.id))
 

@@ -135,5 +135,5 @@ def test_works_without_javascript(browser, live_app):
     answer_right(page, live_app, None, question)
     page.wait_for_load_state("load")
     assert page.url.endswith(f"#q-{question.id}")
-    assert "Дұрыс!" in page.locator(f"#q-{question.id} .verdict").inner_text()
+    assert "Жауабыңыз дұрыс." in page.locator(f"#q-{question.id} .verdict").inner_text()
     context.close()

@@ -96,7 +96,7 @@ def test_broken_lesson_is_reported_with_file_and_line(course_copy, old, new, exp
 def test_unclosed_question_is_reported(course_copy):
     path = course_copy / "basic/02-beta/kk.md"
     path.write_text(path.read_text(encoding="utf-8").rstrip().removesuffix(":::"), encoding="utf-8")
-    assert any("02-beta/kk.md:19: question 'free' is not closed with ':::'" in p for p in problems_of(course_copy))
+    assert any("02-beta/kk.md:25: question 'free' is not closed with ':::'" in p for p in problems_of(course_copy))
 
 
 def test_broken_lesson_is_left_out_of_the_course_but_the_rest_stays(course_copy):
@@ -112,7 +112,7 @@ def test_broken_lesson_is_left_out_of_the_course_but_the_rest_stays(course_copy)
     ("::: single who", "::: multiple who", "ru.md:14: question 'who' is 'multiple' here but 'single' in kk.md"),
     ("- [ ] Полиции\n  > Полиция не спрашивает код.\n", "", "ru.md:14: question 'who' has 2 options here but 3 in kk.md"),
     ("::: match terms", "::: match words", "ru.md:60: question 5 is 'words' here but 'terms' in kk.md"),
-    ("objectives: codes, order", "objectives: codes", "ru.md:6: 'objectives' is 'codes' here but 'codes, order' in kk.md"),
+    ("objectives: codes", "objectives: codes, order", "ru.md:6: 'objectives' is 'codes, order' here but 'codes' in kk.md"),
 ])
 def test_kazakh_and_russian_versions_must_match(course_copy, old, new, expected):
     edit(course_copy / "basic/01-alpha/ru.md", old, new)
@@ -154,6 +154,32 @@ def test_test_questions_need_a_known_objective_and_cover_every_lesson(course_cop
     assert "90-pre/kk.md:16: lesson 'beta' has no objective 'nothing'" in problems
     edit(course_copy / "basic/91-post/kk.md", "objective: beta/portal\n", "")
     assert "91-post/kk.md:16: test question 'q-2' needs 'objective: lesson-id/objective'" in "\n".join(problems_of(course_copy))
+
+
+def test_test_forms_must_be_parallel_and_cover_most_objectives(course_copy):
+    # A new objective no test measures: the forms now measure 2 of 3 (66 %), under 80 %.
+    for lang in ("kk", "ru"):
+        edit(course_copy / f"basic/02-beta/{lang}.md", "objectives: portal", "objectives: portal, extra")
+    problems = "\n".join(problems_of(course_copy))
+    assert "basic/level.toml:5: the tests measure 2 of 3 objectives (66 %), at least 80 % needed; " \
+           "not measured: beta/extra" in problems
+    # Question 2 of the post-test measures another objective than question 2 of the pre-test.
+    for lang in ("kk", "ru"):
+        edit(course_copy / f"basic/91-post/{lang}.md", "objective: beta/portal", "objective: beta/extra")
+    problems = "\n".join(problems_of(course_copy))
+    assert "91-post/kk.md:16: forms are not parallel: question 2 measures 'beta/extra' here but " \
+           "'beta/portal' in 'basic-pre'" in problems
+    assert "the tests measure" not in problems  # together they now measure 3 of 3
+
+
+def test_every_lesson_has_one_reminder_sheet_alike_in_both_languages(course_copy):
+    alpha = load_course(course_copy)[0].items["alpha"]
+    assert "Кодты ешкімге айтпаңыз" in alpha.variant("kk").reminder.blocks[0].html
+    edit(course_copy / "basic/01-alpha/ru.md", "1. Шаг один\n\n- Никому не говорите код\n", "1. Шаг один\n")
+    edit(course_copy / "second/01-gamma/kk.md", "::: reminder", "::: note")
+    problems = "\n".join(problems_of(course_copy))
+    assert "01-alpha/ru.md:1: the reminder has 0 headings and 1 list items here, 0 and 2 in kk.md" in problems
+    assert "01-gamma/kk.md:1: a lesson needs a '::: reminder' part (the take-home sheet)" in problems
 
 
 def test_file_that_is_not_utf8(course_copy):

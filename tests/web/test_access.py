@@ -28,7 +28,7 @@ def test_learner_cannot_reach_staff_pages(client, district, url):
     sign_in(client, district["aigul"])
     response = client.get(url)
     assert response.status_code == 403
-    assert "Бұл бет сіздің тіркелгіңізге арналмаған" in response.get_data(as_text=True)
+    assert "Бұл бет сіздің есептік жазбаңызға арналмаған" in response.get_data(as_text=True)
 
 
 def test_learner_cannot_reach_another_learners_progress(client, district):

@@ -18,10 +18,10 @@ def test_wrong_pin_gives_a_clear_message_in_the_users_language(client, make):
     make.learner(code="aigul", pin="2580")
     response = post(client, "/login", {"code": "aigul", "pin": "1111"})
     assert response.status_code == 401
-    assert "Кіру коды немесе PIN-код қате" in response.get_data(as_text=True)
+    assert "Кіру коды немесе ПИН-код қате" in response.get_data(as_text=True)
     post(client, "/language", {"lang": "ru", "next": "/login"})
     response = post(client, "/login", {"code": "aigul", "pin": "1111"})
-    assert "Неверный код входа или PIN-код" in response.get_data(as_text=True)
+    assert "Неверный код входа или ПИН-код" in response.get_data(as_text=True)
 
 
 def test_pin_attempts_are_limited_per_account(client, make):
@@ -114,7 +114,7 @@ def test_registration_errors_keep_what_was_typed(client, make):
     text = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Бұл кіру коды бос емес" in text
-    assert "Бұл PIN-кодты табу тым оңай" in text
+    assert "Бұл ПИН-кодты табу тым оңай" in text
     assert "Келісу үшін белгі қойыңыз" in text
     assert 'value="Болат"' in text
     assert db.session.scalar(db.select(User).where(User.name == "Болат")) is None

@@ -73,10 +73,10 @@ def test_wrong_answer_shows_why_then_right_answer_is_accepted(learner_client):
     response = answer(learner_client, "who", {"choice": "0"})
     assert response.status_code == 302 and response.headers["Location"].endswith("#q-who")
     text = learner_client.get(LESSON).get_data(as_text=True)
-    assert "Банк кодты сұрамайды." in text and "Дұрыс емес." in text
+    assert "Банк кодты сұрамайды." in text and "Жауабыңыз әзірге дұрыс емес." in text
     answer(learner_client, "who", {"choice": "1"})
     text = learner_client.get(LESSON).get_data(as_text=True)
-    assert "Дұрыс!" in text
+    assert "Жауабыңыз дұрыс." in text
     stored = events("answer")
     assert [e.payload["correct"] for e in stored] == [False, True]
     assert all(e.question_id == "who" and e.item_id == "alpha" for e in stored)
@@ -177,7 +177,7 @@ def test_pretest_counts_once_and_shows_results_at_the_end(learner_client):
     response = post(learner_client, f"{url}/test", {"p-1:choice": "1", "p-2:choice": "1"}, page=url)
     assert response.status_code == 302
     result = learner_client.get(url).get_data(as_text=True)
-    assert "2 сұрақтың 1 дұрыс" in result
+    assert "дұрыс жауаптар 1 / 2" in result
     post(learner_client, f"{url}/test", {"p-1:choice": "1", "p-2:choice": "0"}, page="/learn/")
     taken = events("test_taken")
     assert len(taken) == 1 and taken[0].payload["score"] == 0.5
@@ -333,3 +333,87 @@ def test_intake_is_answered_once_and_exit_opens_after_a_post_test(learner_client
     resend = post(learner_client, "/learn/survey/intake", {"internet-home:choice": "0"}, page="/learn/")
     assert resend.status_code == 302 and len(events("survey_answered")) == 1
     assert learner_client.get("/learn/survey/exit").status_code == 302  # no post-test yet
+
+
+def test_test_in_short_pages_keeps_every_answer_and_grades_once(learner_client, monkeypatch):
+    from app.learn import pages
+
+    monkeypatch.setattr(pages, "TEST_PAGE_SIZE", 1)
+    url = "/learn/basic/basic-pre"
+    first = learner_client.get(url).get_data(as_text=True)
+    assert 'name="p-1:choice"' in first and 'name="p-2:choice"' not in first
+    assert "Сұрақ: 1 / 2" in first and 'value="next"' in first and 'value="finish"' not in first
+    second = post(learner_client, f"{url}/test", {"p-1:choice": "1", "page": "1", "go": "next"}, page=url)
+    text = second.get_data(as_text=True)
+    assert second.status_code == 200 and 'name="p-2:choice"' in text and "Сұрақ: 2 / 2" in text
+    assert '<input type="hidden" name="p-1:choice" value="1">' in text  # the first page's answer travels on
+    assert 'value="finish"' in text and events("test_taken") == []
+    back = post(learner_client, f"{url}/test", {"p-1:choice": "1", "p-2:choice": "0", "page": "2", "go": "back"},
+                page=url).get_data(as_text=True)
+    assert re.search(r'name="p-1:choice" value="1" checked', back)
+    assert '<input type="hidden" name="p-2:choice" value="0">' in back
+    # finishing with a question left shows the page of that question
+    left = post(learner_client, f"{url}/test", {"p-2:choice": "0", "page": "2", "go": "finish"}, page=url)
+    assert left.status_code == 400 and 'name="p-1:choice"' in left.get_data(as_text=True)
+    done = post(learner_client, f"{url}/test", {"p-1:choice": "1", "p-2:choice": "0", "page": "2", "go": "finish"},
+                page=url)
+    assert done.status_code == 302
+    taken = events("test_taken")
+    assert len(taken) == 1 and taken[0].payload["results"] == {"p-1": True, "p-2": True}
+
+
+def test_lesson_links_its_printable_reminder_sheet(learner_client):
+    assert "/learn/basic/alpha/reminder" in learner_client.get(LESSON).get_data(as_text=True)
+    sheet = learner_client.get("/learn/basic/alpha/reminder")
+    assert sheet.status_code == 200 and "Кодты ешкімге айтпаңыз" in sheet.get_data(as_text=True)
+    assert learner_client.get("/learn/basic/basic-pre/reminder").status_code == 404
+
+
+def test_feedback_says_right_or_wrong_in_words_unlike_the_options(learner_client):
+    page = answer(learner_client, "who", {"choice": "0"}, follow_redirects=True).get_data(as_text=True)
+    assert "Жауабыңыз әзірге дұрыс емес." in page and "✗ Бұл таңдау қате." in page
+
+
+def test_paged_real_pretest_carries_order_and_match_answers_between_pages():
+    """The real elementary pre-test has a match (a01, page 1) and an order question (a06, page 2)."""
+    from app.auth.accounts import register_learner
+    from app.course import get_course
+    from app.models import Village
+    from tests.conftest import REAL_CONTENT, make_app
+
+    app = make_app(REAL_CONTENT)
+    with app.app_context():
+        db.create_all()
+        village = Village(name_kk="Ауыл", name_ru="Аул", okrug_kk="Округ", okrug_ru="Округ")
+        db.session.add(village)
+        db.session.commit()
+        learner, errors = register_learner("Сәуле", str(village.id), "saule7", "4826", "4826", "kk", True)
+        db.session.commit()
+        test = get_course().items["elementary-test-a"]
+        client = app.test_client()
+        sign_in(client, learner, pin="4826")
+        url = "/learn/elementary/elementary-test-a"
+        form = {}
+        for q in test.variant("kk").questions:
+            shown = display_order(q, app.config["SECRET_KEY"])
+            if q.type == "order":
+                form.update({f"{q.id}:pos-{d}": str(original + 1) for d, original in enumerate(shown)})
+            elif q.type == "match":
+                where = {original: d for d, original in enumerate(shown)}
+                form.update({f"{q.id}:pair-{i}": str(where[i]) for i in range(len(q.options))})
+            else:
+                form[f"{q.id}:choice"] = [str(i) for i in q.correct_indexes]
+        page2 = post(client, f"{url}/test", {**form, "page": "1", "go": "next"}, page=url).get_data(as_text=True)
+        assert "Сұрақ: 5 / 23" in page2
+        for i in range(4):  # the match question of page 1 travels as hidden fields
+            assert f'<input type="hidden" name="a01:pair-{i}" value="{form[f"a01:pair-{i}"]}">' in page2
+        page1 = post(client, f"{url}/test", {**form, "page": "2", "go": "back"}, page=url).get_data(as_text=True)
+        assert "Сұрақ: 1 / 23" in page1
+        for key in (k for k in form if k.startswith("a06:")):  # and the order question of page 2
+            assert f'<input type="hidden" name="{key}" value="{form[key]}">' in page1
+        done = post(client, f"{url}/test", {**form, "page": "6", "go": "finish"}, page=url)
+        assert done.status_code == 302
+        taken = events("test_taken")
+        assert len(taken) == 1 and taken[0].payload["score"] == 1.0
+        db.session.remove()
+        db.drop_all()
