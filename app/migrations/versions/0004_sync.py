@@ -4,14 +4,14 @@ Existing rows were all made on this server: they get this server's node id as or
 and numbers in the order they were made (docs/sync.md).
 
 Revision ID: 5b1e0c7a9d21
-Revises: f0dc786c249a
+Revises: 7a3c1e5d9b20
 Create Date: 2026-12-06 07:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '5b1e0c7a9d21'
-down_revision = 'f0dc786c249a'
+down_revision = '7a3c1e5d9b20'
 branch_labels = None
 depends_on = None
 
