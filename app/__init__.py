@@ -45,6 +45,9 @@ def create_app(test_config: dict | None = None, course: Course | None = None) ->
     from . import errors, views_common
 
     course_module.init_app(app, loaded=course)
+    from .sync import stamp
+
+    stamp.init_app(app)
     errors.init_app(app)
     views_common.init_app(app)
     _register_blueprints(app)
@@ -117,3 +120,8 @@ def _register_blueprints(app: Flask) -> None:
     from .reports.views import bp as reports_bp
 
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    from .sync.api import bp as sync_api_bp
+    from .sync.pages import bp as sync_bp
+
+    app.register_blueprint(sync_api_bp, url_prefix="/sync/api")
+    app.register_blueprint(sync_bp, url_prefix="/sync")

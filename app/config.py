@@ -69,3 +69,10 @@ class DefaultConfig:
     # the district about 60 villages; a longer file is refused at once, with a clear message.
     # Each new learner costs a PIN hash (~0.1-0.2 s on a village PC), so 200 is already a minute.
     CSV_MAX_ROWS = 200
+    # Sync (docs/sync.md): "village" for a village-centre server, "district" for the district's.
+    NODE_ROLE = "village"
+    # Where this server's node identity (id and signing key) is kept; empty: instance/.
+    NODE_DIR = ""
+    # Sync over the network: events per round (one request each way), and how long to wait.
+    SYNC_BATCH_EVENTS = 2000
+    SYNC_TIMEOUT_SECONDS = 60

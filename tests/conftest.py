@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,8 @@ from app.schema import stamp_head
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 REAL_CONTENT = Path(__file__).resolve().parent.parent / "content"
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# One node identity for the whole run, kept out of the repository's instance/ folder.
+NODE_DIR = tempfile.mkdtemp(prefix="auyl-test-node-")
 
 
 class FreshContextClient(FlaskClient):
@@ -87,6 +90,7 @@ def make_app(content_dir: Path = FIXTURE_CONTENT, **overrides):
         {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}},
         "RATELIMIT_STORAGE_URI": "memory://",
         "SECRET_HASH_METHOD": CHEAP_HASH,
+        "NODE_DIR": NODE_DIR,
     }
     config.update(overrides)
     content_dir = Path(config["CONTENT_DIR"])

@@ -30,6 +30,10 @@ class TrainingClass(db.Model):  # type: ignore[name-defined]  # db.Model is made
     venue: Mapped[str] = mapped_column(String(200))
     trainer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Sync (docs/sync.md): the one server that changes this class, its learners and its attendance, and the number of its
+    # current version in that server's change sequence. Stamped by app/sync/stamp.py.
+    home: Mapped[uuid.UUID] = mapped_column()
+    seq: Mapped[int] = mapped_column()
 
     village: Mapped[Village] = relationship()
     trainer: Mapped[User | None] = relationship(foreign_keys=[trainer_id])

@@ -57,6 +57,10 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]  # db.Model is ma
     language: Mapped[str] = mapped_column(String(2), default="kk")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     active: Mapped[bool] = mapped_column(default=True)
+    # Sync (docs/sync.md): the one server that changes this record, and the number of its
+    # current version in that server's change sequence. Stamped by app/sync/stamp.py.
+    home: Mapped[uuid.UUID] = mapped_column()
+    seq: Mapped[int] = mapped_column()
 
     village: Mapped[Village | None] = relationship()
     villages: Mapped[list[Village]] = relationship(secondary=trainer_villages)  # trainers

@@ -20,6 +20,10 @@ class Village(db.Model):  # type: ignore[name-defined]  # db.Model is made at ru
     residents: Mapped[int | None]
     # Where the figure comes from, e.g. "2009 census (demo figure)".
     residents_source: Mapped[str | None] = mapped_column(String(200))
+    # Sync (docs/sync.md): the one server that changes this record, and the number of its
+    # current version in that server's change sequence. Stamped by app/sync/stamp.py.
+    home: Mapped[uuid.UUID] = mapped_column()
+    seq: Mapped[int] = mapped_column()
 
     def name(self, lang: str) -> str:
         return self.name_ru if lang == "ru" else self.name_kk

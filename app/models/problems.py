@@ -40,6 +40,10 @@ class VillageProblem(db.Model):  # type: ignore[name-defined]  # db.Model is mad
     status: Mapped[str] = mapped_column(String(20), default=ProblemStatus.OPEN)
     reported_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Sync (docs/sync.md): the one server that changes this record, and the number of its
+    # current version in that server's change sequence. Stamped by app/sync/stamp.py.
+    home: Mapped[uuid.UUID] = mapped_column()
+    seq: Mapped[int] = mapped_column()
 
     village: Mapped[Village] = relationship()
     reporter: Mapped[User | None] = relationship()

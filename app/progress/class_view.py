@@ -60,7 +60,7 @@ def hardest_questions(level, events_by_learner: dict, limit: int = 5) -> list[Ha
     lesson_ids = {lesson.id for lesson in level.lessons}
     for events in events_by_learner.values():
         seen = set()
-        for e in sorted(events, key=lambda e: e.created_at):
+        for e in sorted(events, key=lambda e: e.order):
             if e.kind != EventKind.ANSWER or e.item_id not in lesson_ids or not e.question_id:
                 continue
             key = (e.item_id, e.question_id)

@@ -26,9 +26,18 @@ class EventView:
 
     kind: str
     item_id: str
-    created_at: datetime
+    created_at: datetime  # for people to read (the recording server's clock), never an order
     question_id: str | None = None
     payload: dict = field(default_factory=dict)
+    # The order of a learner's events across servers (docs/sync.md): the Lamport counter, ties by
+    # origin server and its number. Events made without them (hand-made in tests) keep clock order.
+    lamport: int = 0
+    origin: str = ""
+    seq: int = 0
+
+    @property
+    def order(self) -> tuple:
+        return (self.lamport, self.origin, self.seq, self.created_at)
 
 
 @dataclass
@@ -91,7 +100,7 @@ def attempts(events: Iterable[EventView], lesson_id: str) -> list[Attempt]:
     """
     found: list[Attempt] = []
     current = Attempt()
-    for e in sorted((e for e in events if e.item_id == lesson_id), key=lambda e: e.created_at):
+    for e in sorted((e for e in events if e.item_id == lesson_id), key=lambda e: e.order):
         if e.kind == EventKind.ANSWER and e.question_id:
             current.answers.append(e)
         elif e.kind == EventKind.LESSON_FINISHED:
@@ -157,7 +166,7 @@ def _score(first: dict[str, bool], question_ids: list[str]) -> float:
 def counted_test_result(test_id: str, events: Iterable[EventView]) -> TestResult | None:
     """The counted (first) result of a test, or None when not taken."""
     taken = sorted((e for e in events if e.kind == EventKind.TEST_TAKEN and e.item_id == test_id),
-                   key=lambda e: e.created_at)
+                   key=lambda e: e.order)
     if not taken:
         return None
     p = taken[0].payload
@@ -241,7 +250,7 @@ def continue_point(course, events: list[EventView]) -> tuple[str, str] | None:
     lesson_events = [e for e in events if e.kind in (EventKind.LESSON_OPENED, EventKind.ANSWER, EventKind.LESSON_FINISHED)]
     if not lesson_events:
         return None
-    latest = max(lesson_events, key=lambda e: e.created_at)
+    latest = max(lesson_events, key=lambda e: e.order)
     for level in course.levels:
         ids = [lesson.id for lesson in level.lessons]
         if latest.item_id not in ids:

@@ -17,6 +17,7 @@ from ..content.model import Item, Question
 from ..extensions import db
 from ..models import Event, Role, User
 from ..models.events import EventKind
+from ..sync import stamp
 from .derive import EventView, attempt_complete
 
 
@@ -25,18 +26,25 @@ def events_of(user: User, item_ids: list[str] | None = None) -> list[EventView]:
     query = db.select(Event).where(Event.user_id == user.id)
     if item_ids is not None:
         query = query.where(Event.item_id.in_(item_ids))
-    rows = db.session.scalars(query.order_by(Event.created_at, Event.id))
-    return [EventView(kind=e.kind, item_id=e.item_id, created_at=e.created_at,
-                      question_id=e.question_id, payload=e.payload or {}) for e in rows]
+    rows = db.session.scalars(query.order_by(*LEARNER_ORDER))
+    return [EventView(kind=e.kind, item_id=e.item_id, created_at=e.created_at, question_id=e.question_id,
+                      payload=e.payload or {}, lamport=e.lamport, origin=str(e.origin), seq=e.seq) for e in rows]
+
+
+# A learner's events in their one order across servers (docs/sync.md), never the clock's.
+LEARNER_ORDER = (Event.lamport, Event.origin, Event.seq)
 
 
 def _add(user: User, kind: str, item_id: str, lang: str, question_id: str | None = None,
          payload: dict | None = None, at: datetime | None = None) -> None:
     # A plain INSERT in the session's transaction: events never change, so the session need not
     # track them (and a history of thousands of events, as the demo writes, stays fast).
+    # It takes this server's next change number (the sync cursor) and the learner's next step.
+    origin, seq, lamport = stamp.event_stamp(db.session.connection(), user.id)
     db.session.execute(Event.__table__.insert(), {
         "id": uuid.uuid4(), "user_id": user.id, "kind": kind, "item_id": item_id, "question_id": question_id,
-        "lang": lang, "payload": payload or {}, "created_at": at or _next_time(user)})
+        "lang": lang, "payload": payload or {}, "created_at": at or _next_time(user),
+        "origin": origin, "seq": seq, "lamport": lamport})
 
 
 def _next_time(user: User) -> datetime:
@@ -60,7 +68,7 @@ def open_lesson(user: User, lesson: Item, lang: str, *, at: datetime | None = No
     """Note that the learner opened a lesson, once per attempt (not on every page view)."""
     last = db.session.scalars(
         db.select(Event.kind).where(Event.user_id == user.id, Event.item_id == lesson.id)
-        .order_by(Event.created_at.desc(), Event.id.desc()).limit(1)
+        .order_by(*(c.desc() for c in LEARNER_ORDER)).limit(1)
     ).first()
     if last is None or last == EventKind.LESSON_FINISHED:
         _add(user, EventKind.LESSON_OPENED, lesson.id, lang, at=at)
@@ -109,13 +117,13 @@ def events_by_user(user_ids: list, item_ids: list[str] | None = None) -> dict:
     if not user_ids:
         return found
     query = db.select(Event.user_id, Event.kind, Event.item_id, Event.created_at, Event.question_id,
-                      Event.payload).where(Event.user_id.in_(user_ids))
+                      Event.payload, *LEARNER_ORDER).where(Event.user_id.in_(user_ids))
     if item_ids is not None:
         query = query.where(Event.item_id.in_(item_ids))
-    for user_id, kind, item_id, created_at, question_id, payload in db.session.execute(
-            query.order_by(Event.created_at, Event.id)):  # plain rows: no ORM objects to build
-        found[user_id].append(EventView(kind=kind, item_id=item_id, created_at=created_at,
-                                        question_id=question_id, payload=payload or {}))
+    for user_id, kind, item_id, created_at, question_id, payload, lamport, origin, seq in db.session.execute(
+            query.order_by(*LEARNER_ORDER)):  # plain rows: no ORM objects to build
+        found[user_id].append(EventView(kind=kind, item_id=item_id, created_at=created_at, question_id=question_id,
+                                        payload=payload or {}, lamport=lamport, origin=str(origin), seq=seq))
     return found
 
 
@@ -123,15 +131,15 @@ def finished_lessons_in(village_ids: list) -> dict:
     """The `lesson_finished` events of every learner of these villages, oldest first, keyed by
     user id: all that mastery needs (each finish carries its attempt's score), in one query and
     without the answers, which are most of the events."""
-    query = (db.select(Event.user_id, Event.kind, Event.item_id, Event.created_at, Event.payload)
+    query = (db.select(Event.user_id, Event.kind, Event.item_id, Event.created_at, Event.payload, *LEARNER_ORDER)
              .join(User, User.id == Event.user_id)
              .where(User.village_id.in_(village_ids), User.role == Role.LEARNER,
                     Event.kind == EventKind.LESSON_FINISHED)
-             .order_by(Event.created_at, Event.id))
+             .order_by(*LEARNER_ORDER))
     found: dict = {}
-    for user_id, kind, item_id, created_at, payload in db.session.execute(query):
-        found.setdefault(user_id, []).append(EventView(kind=kind, item_id=item_id, created_at=created_at,
-                                                       payload=payload or {}))
+    for user_id, kind, item_id, created_at, payload, lamport, origin, seq in db.session.execute(query):
+        found.setdefault(user_id, []).append(EventView(kind=kind, item_id=item_id, created_at=created_at, payload=payload or {},
+                                                       lamport=lamport, origin=str(origin), seq=seq))
     return found
 
 
@@ -152,6 +160,6 @@ def survey_answers(learner: User, survey_id: str) -> dict | None:
     """The latest answers this learner gave to a survey, or None."""
     latest = db.session.scalars(
         db.select(Event).where(Event.user_id == learner.id, Event.kind == EventKind.SURVEY_ANSWERED,
-                               Event.item_id == survey_id).order_by(Event.created_at.desc(), Event.id.desc()).limit(1)
+                               Event.item_id == survey_id).order_by(*(c.desc() for c in LEARNER_ORDER)).limit(1)
     ).first()
     return latest.payload.get("answers", {}) if latest else None

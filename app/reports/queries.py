@@ -63,7 +63,7 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
     rows = db.session.execute(
         select(Event.user_id, Event.kind, Event.item_id, Event.payload).join(User, User.id == Event.user_id)
         .where(of_villages, Event.kind.in_([EventKind.TEST_TAKEN, SURVEY_EVENT]))
-        .order_by(Event.created_at, Event.id)
+        .order_by(Event.user_id, Event.lamport, Event.origin, Event.seq)
     )
     for user_id, kind, item_id, payload in rows:
         if kind == "test_taken" and item_id in role_of:

@@ -17,6 +17,7 @@ from ..csv_import import read_csv
 from ..extensions import db
 from ..i18n import alphabetical
 from ..models import Attendance, ClassSession, Role, TrainingClass, User, class_learners, get_by_id
+from ..sync import stamp
 from ..text import NAME_MAX, clean_name
 
 # The cookie that makes a village-centre computer a class's sign-in point (holds the session token).
@@ -214,6 +215,7 @@ def set_attendance(cls: TrainingClass, present: set[tuple[str, int]]) -> None:
             db.session.delete(row)
     for user_id, day in wanted - set(current):
         db.session.add(Attendance(class_id=cls.id, user_id=user_id, day=day))
+    stamp.touch(cls)  # attendance travels with its class (docs/sync.md)
     db.session.commit()
 
 

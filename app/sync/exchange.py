@@ -1,0 +1,499 @@
+"""Write a bundle for a peer, and apply a bundle from one: the service behind the CLI, the
+pages and the HTTP routes (docs/sync.md).
+
+What travels: villages (home: the district), people (home: the server that made them) and
+learners' events. Events are inserted if new and ignored if known (union); a record is replaced
+only by a newer version from its home. A bundle is applied in transactions that each move the
+vector with the rows they add, so an import cut off half-way loses nothing and the next sync
+goes on from where it stopped.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, select
+
+from ..extensions import db
+from ..models import (
+    Attendance,
+    Event,
+    Role,
+    SyncAttempt,
+    SyncNode,
+    SyncPeerVector,
+    SyncVector,
+    TrainingClass,
+    User,
+    Village,
+    VillageProblem,
+    class_learners,
+    trainer_villages,
+)
+from . import bundle
+from .bundle import BundleError
+from .node import this_node
+
+STREAMS = ("records", "events")
+BATCH = 500  # events per transaction (Morango's chunk size; small enough for an old PC)
+
+
+class SyncError(Exception):
+    """A bundle or request that cannot be applied; `code` picks the message shown to people."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass
+class Applied:
+    sender: SyncNode
+    bundle_id: str
+    events_new: int = 0
+    events_known: int = 0
+    records_new: int = 0
+    records_known: int = 0
+    clashes: list[str] = field(default_factory=list)
+
+
+# --- vectors -------------------------------------------------------------------------------
+
+def vector(stream: str) -> dict[str, int]:
+    """How far this server holds each origin's changes in a stream (its own: its counter)."""
+    rows = db.session.execute(select(SyncVector.origin, SyncVector.upto).where(SyncVector.stream == stream))
+    found = {str(origin): upto for origin, upto in rows}
+    me = this_node().node_id
+    mine = _max_seq_of(me, stream)
+    if mine:
+        found[str(me)] = mine
+    return found
+
+
+def _max_seq_of(origin: uuid.UUID, stream: str) -> int:
+    if stream == "events":
+        return db.session.scalar(select(db.func.max(Event.seq)).where(Event.origin == origin)) or 0
+    return max(db.session.scalar(select(db.func.max(model.seq)).where(model.home == origin)) or 0 for model in (Village, User))
+
+
+def _advance(origin: str, stream: str, since: int, upto: int) -> None:
+    """Move the vector to `upto` if the changes from `since` on were all in what was applied:
+    a bundle that starts beyond what is held here (one went missing) adds its rows but leaves
+    the vector, so the next sync asks again from the gap."""
+    if origin == str(this_node().node_id):
+        return
+    row = db.session.get(SyncVector, (uuid.UUID(origin), stream))
+    held = row.upto if row else 0
+    if since <= held < upto:
+        if row is None:
+            db.session.add(SyncVector(origin=uuid.UUID(origin), stream=stream, upto=upto))
+        else:
+            row.upto = upto
+
+
+# --- scope: what a peer may receive and send ---------------------------------------------
+
+def _village_ids(node: SyncNode) -> set[uuid.UUID]:
+    return {v.id for v in node.villages}
+
+
+def _learner_filter(peer: SyncNode):
+    if peer.role == "district":
+        return True
+    return User.village_id.in_(_village_ids(peer))
+
+
+def _records_for(peer: SyncNode, since: dict[str, int]) -> list[dict]:
+    """Villages (all: a village server is provisioned with the district's list); the people of
+    the peer's villages (its learners, and the staff who work there); their classes (with
+    learners and attendance) and the problems found there. In the order they must be applied."""
+    not_theirs = lambda model: model.home != peer.id  # noqa: E731 (what they made, they have)
+    newer = lambda model: or_(*[and_(model.home == uuid.UUID(o), model.seq > s) for o, s in since.items()],  # noqa: E731
+                              model.home.not_in([uuid.UUID(o) for o in since]))
+    out = [_village_record(v) for v in db.session.scalars(
+        select(Village).where(not_theirs(Village), newer(Village)).order_by(Village.home, Village.seq))]
+    people = select(User).where(not_theirs(User), newer(User))
+    classes = select(TrainingClass).where(not_theirs(TrainingClass), newer(TrainingClass))
+    problems = select(VillageProblem).where(not_theirs(VillageProblem), newer(VillageProblem))
+    if peer.role != "district":
+        here = _village_ids(peer)
+        staff_here = select(trainer_villages.c.user_id).where(trainer_villages.c.village_id.in_(here))
+        people = people.where(or_(and_(User.role == Role.LEARNER, _learner_filter(peer)), User.id.in_(staff_here)))
+        classes = classes.where(TrainingClass.village_id.in_(here))
+        problems = problems.where(VillageProblem.village_id.in_(here))
+    out += [_user_record(u) for u in db.session.scalars(people.order_by(User.home, User.seq))]
+    out += [_class_record(c) for c in db.session.scalars(classes.order_by(TrainingClass.home, TrainingClass.seq))]
+    out += [_problem_record(p) for p in db.session.scalars(problems.order_by(VillageProblem.home, VillageProblem.seq))]
+    return out
+
+
+_EVENT_COLUMNS = (Event.id, Event.user_id, Event.kind, Event.item_id, Event.question_id, Event.lang, Event.payload,
+                  Event.created_at, Event.origin, Event.seq, Event.lamport)
+
+
+def _events_for(peer: SyncNode, since: dict[str, int]):
+    """The peer's events beyond `since`, as plain rows in (origin, seq) order, streamed: one
+    range query per origin on the (origin, seq) index, so a round costs what it sends, not
+    what the server holds."""
+    me = this_node().node_id
+    origins = {row for row in db.session.scalars(select(SyncVector.origin).where(SyncVector.stream == "events"))} | {me}
+    for origin in sorted(origins - {peer.id}, key=str):
+        query = select(*_EVENT_COLUMNS).where(Event.origin == origin, Event.seq > since.get(str(origin), 0))
+        if peer.role != "district":
+            query = query.join(User, User.id == Event.user_id).where(_learner_filter(peer))
+        yield from db.session.execute(query.order_by(Event.seq).execution_options(yield_per=5000))
+
+
+def _village_record(v: Village) -> dict:
+    return {"t": "village", "id": str(v.id), "home": str(v.home), "seq": v.seq, "name_kk": v.name_kk, "name_ru": v.name_ru,
+            "okrug_kk": v.okrug_kk, "okrug_ru": v.okrug_ru, "residents": v.residents, "residents_source": v.residents_source}
+
+
+def _user_record(u: User) -> dict:
+    return {"t": "user", "id": str(u.id), "home": str(u.home), "seq": u.seq, "role": u.role, "name": u.name,
+            "login_code": u.login_code, "username": u.username, "secret_hash": u.secret_hash,
+            "village_id": str(u.village_id) if u.village_id else None, "language": u.language,
+            "created_at": u.created_at.isoformat(), "active": u.active, "villages": sorted(str(v.id) for v in u.villages)}
+
+
+def _class_record(c: TrainingClass) -> dict:
+    present = db.session.execute(select(Attendance.user_id, Attendance.day).where(Attendance.class_id == c.id)).all()
+    return {"t": "class", "id": str(c.id), "home": str(c.home), "seq": c.seq, "village_id": str(c.village_id),
+            "level": c.level, "day1": c.day1.isoformat(), "day2": c.day2.isoformat(), "venue": c.venue,
+            "trainer_id": str(c.trainer_id) if c.trainer_id else None, "created_at": c.created_at.isoformat(),
+            "learners": sorted(str(u.id) for u in c.learners), "attendance": sorted([str(u), d] for u, d in present)}
+
+
+def _problem_record(p: VillageProblem) -> dict:
+    return {"t": "problem", "id": str(p.id), "home": str(p.home), "seq": p.seq, "village_id": str(p.village_id),
+            "category": p.category, "found_on": p.found_on.isoformat(), "description": p.description,
+            "solution": p.solution, "status": p.status, "reported_by": str(p.reported_by) if p.reported_by else None,
+            "created_at": p.created_at.isoformat()}
+
+
+def _event_record(e) -> dict:
+    return {"t": "event", "id": str(e.id), "user_id": str(e.user_id), "kind": e.kind, "item_id": e.item_id,
+            "question_id": e.question_id, "lang": e.lang, "payload": e.payload, "created_at": e.created_at.isoformat(),
+            "origin": str(e.origin), "seq": e.seq, "lamport": e.lamport}
+
+
+# --- export ----------------------------------------------------------------------------------
+
+def export_for(peer: SyncNode, since: dict[str, dict[str, int]] | None = None, *, seal: bool,
+               limit: int | None = None) -> tuple[bytes, int, int]:
+    """A bundle of what the peer lacks beyond `since` (per stream; by default what the peer
+    last said it holds), at most `limit` events. Returns (bytes, records, events)."""
+    since = since if since is not None else heard_from(peer)
+    # What this server holds, taken before the rows: a change committed meanwhile is sent the
+    # next time, never claimed without being sent. (Numbers are taken under the counter's row
+    # lock and kept to the commit, so no lower number can still be on its way.)
+    upto = {stream: vector(stream) for stream in STREAMS}
+    records = _records_for(peer, since.get("records", {}))
+    events: list[dict] = []
+    for event in _events_for(peer, since.get("events", {})):
+        if limit is not None and len(events) >= limit:
+            upto["events"] = _cut(upto["events"], events)
+            break
+        events.append(_event_record(event))
+    me = this_node()
+    header = bundle.Header(sender=str(me.node_id), receiver=str(peer.id), schema=_schema_head(),
+                           since={s: dict(since.get(s, {})) for s in STREAMS}, upto=upto)
+    from .identity import decode_key
+
+    data = bundle.write(header, records + events, me.signing_key, seal_to=decode_key(peer.public_key) if seal else None)
+    return data, len(records), len(events)
+
+
+def _cut(held: dict[str, int], events: list[dict]) -> dict[str, int]:
+    """What a bundle cut at a limit may claim: events go by (origin, seq), so every origin in it
+    but the last is whole; the last only up to its last event; the others not at all."""
+    present = list(dict.fromkeys(e["origin"] for e in events))
+    claim = {origin: held.get(origin, 0) for origin in present[:-1]}
+    last = present[-1]
+    claim[last] = max(e["seq"] for e in events if e["origin"] == last)
+    return claim
+
+
+def _schema_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    config = current_app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_current_head() or ""
+
+
+def heard_from(peer: SyncNode) -> dict[str, dict[str, int]]:
+    found: dict[str, dict[str, int]] = {stream: {} for stream in STREAMS}
+    for row in db.session.scalars(select(SyncPeerVector).where(SyncPeerVector.peer_id == peer.id)):
+        found.setdefault(row.stream, {})[str(row.origin)] = row.upto
+    return found
+
+
+def _remember_peer_holds(peer: SyncNode, upto: Mapping[str, Mapping[str, int]]) -> None:
+    for stream, origins in upto.items():
+        if stream not in STREAMS:
+            continue
+        for origin, seq in origins.items():
+            key = (peer.id, stream, uuid.UUID(origin))
+            row = db.session.get(SyncPeerVector, key)
+            if row is None:
+                db.session.add(SyncPeerVector(peer_id=peer.id, stream=stream, origin=key[2], upto=int(seq)))
+            elif row.upto < int(seq):
+                row.upto = int(seq)
+
+
+# --- import ----------------------------------------------------------------------------------
+
+def apply(data: bytes, *, route: str) -> Applied:
+    """Check and apply a bundle; SyncError/BundleError (nothing changed) if it cannot be.
+
+    Records first, in one transaction, then events in batches of BATCH, each batch in its own
+    transaction with the vector it earns: killed half-way, the database holds whole batches and
+    a vector that says exactly which, and the next sync sends the rest.
+    """
+    me = this_node()
+    routing = bundle.peek(data)
+    peers = {str(n.id): n for n in db.session.scalars(select(SyncNode).where(SyncNode.active))}
+    from .identity import decode_key
+
+    got = bundle.read(data, receiver=str(me.node_id), receiver_key=me.signing_key,
+                      sender_keys={node_id: decode_key(n.public_key) for node_id, n in peers.items()},
+                      require_sealed=(route == "file"))
+    sender = peers[got.header.sender]
+    if got.header.schema != _schema_head():
+        raise SyncError("schema_differs", f"the sender's database is at {got.header.schema}, this one at {_schema_head()}")
+    del routing
+    records = [r for r in got.records if r.get("t") in RECORD_MODELS]
+    events = [r for r in got.records if r.get("t") == "event"]
+    if len(records) + len(events) != len(got.records):
+        raise SyncError("unknown_record", "the bundle holds a kind of record this server does not know")
+    result = Applied(sender=sender, bundle_id=got.header.bundle_id)
+    _check_scope(sender, records, events)
+    since, upto = got.header.since, got.header.upto
+    try:
+        _apply_records(records, result)
+        for origin, seq in upto.get("records", {}).items():
+            _advance(origin, "records", since.get("records", {}).get(origin, 0), seq)
+        db.session.commit()
+        event_since, event_upto = since.get("events", {}), upto.get("events", {})
+        size = int(current_app.config.get("SYNC_IMPORT_BATCH", BATCH))
+        for start in range(0, len(events), size):
+            batch = events[start:start + size]
+            _apply_events(batch, result)
+            last: dict[str, int] = {}
+            for row in batch:
+                last[row["origin"]] = max(last.get(row["origin"], 0), row["seq"])
+            for origin, seq in last.items():  # never past what the sender holds without gaps
+                _advance(origin, "events", event_since.get(origin, 0), min(seq, event_upto.get(origin, 0)))
+            db.session.commit()
+        for origin, seq in event_upto.items():
+            _advance(origin, "events", since.get("events", {}).get(origin, 0), seq)
+        _remember_peer_holds(sender, upto)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result
+
+
+def _check_scope(sender: SyncNode, records: list[dict], events: list[dict]) -> None:
+    """A village server speaks only for its own villages and for what it made; the district
+    speaks for the whole district."""
+    if sender.role == "district":
+        return
+    served = {str(v) for v in _village_ids(sender)}
+    known_learners = {str(u) for u in db.session.scalars(select(User.id).where(User.village_id.in_(_village_ids(sender))))}
+    for row in records:
+        if row["t"] not in ("user", "class", "problem"):
+            raise SyncError("out_of_scope", f"a village server sent a {row['t']} record")
+        if row.get("home") != str(sender.id):
+            raise SyncError("out_of_scope", f"a {row['t']} made on another server ({row.get('home')})")
+        if row["t"] == "user" and row.get("role") != Role.LEARNER:
+            raise SyncError("out_of_scope", "a village server sent a staff account")
+        if row.get("village_id") not in served:
+            raise SyncError("out_of_scope", f"a {row['t']} of a village this server does not serve ({row.get('village_id')})")
+        if row["t"] == "user":
+            known_learners.add(row["id"])
+    for row in events:
+        if row["user_id"] not in known_learners:
+            raise SyncError("out_of_scope", f"events of a learner of a village this server does not serve ({row['user_id']})")
+
+
+RECORD_MODELS: dict[str, Any] = {"village": Village, "user": User, "class": TrainingClass, "problem": VillageProblem}
+APPLY_ORDER = {"village": 0, "user": 1, "class": 2, "problem": 3}  # what points at what
+
+
+def _apply_records(rows: list[dict], result: Applied) -> None:
+    """Villages first, then people, then what points at them; a row replaces ours only if it is
+    a newer version from the same home. A login code taken by another person here is a clash:
+    refused, named."""
+    for row in sorted(rows, key=lambda r: (APPLY_ORDER[r["t"]], r["home"], r["seq"])):
+        model = RECORD_MODELS[row["t"]]
+        ours = db.session.get(model, uuid.UUID(row["id"]))
+        if ours is not None and (str(ours.home) != row["home"] or ours.seq >= row["seq"]):
+            result.records_known += 1
+            continue
+        if model is User:
+            _check_unique(row)
+        values = _columns(row)
+        if ours is None:
+            db.session.execute(model.__table__.insert().values(**values))
+        else:
+            db.session.execute(model.__table__.update().where(model.__table__.c.id == ours.id).values(**values))
+        result.records_new += 1
+        record_id = uuid.UUID(row["id"])
+        if model is User:
+            _replace(trainer_villages, trainer_villages.c.user_id, record_id,
+                     [{"user_id": record_id, "village_id": uuid.UUID(v)} for v in row["villages"]])
+        elif model is TrainingClass:
+            _require_people(row["learners"] + [u for u, _ in row["attendance"]])
+            _replace(class_learners, class_learners.c.class_id, record_id,
+                     [{"class_id": record_id, "user_id": uuid.UUID(u)} for u in row["learners"]])
+            _replace(Attendance.__table__, Attendance.__table__.c.class_id, record_id,
+                     [{"id": uuid.uuid4(), "class_id": record_id, "user_id": uuid.UUID(u), "day": int(d)}
+                      for u, d in row["attendance"]])
+    db.session.flush()
+    db.session.expire_all()
+
+
+def _replace(table, key_column, key, rows: list[dict]) -> None:
+    """The rows that belong to a record, as its newest version lists them."""
+    db.session.execute(table.delete().where(key_column == key))
+    if rows:
+        db.session.execute(table.insert(), rows)
+
+
+def _require_people(ids: list[str]) -> None:
+    wanted = {uuid.UUID(i) for i in ids}
+    if not wanted:
+        return
+    found = set(db.session.scalars(select(User.id).where(User.id.in_(wanted))))
+    if wanted - found:
+        raise SyncError("unknown_learner", f"a class lists {len(wanted - found)} learner(s) this server does not have")
+
+
+def _check_unique(row: dict) -> None:
+    for column in ("login_code", "username"):
+        if row.get(column):
+            holder = db.session.scalar(select(User).where(getattr(User, column) == row[column], User.id != uuid.UUID(row["id"])))
+            if holder is not None:
+                raise SyncError("code_clash", f"{column} {row[column]!r}: {row['name']} and {holder.name} are two people")
+
+
+def _columns(row: dict) -> dict:
+    """A record's own columns, typed; its lists (villages, learners, attendance) go elsewhere."""
+    values = {k: v for k, v in row.items() if k not in ("t", "villages", "learners", "attendance")}
+    for key in ("id", "home", "village_id", "trainer_id", "reported_by"):
+        if values.get(key):
+            values[key] = uuid.UUID(values[key])
+    if "created_at" in values:
+        values["created_at"] = datetime.fromisoformat(values["created_at"])
+    for key in ("day1", "day2", "found_on"):
+        if key in values:
+            values[key] = date.fromisoformat(values[key])
+    return values
+
+
+def _apply_events(rows: list[dict], result: Applied) -> None:
+    """Union: an event already here (same id) is skipped, whatever the order or the number of
+    times it arrives."""
+    ids = [uuid.UUID(r["id"]) for r in rows]
+    _note_origins({r["origin"] for r in rows})
+    known = set(db.session.scalars(select(Event.id).where(Event.id.in_(ids))))
+    new = [_event_values(r) for r in rows if uuid.UUID(r["id"]) not in known]
+    if new:
+        db.session.execute(Event.__table__.insert(), new)
+    result.events_new += len(new)
+    result.events_known += len(rows) - len(new)
+
+
+def _note_origins(origins: set[str]) -> None:
+    """Every origin whose events are held here has a vector row (at 0 until a bundle that
+    starts at the beginning arrives): the list of origins to send from, without a scan."""
+    me = str(this_node().node_id)
+    for origin in origins - {me}:
+        key = (uuid.UUID(origin), "events")
+        if db.session.get(SyncVector, key) is None:
+            db.session.add(SyncVector(origin=key[0], stream="events", upto=0))
+    db.session.flush()
+
+
+def _event_values(row: dict) -> dict:
+    return {"id": uuid.UUID(row["id"]), "user_id": uuid.UUID(row["user_id"]), "kind": row["kind"], "item_id": row["item_id"],
+            "question_id": row["question_id"], "lang": row["lang"], "payload": row["payload"],
+            "created_at": datetime.fromisoformat(row["created_at"]), "origin": uuid.UUID(row["origin"]),
+            "seq": int(row["seq"]), "lamport": int(row["lamport"])}
+
+
+# --- the record of every attempt (the coordinator's view of each village's link) -------------
+
+MESSAGES = {
+    BundleError.NOT_A_BUNDLE: _l("This file is not a sync file."),
+    BundleError.NEWER_FORMAT: _l("The file was made by a newer version of the server. Update this server first."),
+    BundleError.WRONG_RECEIVER: _l("The file is for another server."),
+    BundleError.UNKNOWN_SENDER: _l("The file comes from a server that is not enrolled here."),
+    BundleError.TRUNCATED: _l("The file is incomplete. Save it to the stick again and wait until copying ends."),
+    BundleError.DAMAGED: _l("The file is damaged or was changed after it was made. Save it to the stick again."),
+    BundleError.NOT_SEALED: _l("A file on a stick must be encrypted. Save it again with this version of the server."),
+    "schema_differs": _l("The two servers have different versions. Update both to the same version."),
+    "unknown_record": _l("The file holds data this version does not know. Update this server."),
+    "out_of_scope": _l("The file holds data of a village its server does not serve."),
+    "unknown_learner": _l("The file lists a learner this server does not have. Sync with the district first."),
+    "code_clash": _l("Two different people have the same login code. Give one of them a new code."),
+    "busy": _l("Another sync is running. Try again in a minute."),
+    "unreachable": _l("The district server cannot be reached. Check the internet connection, or use a USB stick."),
+    "no_url": _l("The district server's address is not set."),
+}
+
+
+def describe(exc: Exception, english: bool = False) -> str:
+    """The message for people; `english` for the command line (operators' logs)."""
+    from flask_babel import force_locale
+
+    code = getattr(exc, "code", "")
+    detail = getattr(exc, "detail", "")
+    message = MESSAGES.get(code)
+    if message is None:
+        text = str(exc)
+    elif english:
+        with force_locale("en"):
+            text = str(message)
+    else:
+        text = str(message)
+    return f"{text} ({detail})" if detail and english else text
+
+
+def log_attempt(peer: SyncNode | None, *, route: str, direction: str, ok: bool = True, error: str | None = None,
+                detail: str | None = None, records: int = 0, events: int = 0, size: int = 0,
+                seconds: float | None = None, round_trip_ms: float | None = None, bundle_id: str | None = None) -> None:
+    db.session.rollback()  # whatever failed is gone; the record of the attempt must stay
+    db.session.add(SyncAttempt(peer_id=peer.id if peer else None, route=route, direction=direction, ok=ok, error=error,
+                               detail=detail, records=records, events=events, bytes=size, seconds=seconds,
+                               round_trip_ms=round_trip_ms, bundle_id=bundle_id))
+    db.session.commit()
+
+
+def apply_logged(data: bytes, *, route: str) -> Applied:
+    """`apply`, with a record of the attempt whether it worked or not."""
+    started = time.monotonic()
+    try:
+        result = apply(data, route=route)
+    except (BundleError, SyncError) as exc:
+        sender = None
+        try:
+            sender = db.session.get(SyncNode, uuid.UUID(str(bundle.peek(data).get("sender"))))
+        except (BundleError, ValueError):
+            pass
+        log_attempt(sender, route=route, direction="receive", ok=False, error=exc.code, detail=exc.detail[:500],
+                    size=len(data), seconds=time.monotonic() - started)
+        raise
+    log_attempt(result.sender, route=route, direction="receive", records=result.records_new, events=result.events_new,
+                size=len(data), seconds=time.monotonic() - started, bundle_id=result.bundle_id)
+    return result

@@ -1,0 +1,53 @@
+"""What the sync page shows: per known server, when data last moved and how, what failed and
+why, and how the link measured. Read-only; the attempts are written by exchange.log_attempt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import SyncAttempt, SyncNode
+
+
+@dataclass
+class PeerStatus:
+    node: SyncNode
+    last_ok: SyncAttempt | None
+    last_failure: SyncAttempt | None  # only if it came after the last success
+    last_network: SyncAttempt | None  # the latest measured link, worked or not
+
+    @property
+    def out_of_date(self) -> timedelta | None:
+        """How long since data last moved: None if it never did."""
+        if self.last_ok is None:
+            return None
+        at = self.last_ok.started_at
+        return datetime.now(UTC) - (at if at.tzinfo else at.replace(tzinfo=UTC))
+
+    @property
+    def kib_per_second(self) -> float | None:
+        a = self.last_network
+        if a is None or not a.ok or not a.seconds or not a.bytes:
+            return None
+        return a.bytes / 1024 / a.seconds
+
+
+def peer_statuses() -> list[PeerStatus]:
+    nodes = list(db.session.scalars(select(SyncNode).where(SyncNode.active).order_by(SyncNode.name)))
+    found = []
+    for node in nodes:
+        attempts = select(SyncAttempt).where(SyncAttempt.peer_id == node.id).order_by(SyncAttempt.started_at.desc()).limit(1)
+        last_ok = db.session.scalars(attempts.where(SyncAttempt.ok.is_(True))).first()
+        last_fail = db.session.scalars(attempts.where(SyncAttempt.ok.is_(False))).first()
+        if last_ok and last_fail and last_fail.started_at < last_ok.started_at:
+            last_fail = None
+        last_net = db.session.scalars(attempts.where(SyncAttempt.route == "network")).first()
+        found.append(PeerStatus(node=node, last_ok=last_ok, last_failure=last_fail, last_network=last_net))
+    return found
+
+
+def recent_attempts(limit: int = 20) -> list[SyncAttempt]:
+    return list(db.session.scalars(select(SyncAttempt).order_by(SyncAttempt.started_at.desc()).limit(limit)))

@@ -1,0 +1,106 @@
+"""Stamps every new event and every new version of a synced record with this server's next
+change number, and keeps the one-writer rule: a record is changed only on its home server.
+
+Done with ORM listeners so that no code path can forget it: a learner made by a trainer, by
+self-registration or by the demo is stamped the same way. A bundle being applied sets
+`session.info["sync_applying"]` and brings its own stamps.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from ..models import Event, SyncCounter, TrainingClass, User, Village, VillageProblem
+
+SYNCED_RECORDS = (Village, User, TrainingClass, VillageProblem)  # mutable records with a home server (docs/sync.md)
+
+
+class NotHomeError(RuntimeError):
+    """A record was changed on a server that is not its home."""
+
+
+def next_seq(connection, node_id: uuid.UUID) -> int:
+    """The next number in this node's change sequence. The UPDATE takes the row's write lock
+    first, so two requests writing at once queue here instead of taking the same number."""
+    bump = update(SyncCounter.__table__).where(SyncCounter.__table__.c.node_id == node_id) \
+        .values(last_seq=SyncCounter.__table__.c.last_seq + 1).returning(SyncCounter.__table__.c.last_seq)
+    value = connection.execute(bump).scalar()
+    if value is None:
+        connection.execute(SyncCounter.__table__.insert().values(node_id=node_id, last_seq=0))
+        value = connection.execute(bump).scalar()
+    return value
+
+
+def event_stamp(connection, user_id) -> tuple[uuid.UUID, int, int]:
+    """(origin, seq, lamport) for a new event of this learner, recorded on this server."""
+    from .node import this_node_id
+
+    me = this_node_id()
+    seq = next_seq(connection, me)
+    known = connection.execute(select(func.max(Event.lamport)).where(Event.user_id == user_id)).scalar() or 0
+    return me, seq, known + 1
+
+
+def touch(record) -> None:
+    """Give a record a new version although none of its own columns changed: a class whose
+    attendance changed travels again, whole (its attendance rows are part of it)."""
+    from sqlalchemy.orm.attributes import flag_modified
+
+    flag_modified(record, "seq")
+
+
+def _applying(session: Session | None) -> bool:
+    return bool(session is not None and session.info.get("sync_applying"))
+
+
+def _stamp_record(mapper, connection, target) -> None:
+    from .node import this_node_id
+
+    if _applying(Session.object_session(target)):
+        return
+    me = this_node_id()
+    if target.home is None:
+        target.home = me
+    elif target.home != me:
+        raise NotHomeError(f"{type(target).__name__} {target.id} belongs to server {target.home}; "
+                           "ask that server for the change")
+    target.seq = next_seq(connection, me)
+
+
+def _stamp_event(mapper, connection, target) -> None:
+    from .node import this_node_id
+
+    session = Session.object_session(target)
+    if _applying(session) and target.seq is not None:
+        return
+    me = this_node_id()
+    target.origin = me
+    target.seq = next_seq(connection, me)
+    # Several events of one learner can be flushed together: remember what this flush gave.
+    given = session.info.setdefault("lamport_given", {}) if session is not None else {}
+    known = connection.execute(select(func.max(Event.lamport)).where(Event.user_id == target.user_id)).scalar() or 0
+    target.lamport = max(known, given.get(target.user_id, 0)) + 1
+    given[target.user_id] = target.lamport
+
+
+def _forget_flush(session, flush_context) -> None:
+    session.info.pop("lamport_given", None)
+
+
+_listening = {"done": False}
+
+
+def init_app(app) -> None:
+    from sqlalchemy import event
+
+    if _listening["done"]:  # listeners are global to the models; add them once
+        return
+    for model in SYNCED_RECORDS:
+        event.listen(model, "before_insert", _stamp_record)
+        event.listen(model, "before_update", _stamp_record)
+    event.listen(Event, "before_insert", _stamp_event)
+    event.listen(Session, "after_flush", _forget_flush)
+    _listening["done"] = True

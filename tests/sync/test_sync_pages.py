@@ -1,0 +1,87 @@
+"""The sync page: a trainer saves to a stick at the village, the coordinator loads it at the
+district; bad files are refused in the user's language; roles see only what is theirs."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from app.auth import accounts
+from app.extensions import db
+from app.models import Event, Role, Village
+from tests.conftest import post, translated
+from tests.sync.nodes import Node
+from tests.sync.test_three_nodes import answer, new_learner, send
+
+
+@pytest.fixture
+def servers(tmp_path):
+    district, village = Node("district", "district", tmp_path), Node("village", "village", tmp_path)
+    with district.ctx():
+        place = Village(name_kk="Абай", name_ru="Абай", residents=100)
+        db.session.add(place)
+        db.session.commit()
+        place_id = str(place.id)
+        accounts.create_staff("akimat", "Coordinator", Role.COORDINATOR, "correct-horse-1", [])
+        accounts.create_staff("dtrainer", "Trainer at the district", Role.TRAINER, "correct-horse-1", [place.id])
+    district.enrol(village, [place_id])
+    village.enrol(district)
+    send(district, village)  # provisioning: villages and the trainer
+    yield district, village, place_id
+    district.close()
+    village.close()
+
+
+def signed_in(node: Node, username: str):
+    client = node.app.test_client()
+    response = post(client, "/staff/login", {"username": username, "password": "correct-horse-1"}, page="/staff/login")
+    assert response.status_code == 302
+    return client
+
+
+def test_stick_from_village_to_district_through_the_pages(servers):
+    import random
+
+    district, village, place_id = servers
+    learner = new_learner(village, place_id, "aigul")
+    answer(village, learner, random.Random(5), 3)
+    trainer = signed_in(village, "dtrainer")  # the trainer came with the district's records
+    page = trainer.get("/sync/").get_data(as_text=True)
+    assert translated("Save to USB stick") in page and translated("Sync now") in page
+    peer = re.search(r'name="peer" value="([^"]+)"', page).group(1)
+    response = post(trainer, "/sync/export", {"peer": peer}, page="/sync/")
+    assert response.status_code == 200 and response.headers["Content-Disposition"].endswith('.auyl"')
+    stick = response.data
+    coordinator = signed_in(district, "akimat")
+    loaded = post(coordinator, "/sync/import", {"file": (io.BytesIO(stick), "abai.auyl")}, page="/sync/",
+                  content_type="multipart/form-data", follow_redirects=True)
+    assert loaded.status_code == 200
+    assert "3" in loaded.get_data(as_text=True)
+    with district.ctx():
+        assert db.session.scalar(db.select(db.func.count(Event.id))) == 3
+    table = coordinator.get("/sync/").get_data(as_text=True)
+    assert "village" in table and translated("USB stick") in table
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_bad_file_is_refused_in_the_users_language(servers, lang):
+    district, village, _ = servers
+    coordinator = signed_in(district, "akimat")
+    post(coordinator, "/language", {"lang": lang}, page="/sync/")
+    response = post(coordinator, "/sync/import", {"file": (io.BytesIO(b"name,village\n"), "list.csv")}, page="/sync/",
+                    content_type="multipart/form-data", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert translated("This file is not a sync file.", lang) in page
+    assert translated("Nothing was loaded.", lang) in page
+
+
+def test_only_coordinators_handle_bundles_on_the_district(servers):
+    district, _, _ = servers
+    trainer = signed_in(district, "dtrainer")
+    assert trainer.get("/sync/").status_code == 403
+    anonymous = district.app.test_client()
+    assert anonymous.get("/sync/").status_code == 302  # to sign-in
+    assert anonymous.post("/sync/api/exchange", data=b"junk").status_code == 400

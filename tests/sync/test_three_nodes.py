@@ -1,0 +1,302 @@
+"""A district and two village servers, each with its own database and key, exchanging bundles
+in every order: they end with the same events, people and figures."""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+import pytest
+
+from app.course import get_course
+from app.extensions import db
+from app.models import Event, Role, SyncNode, User, Village
+from app.progress import record
+from app.reports import queries
+from app.sync import exchange
+from app.sync.bundle import BundleError
+from app.sync.exchange import SyncError
+from tests.sync.nodes import Node
+
+
+@pytest.fixture
+def district(tmp_path):
+    node = Node("district", "district", tmp_path)
+    yield node
+    node.close()
+
+
+@pytest.fixture
+def villages(tmp_path, district):
+    a, b = Node("a", "village", tmp_path), Node("b", "village", tmp_path)
+    with district.ctx():
+        v1 = Village(name_kk="Абай", name_ru="Абай", residents=100)
+        v2 = Village(name_kk="Бөген", name_ru="Боген", residents=80)
+        db.session.add_all([v1, v2])
+        db.session.commit()
+        ids = (str(v1.id), str(v2.id))
+    district.enrol(a, [ids[0]])
+    district.enrol(b, [ids[1]])
+    a.enrol(district)
+    b.enrol(district)
+    send(district, a)
+    send(district, b)
+    yield a, b, ids
+    a.close()
+    b.close()
+
+
+def export(sender: Node, receiver: Node, seal=True, since=None) -> bytes:
+    with sender.ctx():
+        peer = db.session.get(SyncNode, uuid.UUID(receiver.id))
+        data, _, _ = exchange.export_for(peer, since, seal=seal)
+        return data
+
+
+def apply(receiver: Node, data: bytes, route="file"):
+    with receiver.ctx():
+        return exchange.apply(data, route=route)
+
+
+def send(sender: Node, receiver: Node):
+    return apply(receiver, export(sender, receiver))
+
+
+def new_learner(node: Node, village_id: str, code: str) -> str:
+    with node.ctx():
+        user = User(role=Role.LEARNER, name=f"Learner {code}", login_code=code,
+                    village=db.session.get(Village, uuid.UUID(village_id)))
+        user.set_secret("2580")
+        db.session.add(user)
+        db.session.commit()
+        return str(user.id)
+
+
+def answer(node: Node, user_id: str, rng: random.Random, count=1):
+    with node.ctx():
+        user = db.session.get(User, uuid.UUID(user_id))
+        course = get_course()
+        lesson = course.items["alpha"]
+        simple = [q for q in lesson.variant("kk").questions if q.type in ("single", "truefalse")]
+        for _ in range(count):
+            question = rng.choice(simple)
+            record.answer_question(user, lesson, question, (rng.randrange(len(question.options)),), "kk")
+
+
+def snapshot(node: Node):
+    with node.ctx():
+        events = sorted((str(e.id), str(e.origin), e.seq, e.lamport) for e in db.session.scalars(db.select(Event)))
+        people = sorted((str(u.id), u.login_code, u.seq) for u in db.session.scalars(db.select(User)))
+        return events, people
+
+
+def test_learner_moves_between_village_and_district(district, villages):
+    a, b, (v1, v2) = villages
+    rng = random.Random(1)
+    aigul = new_learner(a, v1, "aigul")
+    answer(a, aigul, rng, 3)
+    bolat = new_learner(b, v2, "bolat")
+    answer(b, bolat, rng, 2)
+    send(a, district)
+    send(b, district)
+    # Aigul continues at home on the district server with the same code and PIN.
+    with district.ctx():
+        from app.auth import accounts
+
+        assert accounts.check_learner("aigul", "2580") is not None
+    answer(district, aigul, rng, 2)
+    send(district, a)
+    with a.ctx():
+        mine = db.session.scalars(db.select(Event).where(Event.user_id == uuid.UUID(aigul))).all()
+        assert len(mine) >= 5
+        assert sorted(e.lamport for e in mine) == list(range(1, len(mine) + 1))  # one order, no clock
+        # Village A never receives village B's people or events.
+        assert db.session.scalar(db.select(User).where(User.login_code == "bolat")) is None
+    # Re-sending changes nothing.
+    before = snapshot(district)
+    send(a, district)
+    send(b, district)
+    assert snapshot(district) == before
+
+
+def test_tampered_foreign_and_misaddressed_bundles_change_nothing(district, villages):
+    a, b, (v1, v2) = villages
+    new_learner(a, v1, "aigul")
+    data = export(a, district)
+    before = snapshot(district)
+    with pytest.raises(BundleError):
+        apply(district, data[:-10])
+    with pytest.raises(BundleError):
+        apply(b, data)  # addressed to the district
+    with pytest.raises(BundleError) as err:
+        apply(district, export(a, district, seal=False), route="file")
+    assert err.value.code == BundleError.NOT_SEALED
+    assert snapshot(district) == before
+    # Village B pretends to speak for village A's learner.
+    intruder = new_learner(b, v2, "intruder")
+    with b.ctx():
+        db.session.execute(db.update(User).where(User.id == uuid.UUID(intruder)).values(
+            village_id=uuid.UUID(v1)))
+        db.session.commit()
+    with pytest.raises(SyncError) as err:
+        send(b, district)
+    assert err.value.code == "out_of_scope"
+    assert snapshot(district) == before
+
+
+def test_a_login_code_made_twice_offline_is_refused_by_name(district, villages):
+    a, b, (v1, v2) = villages
+    new_learner(a, v1, "asel")
+    new_learner(b, v2, "asel")
+    send(a, district)
+    with pytest.raises(SyncError) as err:
+        send(b, district)
+    assert err.value.code == "code_clash" and "asel" in err.value.detail
+
+
+def test_random_interleavings_converge(district, villages):
+    """Activity and syncs in random order; bundles duplicated, shuffled, dropped and re-sent."""
+    a, b, (v1, v2) = villages
+    rng = random.Random(20261206)
+    learners = {"a": [], "b": []}
+    in_flight: list[tuple[Node, bytes]] = []
+    nodes = {"a": a, "b": b}
+    for step in range(40):
+        move = rng.random()
+        name = rng.choice("ab")
+        node = nodes[name]
+        if move < 0.15 or not learners[name]:
+            learners[name].append(new_learner(node, v1 if name == "a" else v2, f"{name}{step}"))
+        elif move < 0.45:
+            answer(node, rng.choice(learners[name]), rng, rng.randint(1, 3))
+        elif move < 0.55 and any(learners.values()):
+            # a learner of either village answers at home on the district server
+            pool = [u for u in learners["a"] + learners["b"] if _known(district, u)]
+            if pool:
+                answer(district, rng.choice(pool), rng)
+        elif move < 0.8:
+            sender, receiver = (node, district) if rng.random() < 0.5 else (district, node)
+            in_flight.append((receiver, export(sender, receiver)))
+        else:
+            rng.shuffle(in_flight)
+            for receiver, data in in_flight[: rng.randint(0, len(in_flight))]:
+                if rng.random() < 0.2:
+                    continue  # lost on the way
+                apply(receiver, data)
+                if rng.random() < 0.3:
+                    apply(receiver, data)  # delivered twice
+    # Then the link works for a while: two rounds each way.
+    for _ in range(2):
+        for node in (a, b):
+            send(node, district)
+            send(district, node)
+    everyone = [u for name in "ab" for u in learners[name]]
+    assert len(snapshot(district)[0]) > 20, "the run should have made real activity"
+    for name, node in nodes.items():
+        village_id = v1 if name == "a" else v2
+        expected = _events_of(district, learners[name])
+        assert _events_of(node, learners[name]) == expected, f"village {name} lacks or doubles events"
+        assert _facts(node, village_id) == _facts(district, village_id), f"village {name}'s figures differ"
+    assert len(_events_of(district, everyone)) == len(snapshot(district)[0])
+
+
+def _events_of(node: Node, user_ids) -> list:
+    with node.ctx():
+        return sorted((str(e.id), str(e.origin), e.seq, e.lamport) for e in db.session.scalars(
+            db.select(Event).where(Event.user_id.in_([uuid.UUID(u) for u in user_ids]))))
+
+
+def _facts(node: Node, village_id: str) -> list:
+    with node.ctx():
+        return sorted(repr(f) for f in queries.learner_facts([uuid.UUID(village_id)], get_course()))
+
+
+def _known(node: Node, user_id: str) -> bool:
+    with node.ctx():
+        return db.session.get(User, uuid.UUID(user_id)) is not None
+
+
+def test_a_wrong_clock_on_a_village_pc_does_not_reorder_a_learners_work(district, villages):
+    """Begun at home on the district server, finished at the village centre whose PC thinks it
+    is a year earlier: both servers see one attempt, in the order it happened."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.progress import derive
+
+    a, _, (v1, _) = villages
+    learner = new_learner(a, v1, "aigul")
+    send(a, district)
+
+    def answer_all(node, questions, at):
+        with node.ctx():
+            user = db.session.get(User, uuid.UUID(learner))
+            lesson = get_course().items["alpha"]
+            for q in questions:
+                record.answer_question(user, lesson, q, q.correct_indexes[:1] if q.type in ("single", "truefalse")
+                                       else _right(q), "kk", at=at)
+
+    with district.ctx():
+        questions = list(get_course().items["alpha"].variant("kk").questions)
+    now = datetime.now(UTC)
+    answer_all(district, questions[:1], now)
+    send(district, a)
+    answer_all(a, questions[1:], now - timedelta(days=365))
+    send(a, district)
+
+    def progress(node):
+        with node.ctx():
+            user = db.session.get(User, uuid.UUID(learner))
+            lesson = get_course().items["alpha"]
+            p = derive.lesson_progress("alpha", record.events_of(user, ["alpha"]), lesson.question_ids, 80)
+            return p.status, p.best_score, p.attempts, p.open_attempt
+
+    assert progress(a) == progress(district)
+    status, best, finished, still_open = progress(district)
+    assert finished == 1 and not still_open  # one attempt, begun at home and finished at the village
+
+
+def _right(question):
+    """The right answer to an order or match question (its key)."""
+    return tuple(question.correct_indexes) or (0,)
+
+
+def test_classes_attendance_and_problems_travel_from_their_village(district, villages):
+    from datetime import date
+
+    from app.models import Attendance, ProblemCategory, TrainingClass, VillageProblem
+    from app.sync.stamp import NotHomeError
+    from app.trainer import classes
+
+    a, _, (v1, _) = villages
+    learners = [new_learner(a, v1, code) for code in ("aigul", "bolat")]
+    with a.ctx():
+        village = db.session.get(Village, uuid.UUID(v1))
+        cls = TrainingClass(village=village, level="basic", day1=date(2026, 12, 1), day2=date(2026, 12, 2), venue="Клуб")
+        cls.learners = [db.session.get(User, uuid.UUID(u)) for u in learners]
+        db.session.add(cls)
+        db.session.add(VillageProblem(village=village, category=ProblemCategory.CONNECTIVITY, found_on=date(2026, 12, 1),
+                                      description="Интернет жоқ"))
+        db.session.commit()
+        class_id = cls.id
+        classes.set_attendance(cls, {(learners[0], 1), (learners[1], 1)})
+    send(a, district)
+
+    def attendance(node):
+        with node.ctx():
+            return sorted((str(r.user_id), r.day) for r in db.session.scalars(
+                db.select(Attendance).where(Attendance.class_id == class_id)))
+
+    assert attendance(district) == sorted([(learners[0], 1), (learners[1], 1)])
+    with a.ctx():
+        classes.set_attendance(db.session.get(TrainingClass, class_id), {(learners[0], 1), (learners[0], 2)})
+    send(a, district)
+    send(a, district)  # twice: nothing changes
+    assert attendance(district) == attendance(a) == sorted([(learners[0], 1), (learners[0], 2)])
+    with district.ctx():
+        assert len(db.session.get(TrainingClass, class_id).learners) == 2
+        assert db.session.scalar(db.select(VillageProblem.description)) == "Интернет жоқ"
+        cls = db.session.get(TrainingClass, class_id)
+        cls.venue = "Elsewhere"
+        with pytest.raises(NotHomeError):  # only the village server changes its class
+            db.session.commit()
+        db.session.rollback()
