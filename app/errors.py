@@ -31,6 +31,10 @@ MESSAGES = {
           _l("Your last step was not saved; what was saved before is safe. Tell your trainer: "
              "the server needs free disk space.")),
 }
+# A record kept by another server (docs/sync.md): it is changed only where it was made.
+NOT_HOME = (_l("This is changed on another server"),
+            _l("This person or class was registered on a village server. Make the change there; "
+               "it reaches this server at the next sync. Nothing was changed here."))
 # Also a 503, but not a passing one: the database's schema is missing or behind (schema.py).
 NOT_READY = (_l("The site is not ready yet"),
              _l("Its database has not been set up or updated. Tell your trainer: the server's guide "
@@ -125,6 +129,14 @@ def init_app(app: Flask) -> None:
             return render_error(503, message=NOT_READY)
         log.exception("unhandled database error on %s", request.path)
         return render_error(500)
+
+    from .sync.stamp import NotHomeError
+
+    @app.errorhandler(NotHomeError)
+    def not_home(error: NotHomeError):
+        _rollback()
+        log.info("refused a change of a record kept elsewhere on %s: %s", request.path, error)
+        return render_error(409, message=NOT_HOME)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -48,8 +48,11 @@ def set_language(lang: str) -> None:
 
     session["lang"] = lang
     if current_user.is_authenticated:
-        current_user.language = lang
-        db.session.commit()
+        from .sync.stamp import is_home
+
+        if is_home(current_user):  # elsewhere (a village learner at home) the choice stays in the session
+            current_user.language = lang
+            db.session.commit()
     else:
         session["lang_chosen"] = True  # chosen before signing in: kept for the account
     refresh()

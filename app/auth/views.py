@@ -12,6 +12,7 @@ from flask_login import current_user, login_user, logout_user
 from ..extensions import db, limiter
 from ..i18n import LANGUAGES, alphabetical, current_language, set_language
 from ..models import Role, Village
+from ..sync import stamp
 from . import accounts, login_sessions
 
 bp = Blueprint("auth", __name__)
@@ -80,11 +81,12 @@ def start_session(user, class_session_id=None) -> None:
     db.session.commit()
     login_user(user)
     session.permanent = True  # ends after SESSION_IDLE_MINUTES without a request
-    if chosen in LANGUAGES and chosen != user.language:
-        # The language the person chose on the sign-in page wins, and is remembered.
+    if chosen in LANGUAGES and chosen != user.language and stamp.is_home(user):
+        # The language the person chose on the sign-in page wins, and is remembered (by the
+        # account's home server; elsewhere for this session only).
         user.language = chosen
         db.session.commit()
-    session["lang"] = user.language
+    session["lang"] = chosen if chosen in LANGUAGES else user.language
 
 
 @bp.get("/")

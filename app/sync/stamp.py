@@ -44,6 +44,13 @@ def event_stamp(connection, user_id) -> tuple[uuid.UUID, int, int]:
     return me, seq, known + 1
 
 
+def is_home(record) -> bool:
+    """May this server change the record? (Only its home server may: docs/sync.md.)"""
+    from .node import this_node_id
+
+    return record.home is None or record.home == this_node_id()
+
+
 def touch(record) -> None:
     """Give a record a new version although none of its own columns changed: a class whose
     attendance changed travels again, whole (its attendance rows are part of it)."""
