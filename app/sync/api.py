@@ -36,15 +36,16 @@ def exchange_bundles():
             exchange.log_attempt(applied.sender, route="network", direction="send", records=records, events=events,
                                  size=len(reply))
     except lock.Busy:
-        return _refuse(423, "busy", "another sync is running here; try again in a minute")
+        return _refuse(423, "busy", "another sync is running on the district server")
     except (BundleError, exchange.SyncError) as exc:
-        return _refuse(409 if exc.code in ("code_clash", "schema_differs") else 400, exc.code, exchange.describe(exc, english=True))
+        return _refuse(409 if exc.code in ("code_clash", "schema_differs") else 400, exc.code, exc.detail)
     finally:
         db.session.remove()
     return Response(reply, mimetype=BUNDLE_TYPE, headers={"X-Auyl-Events": str(events), "X-Auyl-Records": str(records)})
 
 
-def _refuse(status: int, code: str, message: str):
-    response = jsonify(error=code, message=message)
+def _refuse(status: int, code: str, detail: str):
+    """The refusal's code (the client shows its own message for it, in its user's language)."""
+    response = jsonify(error=code, detail=detail)
     response.status_code = status
     return response

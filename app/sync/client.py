@@ -52,7 +52,7 @@ def _post(url: str, data: bytes, timeout: float) -> bytes:
             body = json.loads(exc.read() or b"{}")
         except ValueError:
             body = {}
-        raise LinkError(body.get("error", f"http_{exc.code}"), body.get("message", str(exc))) from exc
+        raise LinkError(body.get("error", f"http_{exc.code}"), body.get("detail", str(exc))) from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         raise LinkError("unreachable", f"the district server cannot be reached: {getattr(exc, 'reason', exc)}") from exc
 

@@ -311,6 +311,8 @@ def _check_scope(sender: SyncNode, records: list[dict], events: list[dict]) -> N
     served = {str(v) for v in _village_ids(sender)}
     known_learners = {str(u) for u in db.session.scalars(select(User.id).where(User.village_id.in_(_village_ids(sender))))}
     for row in records:
+        if row["t"] == "village":
+            raise SyncError("village_made_locally", "a village server sent a village it made itself")
         if row["t"] not in ("user", "class", "problem"):
             raise SyncError("out_of_scope", f"a village server sent a {row['t']} record")
         if row.get("home") != str(sender.id):
@@ -444,6 +446,8 @@ MESSAGES = {
     BundleError.NOT_SEALED: _l("A file on a stick must be encrypted. Save it again with this version of the server."),
     "schema_differs": _l("The two servers have different versions. Update both to the same version."),
     "unknown_record": _l("The file holds data this version does not know. Update this server."),
+    "village_made_locally": _l("The village server made its own list of villages. A village server gets its villages from "
+                               "the district: see the sync guide."),
     "out_of_scope": _l("The file holds data of a village its server does not serve."),
     "unknown_learner": _l("The file lists a learner this server does not have. Sync with the district first."),
     "code_clash": _l("Two different people have the same login code. Give one of them a new code."),

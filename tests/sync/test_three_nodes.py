@@ -300,3 +300,17 @@ def test_classes_attendance_and_problems_travel_from_their_village(district, vil
         with pytest.raises(NotHomeError):  # only the village server changes its class
             db.session.commit()
         db.session.rollback()
+
+
+def test_a_village_list_made_on_a_village_server_is_refused_by_name(district, villages):
+    """Villages get their ids from the district; a village server that made its own list (e.g. by
+    running the demo) is told so, and nothing is applied."""
+    a, _, _ = villages
+    with a.ctx():
+        db.session.add(Village(name_kk="Жаңа", name_ru="Жана", residents=10))
+        db.session.commit()
+    before = snapshot(district)
+    with pytest.raises(SyncError) as err:
+        send(a, district)
+    assert err.value.code == "village_made_locally"
+    assert snapshot(district) == before
