@@ -379,11 +379,11 @@ def test_paged_real_pretest_carries_order_and_match_answers_between_pages():
     from app.auth.accounts import register_learner
     from app.course import get_course
     from app.models import Village
-    from tests.conftest import REAL_CONTENT, make_app
+    from tests.conftest import REAL_CONTENT, create_schema, drop_schema, make_app
 
     app = make_app(REAL_CONTENT)
     with app.app_context():
-        db.create_all()
+        create_schema()
         village = Village(name_kk="Ауыл", name_ru="Аул", okrug_kk="Округ", okrug_ru="Округ")
         db.session.add(village)
         db.session.commit()
@@ -415,8 +415,7 @@ def test_paged_real_pretest_carries_order_and_match_answers_between_pages():
         assert done.status_code == 302
         taken = events("test_taken")
         assert len(taken) == 1 and taken[0].payload["score"] == 1.0
-        db.session.remove()
-        db.drop_all()
+        drop_schema()  # and close the pooled connections now (PostgreSQL warns at garbage collection)
 
 
 def main_buttons(client) -> list[str]:
