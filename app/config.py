@@ -76,3 +76,6 @@ class DefaultConfig:
     # Sync over the network: events per round (one request each way), and how long to wait.
     SYNC_BATCH_EVENTS = 2000
     SYNC_TIMEOUT_SECONDS = 60
+    # The largest bundle accepted (a USB-stick file or a network round); the rest of the site
+    # keeps MAX_CONTENT_LENGTH. About 40 bytes per event: 256 MiB is millions of answers.
+    SYNC_MAX_BYTES = 256 * 1024 * 1024

@@ -60,6 +60,9 @@ class Header:
     # (what the sender holds). Numbers, never clocks: the receiver's vector moves to `upto`.
     since: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     upto: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    # Everything the sender holds (its whole vector), also when this bundle was cut at a limit:
+    # what to send it next time.
+    holds: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     count: int = 0
     sha256: str = ""
     format: int = FORMAT
@@ -67,7 +70,7 @@ class Header:
     def as_dict(self) -> dict:
         return {"format": self.format, "bundle_id": self.bundle_id, "sender": self.sender,
                 "receiver": self.receiver, "schema": self.schema, "since": dict(self.since),
-                "upto": dict(self.upto), "count": self.count, "sha256": self.sha256}
+                "upto": dict(self.upto), "holds": dict(self.holds), "count": self.count, "sha256": self.sha256}
 
 
 @dataclass(frozen=True)
@@ -143,10 +146,14 @@ def read(data: bytes, *, receiver: str, receiver_key: SigningKey, sender_keys: M
         raise BundleError(BundleError.DAMAGED, "the signature does not match") from exc
     try:
         lines = gzip.decompress(body).split(b"\n")
-        head = json.loads(lines[0])
-        header = Header(**head)
+        header = Header(**json.loads(lines[0]))
+        if not isinstance(header.format, int) or not isinstance(header.count, int) or not all(
+                isinstance(v, dict) for v in (header.since, header.upto, header.holds)):
+            raise TypeError("header fields of the wrong type")
         record_lines = lines[1:] if header.count else []
         records = [json.loads(line) for line in record_lines]
+        if not all(isinstance(r, dict) for r in records):
+            raise TypeError("a record that is not an object")
     except (OSError, EOFError, ValueError, TypeError) as exc:
         raise BundleError(BundleError.DAMAGED, "the contents are not readable") from exc
     # Signed, so these only fail for a bundle made wrongly; still, never trust a count.

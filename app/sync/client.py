@@ -8,6 +8,7 @@ Every attempt is recorded with its measured round trip and throughput: the inter
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -53,7 +54,7 @@ def _post(url: str, data: bytes, timeout: float) -> bytes:
         except ValueError:
             body = {}
         raise LinkError(body.get("error", f"http_{exc.code}"), body.get("detail", str(exc))) from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+    except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:  # incl. a cut-off reply
         raise LinkError("unreachable", f"the district server cannot be reached: {getattr(exc, 'reason', exc)}") from exc
 
 

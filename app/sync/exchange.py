@@ -20,6 +20,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import (
@@ -81,7 +82,8 @@ def vector(stream: str) -> dict[str, int]:
 def _max_seq_of(origin: uuid.UUID, stream: str) -> int:
     if stream == "events":
         return db.session.scalar(select(db.func.max(Event.seq)).where(Event.origin == origin)) or 0
-    return max(db.session.scalar(select(db.func.max(model.seq)).where(model.home == origin)) or 0 for model in (Village, User))
+    return max(db.session.scalar(select(db.func.max(model.seq)).where(model.home == origin)) or 0
+               for model in (Village, User, TrainingClass, VillageProblem))
 
 
 def _advance(origin: str, stream: str, since: int, upto: int) -> None:
@@ -204,8 +206,9 @@ def export_for(peer: SyncNode, since: dict[str, dict[str, int]] | None = None, *
             break
         events.append(_event_record(event))
     me = this_node()
+    holds = {stream: vector(stream) for stream in STREAMS}
     header = bundle.Header(sender=str(me.node_id), receiver=str(peer.id), schema=_schema_head(),
-                           since={s: dict(since.get(s, {})) for s in STREAMS}, upto=upto)
+                           since={s: dict(since.get(s, {})) for s in STREAMS}, upto=upto, holds=holds)
     from .identity import decode_key
 
     data = bundle.write(header, records + events, me.signing_key, seal_to=decode_key(peer.public_key) if seal else None)
@@ -251,6 +254,21 @@ def _remember_peer_holds(peer: SyncNode, upto: Mapping[str, Mapping[str, int]]) 
 
 # --- import ----------------------------------------------------------------------------------
 
+def verify(data: bytes, *, route: str) -> tuple[bundle.Bundle, SyncNode]:
+    """The bundle, checked from end to end (signature, receiver, sender enrolled, schema), and
+    its sender; BundleError/SyncError otherwise. Nothing is written before this passes."""
+    me = this_node()
+    peers = {str(n.id): n for n in db.session.scalars(select(SyncNode).where(SyncNode.active))}
+    from .identity import decode_key
+
+    got = bundle.read(data, receiver=str(me.node_id), receiver_key=me.signing_key,
+                      sender_keys={node_id: decode_key(n.public_key) for node_id, n in peers.items()},
+                      require_sealed=(route == "file"))
+    if got.header.schema != _schema_head():
+        raise SyncError("schema_differs", f"the sender's database is at {got.header.schema}, this one at {_schema_head()}")
+    return got, peers[got.header.sender]
+
+
 def apply(data: bytes, *, route: str) -> Applied:
     """Check and apply a bundle; SyncError/BundleError (nothing changed) if it cannot be.
 
@@ -258,25 +276,32 @@ def apply(data: bytes, *, route: str) -> Applied:
     transaction with the vector it earns: killed half-way, the database holds whole batches and
     a vector that says exactly which, and the next sync sends the rest.
     """
-    me = this_node()
-    routing = bundle.peek(data)
-    peers = {str(n.id): n for n in db.session.scalars(select(SyncNode).where(SyncNode.active))}
-    from .identity import decode_key
+    got, sender = verify(data, route=route)
+    try:
+        return _apply(got, sender)
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:  # signed, but not made as we make them
+        db.session.rollback()
+        raise SyncError("malformed", f"{type(exc).__name__}: {exc}") from exc
+    except IntegrityError as exc:  # e.g. numbers reused by a server restored from an old backup
+        db.session.rollback()
+        raise SyncError("numbers_reused", str(exc.orig if exc.orig else exc)[:300]) from exc
 
-    got = bundle.read(data, receiver=str(me.node_id), receiver_key=me.signing_key,
-                      sender_keys={node_id: decode_key(n.public_key) for node_id, n in peers.items()},
-                      require_sealed=(route == "file"))
-    sender = peers[got.header.sender]
-    if got.header.schema != _schema_head():
-        raise SyncError("schema_differs", f"the sender's database is at {got.header.schema}, this one at {_schema_head()}")
-    del routing
+
+def _apply(got: bundle.Bundle, sender: SyncNode) -> Applied:
+    me = str(this_node().node_id)
     records = [r for r in got.records if r.get("t") in RECORD_MODELS]
     events = [r for r in got.records if r.get("t") == "event"]
     if len(records) + len(events) != len(got.records):
         raise SyncError("unknown_record", "the bundle holds a kind of record this server does not know")
     result = Applied(sender=sender, bundle_id=got.header.bundle_id)
     _check_scope(sender, records, events)
-    since, upto = got.header.since, got.header.upto
+    since, upto, holds = _trusted_ranges(sender, got.header)
+    for stream in STREAMS:
+        # The peer says it holds more of this server's changes than this server has made: this
+        # server went back in time (restored from an older backup). Going on would reuse numbers.
+        if holds.get(stream, {}).get(me, 0) > vector(stream).get(me, 0):
+            raise SyncError("restored_backup", f"the peer holds {stream} of this server up to "
+                                               f"{holds[stream][me]}, this server has made {vector(stream).get(me, 0)}")
     try:
         _apply_records(records, result)
         for origin, seq in upto.get("records", {}).items():
@@ -289,18 +314,35 @@ def apply(data: bytes, *, route: str) -> Applied:
             _apply_events(batch, result)
             last: dict[str, int] = {}
             for row in batch:
-                last[row["origin"]] = max(last.get(row["origin"], 0), row["seq"])
+                last[row["origin"]] = max(last.get(row["origin"], 0), int(row["seq"]))
             for origin, seq in last.items():  # never past what the sender holds without gaps
                 _advance(origin, "events", event_since.get(origin, 0), min(seq, event_upto.get(origin, 0)))
             db.session.commit()
         for origin, seq in event_upto.items():
-            _advance(origin, "events", since.get("events", {}).get(origin, 0), seq)
-        _remember_peer_holds(sender, upto)
+            _advance(origin, "events", event_since.get(origin, 0), seq)
+        _remember_peer_holds(sender, holds)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     return result
+
+
+def _trusted_ranges(sender: SyncNode, header: bundle.Header) -> tuple[dict, dict, dict]:
+    """`since`, `upto` and `holds` as this server may believe them. The district speaks for
+    every origin; a village server only for its own changes (else it could claim to have sent
+    another village's events and make this server stop asking for them)."""
+    def clean(ranges) -> dict:
+        found: dict = {}
+        for stream in STREAMS:
+            origins = ranges.get(stream, {}) if isinstance(ranges, dict) else {}
+            found[stream] = {str(uuid.UUID(str(o))): int(n) for o, n in origins.items()
+                             if sender.role == "district" or str(o) == str(sender.id)}
+        return found
+
+    holds = {stream: {str(uuid.UUID(str(o))): int(n) for o, n in header.holds.get(stream, {}).items()}
+             for stream in STREAMS}  # what it holds only decides what is sent back to it
+    return clean(header.since), clean(header.upto), holds
 
 
 def _check_scope(sender: SyncNode, records: list[dict], events: list[dict]) -> None:
@@ -323,9 +365,15 @@ def _check_scope(sender: SyncNode, records: list[dict], events: list[dict]) -> N
             raise SyncError("out_of_scope", f"a {row['t']} of a village this server does not serve ({row.get('village_id')})")
         if row["t"] == "user":
             known_learners.add(row["id"])
+        if row["t"] == "class":
+            strangers = set(row["learners"]) | {u for u, _ in row["attendance"]}
+            if strangers - known_learners:
+                raise SyncError("out_of_scope", "a class lists learners of a village this server does not serve")
     for row in events:
         if row["user_id"] not in known_learners:
             raise SyncError("out_of_scope", f"events of a learner of a village this server does not serve ({row['user_id']})")
+        if row["origin"] != str(sender.id):
+            raise SyncError("out_of_scope", f"an event recorded on another server ({row['origin']})")
 
 
 RECORD_MODELS: dict[str, Any] = {"village": Village, "user": User, "class": TrainingClass, "problem": VillageProblem}
@@ -445,6 +493,11 @@ MESSAGES = {
     BundleError.DAMAGED: _l("The file is damaged or was changed after it was made. Save it to the stick again."),
     BundleError.NOT_SEALED: _l("A file on a stick must be encrypted. Save it again with this version of the server."),
     "schema_differs": _l("The two servers have different versions. Update both to the same version."),
+    "malformed": _l("The file is damaged or was made by another version. Save it to the stick again."),
+    "restored_backup": _l("This server was restored from an older backup: the other server already has changes this "
+                          "one has forgotten. Ask the coordinator before syncing again."),
+    "numbers_reused": _l("The other server was restored from an older backup and reuses numbers. Ask the coordinator."),
+    "http_error": _l("The district server answered with an error. Try again later, or use a USB stick."),
     "unknown_record": _l("The file holds data this version does not know. Update this server."),
     "village_made_locally": _l("The village server made its own list of villages. A village server gets its villages from "
                                "the district: see the sync guide."),
@@ -463,7 +516,7 @@ def describe(exc: Exception, english: bool = False) -> str:
 
     code = getattr(exc, "code", "")
     detail = getattr(exc, "detail", "")
-    message = MESSAGES.get(code)
+    message = MESSAGES.get(code) or (MESSAGES["http_error"] if str(code).startswith("http_") else None)
     if message is None:
         text = str(exc)
     elif english:
@@ -490,11 +543,14 @@ def apply_logged(data: bytes, *, route: str) -> Applied:
     try:
         result = apply(data, route=route)
     except (BundleError, SyncError) as exc:
+        # A bundle that failed its checks proves nothing about who sent it: the attempt is kept,
+        # but only a verified sender (a SyncError comes after the signature) is named.
         sender = None
-        try:
-            sender = db.session.get(SyncNode, uuid.UUID(str(bundle.peek(data).get("sender"))))
-        except (BundleError, ValueError):
-            pass
+        if isinstance(exc, SyncError):
+            try:
+                sender = db.session.get(SyncNode, uuid.UUID(str(bundle.peek(data).get("sender"))))
+            except (BundleError, ValueError):
+                pass
         log_attempt(sender, route=route, direction="receive", ok=False, error=exc.code, detail=exc.detail[:500],
                     size=len(data), seconds=time.monotonic() - started)
         raise

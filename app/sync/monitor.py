@@ -40,7 +40,9 @@ def peer_statuses() -> list[PeerStatus]:
     found = []
     for node in nodes:
         attempts = select(SyncAttempt).where(SyncAttempt.peer_id == node.id).order_by(SyncAttempt.started_at.desc()).limit(1)
-        last_ok = db.session.scalars(attempts.where(SyncAttempt.ok.is_(True))).first()
+        # Data moved here only when something was received (a file saved for the stick proves nothing).
+        last_ok = db.session.scalars(attempts.where(SyncAttempt.ok.is_(True),
+                                                    SyncAttempt.direction.in_(("receive", "both")))).first()
         last_fail = db.session.scalars(attempts.where(SyncAttempt.ok.is_(False))).first()
         if last_ok and last_fail and last_fail.started_at < last_ok.started_at:
             last_fail = None

@@ -29,6 +29,10 @@ def _district_is_for_coordinators():
 
     if this_node().role == "district" and current_user.role != Role.COORDINATOR:
         abort(403)
+    if request.endpoint == "sync.import_":  # a bundle file can pass the site's 1 MiB form limit
+        from flask import current_app
+
+        request.max_content_length = current_app.config["SYNC_MAX_BYTES"]
 
 
 @bp.get("/")
@@ -96,6 +100,11 @@ def import_():
 
 @bp.post("/enrol")
 def enrol():
+    from flask import abort
+    from flask_login import current_user
+
+    if current_user.role != Role.COORDINATOR:  # trust between servers is the akimat's to give
+        abort(403)
     form = request.form
     try:
         node = peers.enrol(form.get("node_id", ""), form.get("role", ""), form.get("public_key", ""),

@@ -314,3 +314,92 @@ def test_a_village_list_made_on_a_village_server_is_refused_by_name(district, vi
         send(a, district)
     assert err.value.code == "village_made_locally"
     assert snapshot(district) == before
+
+
+def _rounds(village: Node, district: Node, limit: int, most: int = 20) -> int:
+    """What `flask sync now` does, without HTTP: rounds of at most `limit` events each way,
+    until neither side had a full round. Returns the number of rounds."""
+    for n in range(1, most + 1):
+        with village.ctx():
+            up, _, sent = exchange.export_for(db.session.get(SyncNode, uuid.UUID(district.id)), seal=True, limit=limit)
+        with district.ctx():
+            exchange.apply(up, route="network")
+            down, _, got = exchange.export_for(db.session.get(SyncNode, uuid.UUID(village.id)), seal=True, limit=limit)
+        with village.ctx():
+            exchange.apply(down, route="network")
+        if sent < limit and got < limit:
+            return n
+    raise AssertionError(f"still not level after {most} rounds")
+
+
+def test_rounds_end_when_both_sides_have_more_than_a_round(district, villages):
+    """A village offline for weeks while its learners also answered at home: both sides have
+    more than one round to send. Each round moves new events; the rounds end."""
+    a, _, (v1, _) = villages
+    rng = random.Random(7)
+    learner = new_learner(a, v1, "aigul")
+    send(a, district)
+    answer(a, learner, rng, 8)
+    answer(district, learner, rng, 8)
+    rounds = _rounds(a, district, limit=3)
+    assert rounds <= 8
+    assert _events_of(a, [learner]) == _events_of(district, [learner])
+
+
+def test_a_village_server_cannot_speak_for_another_village(district, villages):
+    """A bundle signed by village A that claims to cover village B's events up to a huge number
+    must not stop the district from asking B for them."""
+    from app.sync import bundle as bundle_format
+    from app.sync.identity import decode_key
+
+    a, b, (_, v2) = villages
+    with a.ctx():
+        from app.sync.node import this_node
+
+        key = this_node().signing_key
+    head = bundle_format.Header(sender=a.id, receiver=district.id, schema=_schema_of(a),
+                                upto={"events": {b.id: 10**6}, "records": {b.id: 10**6}})
+    forged = bundle_format.write(head, [], key, seal_to=decode_key(district.key))
+    apply(district, forged)
+    bolat = new_learner(b, v2, "bolat")
+    answer(b, bolat, random.Random(2), 2)
+    send(b, district)
+    assert len(_events_of(district, [bolat])) >= 2
+
+
+def _schema_of(node: Node) -> str:
+    with node.ctx():
+        return exchange._schema_head()
+
+
+def test_a_server_given_more_villages_receives_what_they_already_had(district, villages, tmp_path):
+    a, b, (v1, v2) = villages
+    bolat = new_learner(b, v2, "bolat")
+    answer(b, bolat, random.Random(4), 3)
+    send(b, district)
+    send(district, a)  # a serves v1 only: nothing of bolat
+    assert _events_of(a, [bolat]) == []
+    with district.ctx():
+        from app.sync import peers
+
+        peers.enrol(a.id, "village", a.key, "a", [v1, v2])
+    send(district, a)
+    assert _events_of(a, [bolat]) == _events_of(district, [bolat]) != []
+
+
+def test_a_server_restored_from_an_old_backup_is_stopped_with_a_reason(district, villages):
+    a, _, (v1, _) = villages
+    learner = new_learner(a, v1, "aigul")
+    answer(a, learner, random.Random(9), 3)
+    send(a, district)
+    send(district, a)
+    with a.ctx():  # the PC is restored from a backup made before those answers
+        from app.models import SyncCounter
+        from app.sync.node import this_node_id
+
+        db.session.execute(db.delete(Event))
+        db.session.get(SyncCounter, this_node_id()).last_seq = 2
+        db.session.commit()
+    with pytest.raises(SyncError) as err:
+        send(district, a)
+    assert err.value.code == "restored_backup"
