@@ -20,8 +20,11 @@ def create_app(test_config: dict | None = None, course: Course | None = None) ->
     `course`: an already-loaded Course for CONTENT_DIR (the test suite parses each content
     folder once per session); by default the course is read from CONTENT_DIR.
     """
+    from .sync.limits import SiteRequest
+
     app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"),
                 instance_relative_config=True)
+    app.request_class = SiteRequest  # sync bundles may be larger than the site's forms
     from .config import DefaultConfig
 
     app.config.from_object(DefaultConfig)

@@ -25,12 +25,6 @@ def ping():
     return jsonify(node=str(this_node().node_id))
 
 
-@bp.before_request
-def _bundles_may_be_large():
-    """A village's bundle can pass the site's 1 MiB form limit; it is signed, so allow more here."""
-    request.max_content_length = current_app.config["SYNC_MAX_BYTES"]
-
-
 @bp.post("/exchange")
 def exchange_bundles():
     data = request.get_data(cache=False)

@@ -29,10 +29,7 @@ def _district_is_for_coordinators():
 
     if this_node().role == "district" and current_user.role != Role.COORDINATOR:
         abort(403)
-    if request.endpoint == "sync.import_":  # a bundle file can pass the site's 1 MiB form limit
-        from flask import current_app
 
-        request.max_content_length = current_app.config["SYNC_MAX_BYTES"]
 
 
 @bp.get("/")

@@ -89,3 +89,35 @@ def test_only_coordinators_handle_bundles_on_the_district(servers):
     anonymous = district.app.test_client()
     assert anonymous.get("/sync/").status_code == 302  # to sign-in
     assert anonymous.post("/sync/api/exchange", data=b"junk").status_code == 400
+
+
+def test_trainers_cannot_enrol_a_server(servers):
+    _, village, _ = servers
+    trainer = signed_in(village, "dtrainer")
+    response = post(trainer, "/sync/enrol", {"node_id": "x", "public_key": "y", "role": "district", "name": "evil"},
+                    page="/sync/")
+    assert response.status_code == 403
+
+
+def test_a_bundle_larger_than_the_sites_form_limit_still_loads(servers):
+    """The site refuses uploads over MAX_CONTENT_LENGTH; a sync file has its own, larger limit."""
+    import random
+
+    district, village, place_id = servers
+    learner = new_learner(village, place_id, "aigul")
+    answer(village, learner, random.Random(6), 12)
+    trainer = signed_in(village, "dtrainer")
+    page = trainer.get("/sync/").get_data(as_text=True)
+    peer = re.search(r'name="peer" value="([^"]+)"', page).group(1)
+    stick = post(trainer, "/sync/export", {"peer": peer}, page="/sync/").data
+    district.app.config["MAX_CONTENT_LENGTH"] = len(stick) // 2
+    coordinator = signed_in(district, "akimat")
+    loaded = post(coordinator, "/sync/import", {"file": (io.BytesIO(stick), "abai.auyl")}, page="/sync/",
+                  content_type="multipart/form-data")
+    assert loaded.status_code == 302
+    with district.ctx():
+        assert db.session.scalar(db.select(db.func.count(Event.id))) >= 12
+    # the rest of the site keeps its limit
+    too_big = post(coordinator, "/district/villages/import", {"file": (io.BytesIO(b"x" * len(stick)), "v.csv")},
+                   page="/sync/", content_type="multipart/form-data")
+    assert too_big.status_code == 413
