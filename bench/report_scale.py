@@ -28,6 +28,8 @@ from app.extensions import db  # noqa: E402
 from app.models import Attendance, Event, TrainingClass, User, Village, class_learners  # noqa: E402
 from app.progress import record  # noqa: E402
 from app.reports.queries import report_data  # noqa: E402
+from app.sync import stamp  # noqa: E402
+from app.sync.node import this_node_id  # noqa: E402
 
 
 def fill(villages: int, learners: int) -> int:
@@ -37,6 +39,8 @@ def fill(villages: int, learners: int) -> int:
     secret = generate_password_hash("1357")
     t0 = datetime(2026, 10, 1, 9, tzinfo=UTC)
     events = 0
+    me = this_node_id()
+    numbers = _numbers(me)
     for v in range(villages):
         village = Village(name_kk=f"Ауыл {v}", name_ru=f"Село {v}", residents=learners * 2)
         db.session.add(village)
@@ -46,7 +50,8 @@ def fill(villages: int, learners: int) -> int:
         db.session.add(cls)
         db.session.flush()
         users = [{"id": uuid.uuid4(), "role": "learner", "name": f"L{v}-{i}", "login_code": f"b{v}x{i}",
-                  "secret_hash": secret, "village_id": village.id, "language": "kk", "created_at": t0, "active": True}
+                  "secret_hash": secret, "village_id": village.id, "language": "kk", "created_at": t0, "active": True,
+                  "home": me, "seq": next(numbers)}
                  for i in range(learners)]
         db.session.execute(insert(User), users)
         db.session.execute(insert(class_learners), [{"class_id": cls.id, "user_id": u["id"]} for u in users])
@@ -59,9 +64,11 @@ def fill(villages: int, learners: int) -> int:
             def ev(kind, item, payload, question=None):
                 nonlocal minute
                 minute += 1
+                # the stamps the one writer gives (app/sync/stamp.py), made here in bulk
                 rows.append({"id": uuid.uuid4(), "user_id": u["id"], "kind": kind, "item_id": item,
                              "question_id": question, "lang": "kk", "payload": payload,
-                             "created_at": t0 + timedelta(minutes=minute)})
+                             "created_at": t0 + timedelta(minutes=minute),
+                             "origin": me, "seq": next(numbers), "lamport": minute})
 
             ev("survey_answered", "intake", {"answers": {"internet-home": [rng.randrange(3)],
                                                           "aware-1414": [rng.randrange(3)]}})
@@ -75,6 +82,13 @@ def fill(villages: int, learners: int) -> int:
         events += len(rows)
         db.session.commit()
     return events
+
+
+def _numbers(me):
+    """This server's change numbers, shared with the ORM's stamps: take them from the counter and
+    move the counter past each one (bulk inserts bypass the listeners that would do it)."""
+    while True:
+        yield from stamp.reserve_seqs(db.session.connection(), me, 10_000)
 
 
 def timed(label, fn):
@@ -99,7 +113,8 @@ def main() -> None:
     args = parser.parse_args()
     url = args.db or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
     # The app's own factory and the real course: no test code (pytest need not be installed).
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}, "SECRET_KEY": "bench"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}, "SECRET_KEY": "bench",
+                      "NODE_DIR": tempfile.mkdtemp(prefix="auyl-bench-node-")})
     with app.app_context():
         db.drop_all()
         db.create_all()

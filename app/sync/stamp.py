@@ -22,11 +22,18 @@ class NotHomeError(RuntimeError):
     """A record was changed on a server that is not its home."""
 
 
-def next_seq(connection, node_id: uuid.UUID) -> int:
+def reserve_seqs(connection, node_id: uuid.UUID, count: int) -> range:
+    """`count` consecutive change numbers at once, for bulk writers (benchmarks, imports of
+    history): the same counter, moved once."""
+    last = next_seq(connection, node_id, count)
+    return range(last - count + 1, last + 1)
+
+
+def next_seq(connection, node_id: uuid.UUID, step: int = 1) -> int:
     """The next number in this node's change sequence. The UPDATE takes the row's write lock
     first, so two requests writing at once queue here instead of taking the same number."""
     bump = update(SyncCounter.__table__).where(SyncCounter.__table__.c.node_id == node_id) \
-        .values(last_seq=SyncCounter.__table__.c.last_seq + 1).returning(SyncCounter.__table__.c.last_seq)
+        .values(last_seq=SyncCounter.__table__.c.last_seq + step).returning(SyncCounter.__table__.c.last_seq)
     value = connection.execute(bump).scalar()
     if value is None:
         connection.execute(SyncCounter.__table__.insert().values(node_id=node_id, last_seq=0))
