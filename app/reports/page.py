@@ -37,6 +37,9 @@ class Report:
     internet_labels: list
     problems: list
     missing_residents: int
+    # How each village's server last reached the district (sync/monitor.py): the internet
+    # monitor per rural okrug. Empty on a server with no village servers enrolled.
+    links: list = field(default_factory=list)
     # Made from the fields above, once they are set (see build_report).
     recommendations: list = field(default_factory=list)
     charts: dict = field(default_factory=dict)
@@ -50,6 +53,14 @@ class Report:
 
     def num(self, value) -> str:
         return "—" if value is None else format_decimal(value, "#,##0.##", locale=self.lang)
+
+
+def _links_by_okrug(villages, lang: str) -> list:
+    from ..sync.monitor import village_links
+
+    okrug = (lambda v: v.okrug_ru or "") if lang == "ru" else (lambda v: v.okrug_kk or "")
+    return sorted(village_links(villages), key=lambda link: (alphabetical(okrug(link.village)),
+                                                             alphabetical(link.village.name(lang))))
 
 
 def _plain(html: str) -> str:
@@ -69,7 +80,8 @@ def build_report(title: str, villages, course: Course, lang: str) -> Report:
         .order_by(VillageProblem.category, VillageProblem.found_on)))
     report = Report(title=title, lang=lang, villages=list(villages), per_village=per_village, total=total,
                     levels=course.levels, item_titles=item_titles, internet_labels=internet_labels,
-                    problems=problems, missing_residents=sum(1 for v in villages if not v.residents))
+                    problems=problems, missing_residents=sum(1 for v in villages if not v.residents),
+                    links=_links_by_okrug(villages, lang))
     return replace(report, charts=_charts(report), recommendations=_recommendations(report))
 
 

@@ -53,3 +53,44 @@ def peer_statuses() -> list[PeerStatus]:
 
 def recent_attempts(limit: int = 20) -> list[SyncAttempt]:
     return list(db.session.scalars(select(SyncAttempt).order_by(SyncAttempt.started_at.desc()).limit(limit)))
+
+
+@dataclass
+class VillageLink:
+    """What the district knows of a village's connection, from its server's syncs."""
+
+    village: object  # a Village
+    server: SyncNode | None
+    last_received: SyncAttempt | None  # data last came from there (by network or by stick)
+    last_network: SyncAttempt | None  # the latest sync over the network, worked or not
+
+    @property
+    def route(self) -> str:
+        """"network", "file" or "never": how this village's data last reached the district."""
+        return self.last_received.route if self.last_received else "never"
+
+    @property
+    def kib_per_second(self) -> float | None:
+        a = self.last_network
+        if a is None or not a.ok or not a.seconds or not a.bytes:
+            return None
+        return a.bytes / 1024 / a.seconds
+
+
+def village_links(villages) -> list[VillageLink]:
+    """Per village (in the order given): its server and how its data last arrived. Empty when
+    no village server is enrolled here (a single server, or a village server itself)."""
+    statuses = {s.node.id: s for s in peer_statuses() if s.node.role == "village"}
+    if not statuses:
+        return []
+    served_by: dict = {}
+    for status in statuses.values():
+        for village in status.node.villages:
+            served_by[village.id] = status
+    found = []
+    for village in villages:
+        serving = served_by.get(village.id)
+        found.append(VillageLink(village=village, server=serving.node if serving else None,
+                                 last_received=serving.last_ok if serving else None,
+                                 last_network=serving.last_network if serving else None))
+    return found

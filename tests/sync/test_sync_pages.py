@@ -65,6 +65,15 @@ def test_stick_from_village_to_district_through_the_pages(servers):
     table = coordinator.get("/sync/").get_data(as_text=True)
     with district.ctx():
         assert "village" in table and translated("USB stick") in table
+    # the district report's internet section: the village's data came by stick
+    report = coordinator.get("/reports/district").get_data(as_text=True)
+    with district.ctx():
+        section = report[report.index(translated("Internet at the village centres")):]
+        assert "Абай" in section and "village" in section and translated("USB stick") in section.split("</table>")[0]
+    # a server with no village servers has no such section
+    village_report = signed_in(village, "dtrainer").get(f"/reports/village/{place_id}").get_data(as_text=True)
+    with village.ctx():
+        assert translated("Internet at the village centres") not in village_report
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
