@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..languages import DEFAULT_LANGUAGE, LANGUAGES
 from ..models import Role, User, Village, get_by_id
+from ..models.people import hash_secret
 from ..text import NAME_MAX
 from . import login_sessions
 
@@ -144,9 +145,33 @@ def create_staff(username: str, name: str, role: str, password: str, village_ids
 
 
 def reset_pin(learner: User) -> str:
-    """Give a learner a new random PIN and return it (shown once, to print or tell)."""
+    """Give a learner a new random PIN and return it (shown once, to print or tell).
+
+    A learner registered on another server (a village's, seen here on the district) is changed
+    only there (docs/sync.md): this server sends that server a request, and meanwhile lets the
+    new PIN work here at once, so that a learner at home is not locked out until the next sync.
+    """
+    from sqlalchemy import update
+
+    from ..models import ChangeRequest
+    from ..sync import stamp
+
     pin = new_pin()
-    learner.set_secret(pin)
+    if stamp.is_home(learner):
+        learner.set_secret(pin)
+    else:
+        hashed = hash_secret(pin)
+        db.session.add(ChangeRequest(user_id=learner.id, kind="new_pin", payload={"secret_hash": hashed}))
+        # here only, until the home server's next version of the record (with this PIN) arrives
+        db.session.execute(update(User.__table__).where(User.__table__.c.id == learner.id).values(secret_hash=hashed))
+        db.session.expire(learner, ["secret_hash"])
     login_sessions.end_all_of(learner)  # whoever knew the old PIN is signed out
     db.session.commit()
     return pin
+
+
+def kept_elsewhere(learner: User) -> bool:
+    """Is this learner's account kept by another server (a change here is a request to it)?"""
+    from ..sync import stamp
+
+    return not stamp.is_home(learner)

@@ -9,7 +9,7 @@ from .login_sessions import LoginSession
 from .people import Role, User, trainer_villages
 from .places import Village
 from .problems import ProblemCategory, ProblemStatus, VillageProblem
-from .sync import SyncAttempt, SyncCounter, SyncLock, SyncNode, SyncPeerVector, SyncVector, node_villages
+from .sync import ChangeRequest, SyncAttempt, SyncCounter, SyncLock, SyncNode, SyncPeerVector, SyncVector, node_villages
 
 
 def get_by_id(model, text: str | None):
@@ -26,4 +26,4 @@ def get_by_id(model, text: str | None):
 
 __all__ = ["get_by_id", "Attendance", "ClassSession", "Event", "LoginSession", "ProblemCategory", "ProblemStatus", "Role",
            "TrainingClass", "User", "Village", "VillageProblem", "class_learners", "trainer_villages",
-           "SyncAttempt", "SyncCounter", "SyncLock", "SyncNode", "SyncPeerVector", "SyncVector", "node_villages"]
+           "ChangeRequest", "SyncAttempt", "SyncCounter", "SyncLock", "SyncNode", "SyncPeerVector", "SyncVector", "node_villages"]

@@ -7,7 +7,7 @@ See docs/sync.md for the model. Nothing here is ever ordered by a clock.
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -105,3 +105,19 @@ class SyncLock(db.Model):  # type: ignore[name-defined]  # db.Model is made at r
     name: Mapped[str] = mapped_column(String(20), primary_key=True)
     holder: Mapped[str] = mapped_column(String(200))
     taken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ChangeRequest(db.Model):  # type: ignore[name-defined]  # db.Model is made at run time
+    """A change asked of a person's home server by another server (docs/sync.md), e.g. a new
+    PIN given at the district to a learner registered at a village. Made once, never changed;
+    it travels to the home server, which carries it out as its own change."""
+
+    __tablename__ = "change_request"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "new_pin"
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    home: Mapped[uuid.UUID] = mapped_column()  # the server that asked
+    seq: Mapped[int] = mapped_column()

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import (
     Attendance,
+    ChangeRequest,
     Event,
     Role,
     SyncAttempt,
@@ -83,7 +84,7 @@ def _max_seq_of(origin: uuid.UUID, stream: str) -> int:
     if stream == "events":
         return db.session.scalar(select(db.func.max(Event.seq)).where(Event.origin == origin)) or 0
     return max(db.session.scalar(select(db.func.max(model.seq)).where(model.home == origin)) or 0
-               for model in (Village, User, TrainingClass, VillageProblem))
+               for model in (Village, User, TrainingClass, VillageProblem, ChangeRequest))
 
 
 def _advance(origin: str, stream: str, since: int, upto: int) -> None:
@@ -134,6 +135,10 @@ def _records_for(peer: SyncNode, since: dict[str, int]) -> list[dict]:
     out += [_user_record(u) for u in db.session.scalars(people.order_by(User.home, User.seq))]
     out += [_class_record(c) for c in db.session.scalars(classes.order_by(TrainingClass.home, TrainingClass.seq))]
     out += [_problem_record(p) for p in db.session.scalars(problems.order_by(VillageProblem.home, VillageProblem.seq))]
+    requests = select(ChangeRequest).where(not_theirs(ChangeRequest), newer(ChangeRequest))
+    if peer.role != "district":
+        requests = requests.join(User, User.id == ChangeRequest.user_id).where(_learner_filter(peer))
+    out += [_request_record(r) for r in db.session.scalars(requests.order_by(ChangeRequest.home, ChangeRequest.seq))]
     return out
 
 
@@ -179,6 +184,11 @@ def _problem_record(p: VillageProblem) -> dict:
             "category": p.category, "found_on": p.found_on.isoformat(), "description": p.description,
             "solution": p.solution, "status": p.status, "reported_by": str(p.reported_by) if p.reported_by else None,
             "created_at": p.created_at.isoformat()}
+
+
+def _request_record(r: ChangeRequest) -> dict:
+    return {"t": "request", "id": str(r.id), "home": str(r.home), "seq": r.seq, "user_id": str(r.user_id),
+            "kind": r.kind, "payload": r.payload, "created_at": r.created_at.isoformat()}
 
 
 def _event_record(e) -> dict:
@@ -361,6 +371,10 @@ def _check_scope(sender: SyncNode, records: list[dict], events: list[dict]) -> N
             raise SyncError("out_of_scope", f"a {row['t']} made on another server ({row.get('home')})")
         if row["t"] == "user" and row.get("role") != Role.LEARNER:
             raise SyncError("out_of_scope", "a village server sent a staff account")
+        if row["t"] == "request":
+            if row.get("user_id") not in known_learners:
+                raise SyncError("out_of_scope", "a request about a learner of a village this server does not serve")
+            continue
         if row.get("village_id") not in served:
             raise SyncError("out_of_scope", f"a {row['t']} of a village this server does not serve ({row.get('village_id')})")
         if row["t"] == "user":
@@ -376,8 +390,9 @@ def _check_scope(sender: SyncNode, records: list[dict], events: list[dict]) -> N
             raise SyncError("out_of_scope", f"an event recorded on another server ({row['origin']})")
 
 
-RECORD_MODELS: dict[str, Any] = {"village": Village, "user": User, "class": TrainingClass, "problem": VillageProblem}
-APPLY_ORDER = {"village": 0, "user": 1, "class": 2, "problem": 3}  # what points at what
+RECORD_MODELS: dict[str, Any] = {"village": Village, "user": User, "class": TrainingClass, "problem": VillageProblem,
+                                 "request": ChangeRequest}
+APPLY_ORDER = {"village": 0, "user": 1, "class": 2, "problem": 3, "request": 4}  # what points at what
 
 
 def _apply_records(rows: list[dict], result: Applied) -> None:
@@ -395,6 +410,8 @@ def _apply_records(rows: list[dict], result: Applied) -> None:
         values = _columns(row)
         if ours is None:
             db.session.execute(model.__table__.insert().values(**values))
+            if model is ChangeRequest:
+                _carry_out(row)
         else:
             db.session.execute(model.__table__.update().where(model.__table__.c.id == ours.id).values(**values))
         result.records_new += 1
@@ -411,6 +428,20 @@ def _apply_records(rows: list[dict], result: Applied) -> None:
                       for u, d in row["attendance"]])
     db.session.flush()
     db.session.expire_all()
+
+
+def _carry_out(request: dict) -> None:
+    """A request that reached the home server of its learner becomes that server's own change
+    (a new version of the record, which then travels back everywhere). Elsewhere it only passes."""
+    learner = db.session.get(User, uuid.UUID(request["user_id"]))
+    if learner is None or str(learner.home) != str(this_node().node_id):
+        return
+    if request["kind"] == "new_pin":
+        from ..auth import login_sessions
+
+        learner.secret_hash = str(request["payload"]["secret_hash"])
+        login_sessions.end_all_of(learner)  # whoever knew the old PIN is signed out here too
+        db.session.flush()
 
 
 def _replace(table, key_column, key, rows: list[dict]) -> None:
@@ -440,7 +471,7 @@ def _check_unique(row: dict) -> None:
 def _columns(row: dict) -> dict:
     """A record's own columns, typed; its lists (villages, learners, attendance) go elsewhere."""
     values = {k: v for k, v in row.items() if k not in ("t", "villages", "learners", "attendance")}
-    for key in ("id", "home", "village_id", "trainer_id", "reported_by"):
+    for key in ("id", "home", "village_id", "trainer_id", "reported_by", "user_id"):
         if values.get(key):
             values[key] = uuid.UUID(values[key])
     if "created_at" in values:

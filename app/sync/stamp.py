@@ -13,9 +13,9 @@ import uuid
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..models import Event, SyncCounter, TrainingClass, User, Village, VillageProblem
+from ..models import ChangeRequest, Event, SyncCounter, TrainingClass, User, Village, VillageProblem
 
-SYNCED_RECORDS = (Village, User, TrainingClass, VillageProblem)  # mutable records with a home server (docs/sync.md)
+SYNCED_RECORDS = (Village, User, TrainingClass, VillageProblem, ChangeRequest)  # mutable records with a home server (docs/sync.md)
 
 
 class NotHomeError(RuntimeError):

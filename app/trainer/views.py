@@ -57,4 +57,4 @@ def learner(learner_id: str):
 def reset_pin(learner_id: str):
     person = _learner_or_404(learner_id)
     pin = accounts.reset_pin(person)
-    return render_template("trainer/new_pin.html", person=person, pin=pin)
+    return render_template("trainer/new_pin.html", person=person, pin=pin, elsewhere=accounts.kept_elsewhere(person))

@@ -55,6 +55,18 @@ def upgrade():
     sa.Column('upto', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('origin', 'stream', name=op.f('pk_sync_vector'))
     )
+    op.create_table('change_request',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('home', sa.Uuid(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_change_request_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_change_request'))
+    )
+    op.create_index(op.f('ix_change_request_user_id'), 'change_request', ['user_id'], unique=False)
     op.create_table('sync_lock',
     sa.Column('name', sa.String(length=20), nullable=False),
     sa.Column('holder', sa.String(length=200), nullable=False),
@@ -158,6 +170,8 @@ def downgrade():
     op.drop_table('sync_vector')
     op.drop_table('sync_peer_vector')
     op.drop_table('sync_lock')
+    op.drop_index(op.f('ix_change_request_user_id'), table_name='change_request')
+    op.drop_table('change_request')
     op.drop_table('sync_counter')
     op.drop_table('sync_node_village')
     op.drop_table('sync_node')
