@@ -3,6 +3,7 @@ and the village server's "Save a backup" button."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 import time
@@ -199,6 +200,9 @@ def test_a_trainer_of_every_village_saves_a_backup_from_the_page(village_server,
     sign_in(client, trainer)
     page = client.get("/trainer/").get_data(as_text=True)
     assert translated("Save a backup") in page
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "<" not in title and translated("Save a backup") not in title  # the section is in the page, once
+    assert page.count(translated("Save a backup")) == 1
     assert translated("The file holds personal data: names, sign-in codes and answers. Keep it in a locked "
                       "place and never send it to anyone.") in page
     assert client.post("/trainer/backup").status_code == 400  # no CSRF token: refused

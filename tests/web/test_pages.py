@@ -59,6 +59,8 @@ def test_every_page_in_both_languages(client, people, role, lang):
         if status == 302:
             continue  # a redirect page (e.g. a survey not open yet) has no content of ours
         assert f'<html lang="{lang}">' in text, url
+        title = re.search(r"<title>(.*?)</title>", text, re.S)
+        assert title and "<" not in title.group(1) and len(title.group(1)) < 200, (url, "a title with markup")
         leftovers = [s for s in ENGLISH_UI if s in text]
         assert leftovers == [], (url, leftovers)
         for form in re.findall(r'<form[^>]*method="post".*?</form>', text, re.S):
