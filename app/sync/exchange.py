@@ -207,7 +207,8 @@ def export_for(peer: SyncNode, since: dict[str, dict[str, int]] | None = None, *
     # What this server holds, taken before the rows: a change committed meanwhile is sent the
     # next time, never claimed without being sent. (Numbers are taken under the counter's row
     # lock and kept to the commit, so no lower number can still be on its way.)
-    upto = {stream: vector(stream) for stream in STREAMS}
+    holds = {stream: vector(stream) for stream in STREAMS}
+    upto = {stream: dict(held) for stream, held in holds.items()}  # narrowed below if the bundle is cut
     records = _records_for(peer, since.get("records", {}))
     events: list[dict] = []
     for event in _events_for(peer, since.get("events", {})):
@@ -216,7 +217,6 @@ def export_for(peer: SyncNode, since: dict[str, dict[str, int]] | None = None, *
             break
         events.append(_event_record(event))
     me = this_node()
-    holds = {stream: vector(stream) for stream in STREAMS}
     header = bundle.Header(sender=str(me.node_id), receiver=str(peer.id), schema=_schema_head(),
                            since={s: dict(since.get(s, {})) for s in STREAMS}, upto=upto, holds=holds)
     from .identity import decode_key
@@ -309,9 +309,10 @@ def _apply(got: bundle.Bundle, sender: SyncNode) -> Applied:
     for stream in STREAMS:
         # The peer says it holds more of this server's changes than this server has made: this
         # server went back in time (restored from an older backup). Going on would reuse numbers.
-        if holds.get(stream, {}).get(me, 0) > vector(stream).get(me, 0):
+        made = _max_seq_of(uuid.UUID(me), stream)
+        if holds.get(stream, {}).get(me, 0) > made:
             raise SyncError("restored_backup", f"the peer holds {stream} of this server up to "
-                                               f"{holds[stream][me]}, this server has made {vector(stream).get(me, 0)}")
+                                               f"{holds[stream][me]}, this server has made {made}")
     try:
         _apply_records(records, result)
         for origin, seq in upto.get("records", {}).items():

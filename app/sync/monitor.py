@@ -29,10 +29,14 @@ class PeerStatus:
 
     @property
     def kib_per_second(self) -> float | None:
-        a = self.last_network
-        if a is None or not a.ok or not a.seconds or not a.bytes:
-            return None
-        return a.bytes / 1024 / a.seconds
+        return throughput(self.last_network)
+
+
+def throughput(attempt: SyncAttempt | None) -> float | None:
+    """KB/s of a sync over the network that worked, as measured; None otherwise."""
+    if attempt is None or not attempt.ok or not attempt.seconds or not attempt.bytes:
+        return None
+    return attempt.bytes / 1024 / attempt.seconds
 
 
 def peer_statuses() -> list[PeerStatus]:
@@ -71,10 +75,7 @@ class VillageLink:
 
     @property
     def kib_per_second(self) -> float | None:
-        a = self.last_network
-        if a is None or not a.ok or not a.seconds or not a.bytes:
-            return None
-        return a.bytes / 1024 / a.seconds
+        return throughput(self.last_network)
 
 
 def village_links(villages) -> list[VillageLink]:

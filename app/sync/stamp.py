@@ -2,8 +2,9 @@
 change number, and keeps the one-writer rule: a record is changed only on its home server.
 
 Done with ORM listeners so that no code path can forget it: a learner made by a trainer, by
-self-registration or by the demo is stamped the same way. A bundle being applied sets
-`session.info["sync_applying"]` and brings its own stamps.
+self-registration or by the demo is stamped the same way. A bundle being applied writes with
+plain INSERT/UPDATE statements, which these ORM listeners do not see: it brings its own stamps.
+progress/record.py inserts events the same plain way and takes their stamps from `event_stamp`.
 """
 
 from __future__ import annotations
@@ -41,14 +42,21 @@ def next_seq(connection, node_id: uuid.UUID, step: int = 1) -> int:
     return value
 
 
-def event_stamp(connection, user_id) -> tuple[uuid.UUID, int, int]:
-    """(origin, seq, lamport) for a new event of this learner, recorded on this server."""
+def event_stamp(connection, user_id, given: dict | None = None) -> tuple[uuid.UUID, int, int]:
+    """(origin, seq, lamport) for a new event of this learner, recorded on this server.
+
+    `given` holds the steps handed out for events not written yet (several events of one
+    learner flushed together): the next step comes after those too.
+    """
     from .node import this_node_id
 
     me = this_node_id()
     seq = next_seq(connection, me)
     known = connection.execute(select(func.max(Event.lamport)).where(Event.user_id == user_id)).scalar() or 0
-    return me, seq, known + 1
+    lamport = max(known, (given or {}).get(user_id, 0)) + 1
+    if given is not None:
+        given[user_id] = lamport
+    return me, seq, lamport
 
 
 def is_home(record) -> bool:
@@ -66,15 +74,9 @@ def touch(record) -> None:
     flag_modified(record, "seq")
 
 
-def _applying(session: Session | None) -> bool:
-    return bool(session is not None and session.info.get("sync_applying"))
-
-
 def _stamp_record(mapper, connection, target) -> None:
     from .node import this_node_id
 
-    if _applying(Session.object_session(target)):
-        return
     me = this_node_id()
     if target.home is None:
         target.home = me
@@ -85,19 +87,10 @@ def _stamp_record(mapper, connection, target) -> None:
 
 
 def _stamp_event(mapper, connection, target) -> None:
-    from .node import this_node_id
-
+    """Events made as ORM objects (tests, benchmarks): stamped as record.py stamps its own."""
     session = Session.object_session(target)
-    if _applying(session) and target.seq is not None:
-        return
-    me = this_node_id()
-    target.origin = me
-    target.seq = next_seq(connection, me)
-    # Several events of one learner can be flushed together: remember what this flush gave.
     given = session.info.setdefault("lamport_given", {}) if session is not None else {}
-    known = connection.execute(select(func.max(Event.lamport)).where(Event.user_id == target.user_id)).scalar() or 0
-    target.lamport = max(known, given.get(target.user_id, 0)) + 1
-    given[target.user_id] = target.lamport
+    target.origin, target.seq, target.lamport = event_stamp(connection, target.user_id, given)
 
 
 def _forget_flush(session, flush_context) -> None:
