@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import tempfile
+import uuid
 from contextlib import contextmanager
 
+from app.auth import accounts
 from app.extensions import db
-from app.sync import peers
+from app.models import Role, SyncNode, Village
+from app.sync import exchange, peers
 from app.sync.node import this_node
 from tests.conftest import make_app
 
@@ -35,3 +38,43 @@ class Node:
     def close(self):
         with self.app.app_context():
             db.engine.dispose()
+
+
+# Bundles between two nodes, as a stick or a network round would carry them.
+def export(sender: Node, receiver: Node, seal=True, since=None) -> bytes:
+    with sender.ctx():
+        peer = db.session.get(SyncNode, uuid.UUID(receiver.id))
+        data, _, _ = exchange.export_for(peer, since, seal=seal)
+        return data
+
+
+def apply(receiver: Node, data: bytes, route="file"):
+    with receiver.ctx():
+        return exchange.apply(data, route=route)
+
+
+def send(sender: Node, receiver: Node):
+    return apply(receiver, export(sender, receiver))
+
+
+@contextmanager
+def district_and_village(folder, *staff):
+    """A district with the village Абай and these staff accounts ((username, name, role), the
+    trainers working in Абай), a village server enrolled for Абай, both enrolled with each
+    other, and the village provisioned by one bundle. Yields (district, village, Абай's id)."""
+    district, village = Node("district", "district", folder), Node("village", "village", folder)
+    with district.ctx():
+        place = Village(name_kk="Абай", name_ru="Абай", residents=100)
+        db.session.add(place)
+        db.session.commit()
+        place_id = str(place.id)
+        for username, name, role in staff:
+            accounts.create_staff(username, name, role, "correct-horse-1", [place.id] if role == Role.TRAINER else [])
+    district.enrol(village, [place_id])
+    village.enrol(district)
+    send(district, village)  # provisioning: villages and the trainers
+    try:
+        yield district, village, place_id
+    finally:
+        district.close()
+        village.close()

@@ -12,27 +12,16 @@ from app.auth import accounts
 from app.extensions import db
 from app.models import Role, User, Village
 from tests.conftest import post, sign_in, translated
-from tests.sync.nodes import Node
-from tests.sync.test_three_nodes import new_learner, send
+from tests.sync.nodes import district_and_village, send
+from tests.sync.test_three_nodes import new_learner
 
 
 @pytest.fixture
 def servers(tmp_path):
-    district, village = Node("district", "district", tmp_path), Node("village", "village", tmp_path)
-    with district.ctx():
-        place = Village(name_kk="Абай", name_ru="Абай", residents=100)
-        db.session.add(place)
-        db.session.commit()
-        place_id = str(place.id)
-        accounts.create_staff("dtrainer", "Trainer", Role.TRAINER, "correct-horse-1", [place.id])
-    district.enrol(village, [place_id])
-    village.enrol(district)
-    send(district, village)
-    learner_id = new_learner(village, place_id, "aigul")
-    send(village, district)
-    yield district, village, learner_id
-    district.close()
-    village.close()
+    with district_and_village(tmp_path, ("dtrainer", "Trainer", Role.TRAINER)) as (district, village, place_id):
+        learner_id = new_learner(village, place_id, "aigul")
+        send(village, district)
+        yield district, village, learner_id
 
 
 def test_a_village_learner_at_home_switches_language_without_changing_the_record(servers):

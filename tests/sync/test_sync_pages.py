@@ -8,30 +8,18 @@ import re
 
 import pytest
 
-from app.auth import accounts
 from app.extensions import db
-from app.models import Event, Role, Village
+from app.models import Event, Role
 from tests.conftest import post, translated
-from tests.sync.nodes import Node
-from tests.sync.test_three_nodes import answer, new_learner, send
+from tests.sync.nodes import Node, district_and_village
+from tests.sync.test_three_nodes import answer, new_learner
 
 
 @pytest.fixture
 def servers(tmp_path):
-    district, village = Node("district", "district", tmp_path), Node("village", "village", tmp_path)
-    with district.ctx():
-        place = Village(name_kk="Абай", name_ru="Абай", residents=100)
-        db.session.add(place)
-        db.session.commit()
-        place_id = str(place.id)
-        accounts.create_staff("akimat", "Coordinator", Role.COORDINATOR, "correct-horse-1", [])
-        accounts.create_staff("dtrainer", "Trainer at the district", Role.TRAINER, "correct-horse-1", [place.id])
-    district.enrol(village, [place_id])
-    village.enrol(district)
-    send(district, village)  # provisioning: villages and the trainer
-    yield district, village, place_id
-    district.close()
-    village.close()
+    with district_and_village(tmp_path, ("akimat", "Coordinator", Role.COORDINATOR),
+                              ("dtrainer", "Trainer at the district", Role.TRAINER)) as nodes:
+        yield nodes
 
 
 def signed_in(node: Node, username: str):

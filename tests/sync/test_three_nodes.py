@@ -16,7 +16,7 @@ from app.reports import queries
 from app.sync import exchange
 from app.sync.bundle import BundleError
 from app.sync.exchange import SyncError
-from tests.sync.nodes import Node
+from tests.sync.nodes import Node, apply, export, send
 
 
 @pytest.fixture
@@ -44,22 +44,6 @@ def villages(tmp_path, district):
     yield a, b, ids
     a.close()
     b.close()
-
-
-def export(sender: Node, receiver: Node, seal=True, since=None) -> bytes:
-    with sender.ctx():
-        peer = db.session.get(SyncNode, uuid.UUID(receiver.id))
-        data, _, _ = exchange.export_for(peer, since, seal=seal)
-        return data
-
-
-def apply(receiver: Node, data: bytes, route="file"):
-    with receiver.ctx():
-        return exchange.apply(data, route=route)
-
-
-def send(sender: Node, receiver: Node):
-    return apply(receiver, export(sender, receiver))
 
 
 def new_learner(node: Node, village_id: str, code: str) -> str:
