@@ -127,6 +127,11 @@ class Level:
     def title(self, lang: str) -> str:
         return self.titles.get(lang) or next(iter(self.titles.values()), self.id)
 
+    @property
+    def item_ids(self) -> list[str]:
+        """The ids of its lessons and tests."""
+        return [it.id for it in (*self.lessons, self.pretest, self.posttest) if it is not None]
+
     def lesson_index(self, lesson_id: str) -> int:
         for i, lesson in enumerate(self.lessons):
             if lesson.id == lesson_id:

@@ -14,7 +14,7 @@ from ..course import get_course
 from ..errors import INCOMPLETE, NOT_FITTING, render_error
 from ..i18n import LANGUAGES, current_language, set_language
 from ..models import Role
-from ..progress import derive, record
+from ..progress import derive, record, summaries, summary
 from ..surveys import parse_survey
 from . import pages
 from .next_step import next_step
@@ -46,9 +46,9 @@ def _item_or_404(level: Level, item_id: str) -> Item:
 @bp.get("/")
 def home():
     course = get_course()
-    events = record.events_of(current_user)
-    levels = derive.course_progress(course, events)
-    point = derive.continue_point(course, events)
+    mine = summaries.of_learner(current_user.id)  # progress summaries: no scan of the events
+    levels = summary.course_progress_of(course, mine)
+    point = summary.continue_point_of(course, mine)
     anchor = ""
     if point:  # straight to the first question not yet answered
         level = course.level(point[0])
@@ -56,7 +56,7 @@ def home():
         progress = next(p for lv, p in levels if lv.id == level.id)
         first = progress.lessons[lesson.id].first_unanswered(lesson.question_ids)
         anchor = f"#q-{first}" if first else ""
-    survey_due = derive.survey_due(course, events)
+    survey_due = summary.survey_due_of(course, mine)
     return render_template("learn/home.html", levels=levels, point=point, anchor=anchor, survey_due=survey_due,
                            step=next_step(levels, point, survey_due))
 
@@ -70,15 +70,15 @@ def welcome():
 @bp.get("/progress")
 def progress():
     course = get_course()
-    levels = derive.course_progress(course, record.events_of(current_user))
+    levels = summary.course_progress_of(course, summaries.of_learner(current_user.id))
     return render_template("learn/progress.html", levels=levels)
 
 
 @bp.get("/<level_id>/")
 def level(level_id: str):
     lv = _level_or_404(level_id)
-    events = record.events_of(current_user)
-    return render_template("learn/level.html", level=lv, progress=derive.level_progress(lv, events))
+    mine = summaries.of_learner(current_user.id, lv.item_ids)
+    return render_template("learn/level.html", level=lv, progress=summary.level_progress_of(lv, mine))
 
 
 @bp.get("/go/<item_id>")
@@ -159,10 +159,10 @@ def answer(level_id: str, item_id: str, question_id: str):
 
 
 def _test_page(lv: Level, test: Item, lang: str, errors=(), given=None, status: int = 200, page: int = 1):
-    events = record.events_of(current_user)
-    state = derive.test_state(lv, test, events)
+    mine = summaries.of_learner(current_user.id, lv.item_ids)
+    state = derive.test_state_of(lv, test, summary.level_progress_of(lv, mine))
     if state == derive.TAKEN:
-        result = derive.counted_test_result(test.id, events)
+        result = summary.test_result_of(mine[test.id])
         answers = {k: v for k, v in result.answers.items() if v}
         return render_template("learn/test_result.html", level=lv, test=test, result=result,
                                blocks=pages.blocks_for(test, lang, answers, _secret()),
@@ -181,7 +181,7 @@ def submit_test(level_id: str, item_id: str):
     if test.kind != "test":
         abort(404)
     lang = current_language()
-    state = derive.test_state(lv, test, record.events_of(current_user))
+    state = derive.test_state_of(lv, test, summary.level_progress_of(lv, summaries.of_learner(current_user.id, lv.item_ids)))
     if state == derive.TAKEN:
         return redirect(url_for("learn.item", level_id=lv.id, item_id=test.id))  # one attempt counts
     if state != derive.OPEN:
@@ -236,8 +236,8 @@ def survey(survey_id: str):
     if form_survey is None:
         abort(404)
     lang = current_language()
-    events = record.events_of(current_user)
-    if not derive.survey_open(form_survey.id, events, get_course()):
+    answered, taken = summary.answered_and_taken(summaries.of_learner(current_user.id))
+    if not derive.survey_open_given(form_survey.id, answered, taken, get_course()):
         flash(_l("This survey is not open for you now."), "info")
         return redirect(url_for("learn.home"))
     if request.method == "POST":

@@ -1,6 +1,7 @@
 """Database tables: places (villages), people (accounts) and events (what learners do).
 
-Progress is never stored as mutable state: it is derived from the immutable `Event` rows.
+Progress is derived from the immutable `Event` rows; `ProgressItem`/`ProgressLearner` are
+summaries of them (projections, rebuilt from the events at will).
 """
 
 from .classes import Attendance, ClassSession, TrainingClass, class_learners
@@ -9,6 +10,7 @@ from .login_sessions import LoginSession
 from .people import Role, User, trainer_villages
 from .places import Village
 from .problems import ProblemCategory, ProblemStatus, VillageProblem
+from .summaries import ProgressItem, ProgressLearner
 from .sync import ChangeRequest, SyncAttempt, SyncCounter, SyncLock, SyncNode, SyncPeerVector, SyncVector, node_villages
 
 
@@ -24,6 +26,7 @@ def get_by_id(model, text: str | None):
         return None
 
 
-__all__ = ["get_by_id", "Attendance", "ClassSession", "Event", "LoginSession", "ProblemCategory", "ProblemStatus", "Role",
+__all__ = ["get_by_id", "Attendance", "ClassSession", "Event", "LoginSession", "ProblemCategory", "ProblemStatus",
+           "ProgressItem", "ProgressLearner", "Role",
            "TrainingClass", "User", "Village", "VillageProblem", "class_learners", "trainer_villages",
            "ChangeRequest", "SyncAttempt", "SyncCounter", "SyncLock", "SyncNode", "SyncPeerVector", "SyncVector", "node_villages"]

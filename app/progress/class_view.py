@@ -1,5 +1,6 @@
 """What a trainer sees of a class: the progress grid, who needs help, the hardest questions.
-Pure functions over events (see `derive`)."""
+Pure functions over the learners' progress summaries (`summary.ItemSummary`, item id -> summary
+per learner), which the one writer keeps from the events."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..languages import DEFAULT_LANGUAGE
-from .derive import FINISHED, EventView, LevelProgress, level_progress, open_attempt
-from .kinds import EventKind
+from .derive import FINISHED, LevelProgress
+from .summary import STUCK_AFTER, ItemSummary, level_progress_of
 
-STUCK_AFTER = 3  # wrong answers to one question, in the open attempt, without a right one
+__all__ = ["STUCK_AFTER", "HelpNote", "HardQuestion", "ClassRow", "needs_help", "hardest_questions", "class_rows"]
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class HelpNote:
     question_id: str | None = None
 
 
-def needs_help(level, progress: LevelProgress, events: list[EventView]) -> list[HelpNote]:
+def needs_help(level, progress: LevelProgress, by_item: dict[str, ItemSummary]) -> list[HelpNote]:
     """Stuck: one question answered wrongly STUCK_AFTER times in the open attempt, never right.
     Failing: a lesson finished below the pass mark."""
     notes = []
@@ -28,19 +29,11 @@ def needs_help(level, progress: LevelProgress, events: list[EventView]) -> list[
         p = progress.lessons[lesson.id]
         if p.status == FINISHED:
             notes.append(HelpNote("failing", lesson.id))
-        if not p.open_attempt:
+        found = by_item.get(lesson.id)
+        if not p.open_attempt or found is None:
             continue
-        current = open_attempt(events, lesson.id)
-        wrong: Counter = Counter()
-        right: set = set()
-        for e in current.answers if current else []:
-            if e.payload.get("correct"):
-                right.add(e.question_id)
-            else:
-                wrong[e.question_id] += 1
-        for qid, count in wrong.items():
-            if count >= STUCK_AFTER and qid not in right:
-                notes.append(HelpNote("stuck", lesson.id, qid))
+        stuck = found.detail.get("stuck", {})
+        notes += [HelpNote("stuck", lesson.id, qid) for qid in lesson.question_ids if qid in stuck]
     return notes
 
 
@@ -54,33 +47,23 @@ class HardQuestion:
     common_wrong_count: int
 
 
-def hardest_questions(level, events_by_learner: dict, limit: int = 5) -> list[HardQuestion]:
+def hardest_questions(level, summaries_by_learner: dict, limit: int = 5) -> list[HardQuestion]:
     """Per question: the share of learners whose *first* answer was right (lowest first)."""
-    firsts: dict[tuple[str, str], list[dict]] = {}
-    lesson_ids = {lesson.id for lesson in level.lessons}
-    for events in events_by_learner.values():
-        seen = set()
-        for e in sorted(events, key=lambda e: e.order):
-            if e.kind != EventKind.ANSWER or e.item_id not in lesson_ids or not e.question_id:
-                continue
-            key = (e.item_id, e.question_id)
-            if key not in seen:
-                seen.add(key)
-                firsts.setdefault(key, []).append(e.payload)
     found = []
     for lesson in level.lessons:
+        firsts = [s[lesson.id].detail.get("first", {}) for s in summaries_by_learner.values() if lesson.id in s]
         questions = {q.id: q for q in lesson.variant(DEFAULT_LANGUAGE).questions}  # ids and keys: any language
         for qid in lesson.question_ids:
-            answers = firsts.get((lesson.id, qid), [])
+            answers = [f[qid] for f in firsts if qid in f]  # [answer, right] per learner who answered
             if not answers:
                 continue
-            right = sum(bool(a.get("correct")) for a in answers)
+            right = sum(bool(ok) for _, ok in answers)
             wrong_picks: Counter = Counter()
             question = questions[qid]
             if question.type in ("single", "truefalse", "multiple"):
-                for a in answers:
-                    if not a.get("correct"):
-                        wrong_picks.update(i for i in a.get("answer", []) if i < len(question.options)
+                for given, ok in answers:
+                    if not ok:
+                        wrong_picks.update(i for i in given if isinstance(i, int) and i < len(question.options)
                                            and not question.options[i].correct)
             common = wrong_picks.most_common(1)
             found.append(HardQuestion(lesson.id, qid, len(answers), right / len(answers),
@@ -96,10 +79,10 @@ class ClassRow:
     help: list
 
 
-def class_rows(level, learners, events_by_learner: dict) -> list[ClassRow]:
+def class_rows(level, learners, summaries_by_learner: dict) -> list[ClassRow]:
     rows = []
     for learner in learners:
-        events = events_by_learner.get(learner.id, [])
-        progress = level_progress(level, events)
-        rows.append(ClassRow(learner, progress, needs_help(level, progress, events)))
+        by_item = summaries_by_learner.get(learner.id, {})
+        progress = level_progress_of(level, by_item)
+        rows.append(ClassRow(learner, progress, needs_help(level, progress, by_item)))
     return rows

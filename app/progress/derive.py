@@ -209,7 +209,11 @@ TAKEN, OPEN, LOCKED, CLOSED = "taken", "open", "locked", "closed"
 def test_state(level, test, events: list[EventView]) -> str:
     """taken; open; locked (post-test before every lesson is done); closed (pre-test after
     the lessons began)."""
-    progress = level_progress(level, events)
+    return test_state_of(level, test, level_progress(level, events))
+
+
+def test_state_of(level, test, progress: LevelProgress) -> str:
+    """`test_state` from a level's progress (however it was computed)."""
     mine = progress.pretest if test is level.pretest else progress.posttest
     if mine is not None:
         return TAKEN
@@ -222,18 +226,17 @@ def test_state(level, test, events: list[EventView]) -> str:
 
 def level_progress(level, events: list[EventView]) -> LevelProgress:
     """Progress in a level (`app.content.model.Level`)."""
-    lessons = {
-        lesson.id: lesson_progress(lesson.id, events, lesson.question_ids, level.pass_mark)
-        for lesson in level.lessons
-    }
-    return LevelProgress(
-        level_id=level.id,
-        lessons=lessons,
-        mastered=sum(p.status == MASTERED for p in lessons.values()),
-        total=len(lessons),
-        pretest=counted_test_result(level.pretest.id, events) if level.pretest else None,
-        posttest=counted_test_result(level.posttest.id, events) if level.posttest else None,
+    return assemble_level(
+        level,
+        {lesson.id: lesson_progress(lesson.id, events, lesson.question_ids, level.pass_mark) for lesson in level.lessons},
+        counted_test_result(level.pretest.id, events) if level.pretest else None,
+        counted_test_result(level.posttest.id, events) if level.posttest else None,
     )
+
+
+def assemble_level(level, lessons: dict, pretest: TestResult | None, posttest: TestResult | None) -> LevelProgress:
+    return LevelProgress(level_id=level.id, lessons=lessons, mastered=sum(p.status == MASTERED for p in lessons.values()),
+                         total=len(lessons), pretest=pretest, posttest=posttest)
 
 
 def course_progress(course, events: list[EventView]) -> list[tuple]:
@@ -251,19 +254,25 @@ def continue_point(course, events: list[EventView]) -> tuple[str, str] | None:
     if not lesson_events:
         return None
     latest = max(lesson_events, key=lambda e: e.order)
+    return continue_from(course, latest.item_id, lambda level: level_progress(level, events))
+
+
+def continue_from(course, latest_item_id: str, progress_of) -> tuple[str, str] | None:
+    """`continue_point` given the lesson of the latest activity and a way to get a level's
+    progress (`progress_of(level)`)."""
     for level in course.levels:
         ids = [lesson.id for lesson in level.lessons]
-        if latest.item_id not in ids:
+        if latest_item_id not in ids:
             continue
-        progress = level_progress(level, events)
-        here = progress.lessons[latest.item_id]
+        progress = progress_of(level)
+        here = progress.lessons[latest_item_id]
         if here.open_attempt or here.status == IN_PROGRESS:
-            return level.id, latest.item_id
-        start = ids.index(latest.item_id)
+            return level.id, latest_item_id
+        start = ids.index(latest_item_id)
         for lesson_id in ids[start + 1:] + ids[:start + 1]:
             if progress.lessons[lesson_id].status != MASTERED:
                 return level.id, lesson_id
-        return level.id, latest.item_id
+        return level.id, latest_item_id
     return None
 
 
@@ -273,11 +282,18 @@ def survey_open(survey_id: str, events: list[EventView], course) -> bool:
     The intake survey once, before anything else counts as "before"; the exit survey after a
     post-test (the learner may correct it).
     """
+    answered = {e.item_id for e in events if e.kind == EventKind.SURVEY_ANSWERED}
+    taken = {e.item_id for e in events if e.kind == EventKind.TEST_TAKEN}
+    return survey_open_given(survey_id, answered, taken, course)
+
+
+def survey_open_given(survey_id: str, answered: set, tests_taken: set, course) -> bool:
+    """`survey_open` from the surveys answered and the tests taken."""
     if survey_id == "intake":
-        return not any(e.kind == EventKind.SURVEY_ANSWERED and e.item_id == "intake" for e in events)
+        return "intake" not in answered
     if survey_id == "exit":
         posttests = {level.posttest.id for level in course.levels if level.posttest}
-        return any(e.kind == EventKind.TEST_TAKEN and e.item_id in posttests for e in events)
+        return bool(posttests & tests_taken)
     return False
 
 
@@ -289,5 +305,10 @@ def survey_due(course, events: list[EventView]):
     learner has not answered yet (the exit survey stays open for corrections, but is not
     offered again once answered)."""
     answered = {e.item_id for e in events if e.kind == EventKind.SURVEY_ANSWERED}
+    taken = {e.item_id for e in events if e.kind == EventKind.TEST_TAKEN}
+    return survey_due_given(course, answered, taken)
+
+
+def survey_due_given(course, answered: set, tests_taken: set):
     return next((course.surveys[s] for s in SURVEY_ORDER if s in course.surveys and s not in answered
-                 and survey_open(s, events, course)), None)
+                 and survey_open_given(s, answered, tests_taken, course)), None)

@@ -1,5 +1,8 @@
 """The one place that writes progress: every write is a new immutable event.
 
+Each writer also refreshes the learner's progress summaries of that item in the same transaction
+(app/progress/summaries.py): projections of the events, for fast pages and reports.
+
 The public writers take two keyword-only options for history written after the fact (the demo
 district): `at`, the event's time (the caller keeps each learner's events in order), and
 `commit=False`, to commit a whole history once instead of after every event.
@@ -15,9 +18,10 @@ from sqlalchemy import func
 from ..content.grading import Graded, grade
 from ..content.model import Item, Question
 from ..extensions import db
-from ..models import Event, Role, User
+from ..models import Event, User
 from ..models.events import EventKind
 from ..sync import stamp
+from . import summaries
 from .derive import EventView, attempt_complete
 
 
@@ -72,6 +76,7 @@ def open_lesson(user: User, lesson: Item, lang: str, *, at: datetime | None = No
     ).first()
     if last is None or last == EventKind.LESSON_FINISHED:
         _add(user, EventKind.LESSON_OPENED, lesson.id, lang, at=at)
+        summaries.refresh(user.id, [lesson.id])
         _done(commit)
 
 
@@ -89,6 +94,7 @@ def answer_question(user: User, lesson: Item, question: Question, answer: tuple[
         # Backdated: the finish comes right after the last answer, still before the next event.
         _add(user, EventKind.LESSON_FINISHED, lesson.id, lang, payload=done,
              at=at + timedelta(microseconds=1) if at else None)
+    summaries.refresh(user.id, [lesson.id])
     _done(commit)
     return graded, done is not None
 
@@ -107,6 +113,7 @@ def take_test(user: User, test: Item, answers: dict[str, tuple[int, ...]], lang:
     payload = {"score": round(correct / total, 4) if total else 0.0, "correct": correct, "total": total,
                "answers": stored, "results": results}
     _add(user, EventKind.TEST_TAKEN, test.id, lang, payload=payload, at=at)
+    summaries.refresh(user.id, [test.id])
     _done(commit)
     return payload
 
@@ -127,22 +134,6 @@ def events_by_user(user_ids: list, item_ids: list[str] | None = None) -> dict:
     return found
 
 
-def finished_lessons_in(village_ids: list) -> dict:
-    """The `lesson_finished` events of every learner of these villages, oldest first, keyed by
-    user id: all that mastery needs (each finish carries its attempt's score), in one query and
-    without the answers, which are most of the events."""
-    query = (db.select(Event.user_id, Event.kind, Event.item_id, Event.created_at, Event.payload, *LEARNER_ORDER)
-             .join(User, User.id == Event.user_id)
-             .where(User.village_id.in_(village_ids), User.role == Role.LEARNER,
-                    Event.kind == EventKind.LESSON_FINISHED)
-             .order_by(*LEARNER_ORDER))
-    found: dict = {}
-    for user_id, kind, item_id, created_at, payload, lamport, origin, seq in db.session.execute(query):
-        found.setdefault(user_id, []).append(EventView(kind=kind, item_id=item_id, created_at=created_at, payload=payload or {},
-                                                       lamport=lamport, origin=str(origin), seq=seq))
-    return found
-
-
 def answer_survey(learner: User, survey: Item, answers: dict, lang: str, entered_by: User | None = None, *,
                   at: datetime | None = None, commit: bool = True) -> None:
     """Store a survey's answers. Corrections are new events: the latest one counts.
@@ -153,6 +144,7 @@ def answer_survey(learner: User, survey: Item, answers: dict, lang: str, entered
     if entered_by is not None:
         payload["entered_by"] = str(entered_by.id)
     _add(learner, EventKind.SURVEY_ANSWERED, survey.id, lang, payload=payload, at=at)
+    summaries.refresh(learner.id, [survey.id])
     _done(commit)
 
 

@@ -12,8 +12,19 @@ from sqlalchemy import func, select
 
 from ..content.model import Course
 from ..extensions import db
-from ..models import Attendance, Event, Role, TrainingClass, User, Village, VillageProblem, class_learners
+from ..models import (
+    Attendance,
+    ProgressItem,
+    ProgressLearner,
+    Role,
+    TrainingClass,
+    User,
+    Village,
+    VillageProblem,
+    class_learners,
+)
 from ..models.events import EventKind
+from ..progress import summary
 from .figures import Figures, LearnerFacts, district_residents, figures
 
 SURVEY_EVENT = EventKind.SURVEY_ANSWERED
@@ -38,8 +49,9 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
         return []
     # Join on the village instead of a long IN (…ids…) list: fast on SQLite and PostgreSQL alike.
     of_villages = User.village_id.in_(village_ids)
-    active = set(db.session.scalars(select(Event.user_id).join(User, User.id == Event.user_id)
-                                    .where(of_villages).distinct()))
+    # Reached: did anything (a progress summary exists) or attended a class day.
+    active = set(db.session.scalars(select(ProgressLearner.user_id).join(User, User.id == ProgressLearner.user_id)
+                                    .where(of_villages)))
     active |= set(db.session.scalars(select(Attendance.user_id).join(User, User.id == Attendance.user_id)
                                      .where(of_villages).distinct()))
     enrolled: dict = defaultdict(set)
@@ -60,22 +72,20 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
             role_of[level.posttest.id] = (level.id, "post")
     tests: dict = defaultdict(lambda: {"pre": {}, "post": {}})
     surveys: dict = defaultdict(dict)
+    # Tests and surveys from the progress summaries (kept from the events by the one writer).
     rows = db.session.execute(
-        select(Event.user_id, Event.kind, Event.item_id, Event.payload).join(User, User.id == Event.user_id)
-        .where(of_villages, Event.kind.in_([EventKind.TEST_TAKEN, SURVEY_EVENT]))
-        .order_by(Event.user_id, Event.lamport, Event.origin, Event.seq)
+        select(ProgressItem.user_id, ProgressItem.kind, ProgressItem.item_id, ProgressItem.score, ProgressItem.detail)
+        .join(User, User.id == ProgressItem.user_id)
+        .where(of_villages, ProgressItem.kind.in_([summary.TEST, summary.SURVEY]))
     )
-    for user_id, kind, item_id, payload in rows:
-        if kind == "test_taken" and item_id in role_of:
+    for user_id, kind, item_id, score, detail in rows:
+        if kind == summary.TEST and item_id in role_of and score is not None:
             level, which = role_of[item_id]
-            tests[user_id][which].setdefault(level, float(payload.get("score", 0)))  # the first counts
-        elif kind == SURVEY_EVENT:
-            answers = payload.get("answers", {})
-            if item_id == "intake" and not payload.get("entered_by"):
-                # the learner's own first answers are the "before" (a later visit is not before)
-                surveys[user_id].setdefault(item_id, answers)
-            else:
-                surveys[user_id][item_id] = answers  # a trainer's typed-in form corrects; exit: the latest
+            tests[user_id][which][level] = float(score)  # the first counts (the summary keeps it)
+        elif kind == summary.SURVEY:
+            answers = _counted_survey(item_id, detail or {})
+            if answers is not None:
+                surveys[user_id][item_id] = answers
     return [
         LearnerFacts(village_id=str(village_id), levels_enrolled=frozenset(enrolled[lid]),
                      classes_over=frozenset(over[lid]), active=lid in active,
@@ -83,6 +93,14 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
                      intake=surveys[lid].get("intake"), exit=surveys[lid].get("exit"))
         for lid, village_id in learners
     ]
+
+
+def _counted_survey(survey_id: str, detail: dict):
+    """Intake: the learner's own first answers are the "before" (a later visit is not before),
+    unless a trainer typed in a paper form, which corrects them. Exit: the latest answers."""
+    if survey_id == "intake":
+        return detail.get("latest_paper") or detail.get("first_own")
+    return detail.get("latest")
 
 
 def problems_of(village_ids: Sequence[uuid.UUID]) -> dict[str, list[tuple[str, str]]]:

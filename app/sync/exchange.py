@@ -39,6 +39,7 @@ from ..models import (
     class_learners,
     trainer_villages,
 )
+from ..progress import summaries
 from . import bundle
 from .bundle import BundleError
 from .node import this_node
@@ -492,6 +493,8 @@ def _apply_events(rows: list[dict], result: Applied) -> None:
     new = [_event_values(r) for r in rows if uuid.UUID(r["id"]) not in known]
     if new:
         db.session.execute(Event.__table__.insert(), new)
+        # the summaries are kept for every event that arrives, as the one writer keeps them
+        summaries.refresh_imported((e["user_id"], e["item_id"]) for e in new)
     result.events_new += len(new)
     result.events_known += len(rows) - len(new)
 

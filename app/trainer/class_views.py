@@ -10,7 +10,7 @@ from ..auth.roles import visible_villages
 from ..auth.views import sign_out
 from ..classroom.tiles import twins
 from ..course import get_course
-from ..progress import class_view, record
+from ..progress import class_view, summaries
 from . import classes
 from .views import bp
 
@@ -44,11 +44,12 @@ def class_page(class_id: str):
     cls = _class_or_404(class_id)
     level = get_course().level(cls.level)  # None if the level left the course: the roster still works
     learners = classes.roster(cls)
-    events = record.events_by_user([lr.id for lr in learners]) if level else {}
+    # the learners' progress summaries of this level: one query, no events read
+    found = summaries.of_learners([lr.id for lr in learners], level.item_ids) if level else {}
     return render_template(
         "trainer/class.html", cls=cls, level=level, learners=learners, twins=twins(learners),
-        rows=class_view.class_rows(level, learners, events) if level else [],
-        hardest=class_view.hardest_questions(level, events) if level else [],
+        rows=class_view.class_rows(level, learners, found) if level else [],
+        hardest=class_view.hardest_questions(level, found) if level else [],
         present=classes.attendance_of(cls),
         refresh_seconds=current_app.config["CLASS_GRID_REFRESH_SECONDS"],
     )

@@ -117,6 +117,11 @@ def test_attempts_split_at_each_finish_in_time_order_whatever_the_given_order():
 
 def test_stuck_counts_only_the_open_attempt():
     from app.progress.class_view import STUCK_AFTER, needs_help
+    from app.progress.summary import level_progress_of, summarise
+
+    def help_notes(events):
+        by_item = {lesson.id: summarise(lesson.id, events)}
+        return needs_help(level, level_progress_of(level, by_item), by_item)
 
     level = load_course(FIXTURE_CONTENT)[0].level("basic")
     lesson = level.lessons[0]
@@ -125,10 +130,9 @@ def test_stuck_counts_only_the_open_attempt():
         ev(9, "lesson_finished", item=lesson.id, score=0.0)]
     again = answers(10, [(q, False)] * (STUCK_AFTER - 1), item=lesson.id)
     events = wrong_then_finished + again
-    assert not [n for n in needs_help(level, level_progress(level, events), events) if n.kind == "stuck"]
+    assert not [n for n in help_notes(events) if n.kind == "stuck"]
     events += answers(20, [(q, False)], item=lesson.id)
-    assert [n.question_id for n in needs_help(level, level_progress(level, events), events)
-            if n.kind == "stuck"] == [q]
+    assert [n.question_id for n in help_notes(events) if n.kind == "stuck"] == [q]
 
 
 def test_survey_due_intake_first_then_exit_after_a_post_test_once():

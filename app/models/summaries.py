@@ -1,0 +1,47 @@
+"""Progress summaries: projections of the events, kept by the one writer (app/progress/record.py)
+and by the sync import, rebuilt from the events by `flask progress rebuild`.
+
+Never written anywhere else, never the truth: delete them all and the rebuild gives them back.
+They never travel between servers (each server keeps its own from the events it holds).
+"""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class ProgressItem(db.Model):  # type: ignore[name-defined]  # db.Model is made at run time
+    """One learner's state in one lesson, test or survey (`app.progress.summary.ItemSummary`)."""
+
+    __tablename__ = "progress_item"
+    __table_args__ = (Index("ix_progress_item_item", "item_id"),)  # the reports read one test across learners
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # lesson | test | survey
+    events: Mapped[int] = mapped_column(Integer)
+    # The latest event's place in the learner's order (lamport, origin, seq): where to continue.
+    last_lamport: Mapped[int] = mapped_column(Integer)
+    last_origin: Mapped[str] = mapped_column(String(36))
+    last_seq: Mapped[int] = mapped_column(Integer)
+    last_activity: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    best_score: Mapped[float | None] = mapped_column(Float)  # lessons: the best finished attempt
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    open_attempt: Mapped[bool] = mapped_column(Boolean, default=False)
+    shown_finished: Mapped[bool] = mapped_column(Boolean, default=False)
+    score: Mapped[float | None] = mapped_column(Float)  # tests: the counted (first) score
+    taken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class ProgressLearner(db.Model):  # type: ignore[name-defined]
+    """One row per learner with at least one event: "did anything" without scanning the events."""
+
+    __tablename__ = "progress_learner"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    events: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,153 @@
+"""The progress summaries in the database: kept, rebuilt and read.
+
+Only `record.py` (the one writer of progress) and the sync import call `refresh`; `rebuild`
+recomputes every summary from the events (`flask progress rebuild`). Readers get plain
+`ItemSummary` values (app/progress/summary.py), which the pure rules turn into progress.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..extensions import db
+from ..models import Event, ProgressItem, ProgressLearner
+from .derive import EventView
+from .summary import ItemSummary, summarise
+
+ORDER = (Event.lamport, Event.origin, Event.seq)
+ITEM_COLUMNS = [c.name for c in ProgressItem.__table__.columns]
+
+
+def _insert(table):
+    """An INSERT … ON CONFLICT for this database (both dialects have one)."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def _row(user_id, s: ItemSummary) -> dict:
+    lamport, origin, seq = s.last_order
+    return {"user_id": user_id, "item_id": s.item_id, "kind": s.kind, "events": s.events, "last_lamport": lamport,
+            "last_origin": str(origin), "last_seq": seq, "last_activity": s.last_activity, "best_score": s.best_score,
+            "attempts": s.attempts, "open_attempt": s.open_attempt, "shown_finished": s.shown_finished,
+            "score": s.score, "taken_at": s.taken_at, "detail": s.detail}
+
+
+def _view(row) -> EventView:
+    kind, item_id, created_at, question_id, payload, lamport, origin, seq = row
+    return EventView(kind=kind, item_id=item_id, created_at=created_at, question_id=question_id,
+                     payload=payload or {}, lamport=lamport, origin=str(origin), seq=seq)
+
+
+def refresh(user_id: uuid.UUID, item_ids: Iterable[str]) -> None:
+    """Recompute the learner's summaries of these items from their events, in the caller's
+    transaction (the one writer calls it right after inserting an event)."""
+    item_ids = sorted(set(item_ids))
+    if not item_ids:
+        return
+    events: dict[str, list[EventView]] = defaultdict(list)
+    for row in db.session.execute(
+            select(Event.kind, Event.item_id, Event.created_at, Event.question_id, Event.payload, *ORDER)
+            .where(Event.user_id == user_id, Event.item_id.in_(item_ids))):
+        events[row[1]].append(_view(row))
+    rows = [_row(user_id, summarise(item, events[item])) for item in item_ids if events[item]]
+    if rows:
+        stmt = _insert(ProgressItem.__table__)
+        db.session.execute(stmt.on_conflict_do_update(
+            index_elements=["user_id", "item_id"],
+            set_={c: stmt.excluded[c] for c in ITEM_COLUMNS if c not in ("user_id", "item_id")}), rows)
+    count = db.session.scalar(select(func.count()).select_from(Event).where(Event.user_id == user_id))
+    stmt = _insert(ProgressLearner.__table__)
+    db.session.execute(stmt.on_conflict_do_update(index_elements=["user_id"], set_={"events": stmt.excluded.events}),
+                       [{"user_id": user_id, "events": count}])
+
+
+def refresh_imported(keys: Iterable[tuple[uuid.UUID, str]]) -> None:
+    """After the sync import inserted events: refresh every (learner, item) they touched."""
+    by_user: dict = defaultdict(set)
+    for user_id, item_id in keys:
+        by_user[user_id].add(item_id)
+    for user_id, items in by_user.items():
+        refresh(user_id, items)
+
+
+def rebuild(connection=None, batch: int = 2000) -> tuple[int, int]:
+    """Delete every summary and recompute them all from the events, a few learners at a time
+    (memory stays flat whatever the number of events). Returns (learners, items).
+
+    On `connection` if given (the migration that made the tables), else in the session's
+    transaction, which the caller commits."""
+    conn = connection if connection is not None else db.session.connection()
+    conn.execute(delete(ProgressItem.__table__))
+    conn.execute(delete(ProgressLearner.__table__))
+    user_ids = list(conn.scalars(select(Event.user_id).distinct()))
+    items = 0
+    for start in range(0, len(user_ids), batch):
+        chunk = user_ids[start:start + batch]
+        item_rows, learner_rows = [], []
+        for user_id, found, count in _summarise_users(conn, chunk):
+            item_rows += [_row(user_id, s) for s in found]
+            learner_rows.append({"user_id": user_id, "events": count})
+        if item_rows:
+            conn.execute(ProgressItem.__table__.insert(), item_rows)
+        conn.execute(ProgressLearner.__table__.insert(), learner_rows)
+        items += len(item_rows)
+    return len(user_ids), items
+
+
+def _summarise_users(conn, user_ids: list) -> Iterator[tuple]:
+    events: dict = defaultdict(lambda: defaultdict(list))
+    for row in conn.execute(
+            select(Event.user_id, Event.kind, Event.item_id, Event.created_at, Event.question_id, Event.payload, *ORDER)
+            .where(Event.user_id.in_(user_ids))):
+        events[row[0]][row[2]].append(_view(row[1:]))
+    for user_id in user_ids:
+        by_item = events[user_id]
+        yield user_id, [summarise(item, evs) for item, evs in by_item.items()], sum(map(len, by_item.values()))
+
+
+# Reading -------------------------------------------------------------------------------------
+
+def _summary(row: ProgressItem) -> ItemSummary:
+    return ItemSummary(kind=row.kind, item_id=row.item_id, events=row.events,
+                       last_order=(row.last_lamport, row.last_origin, row.last_seq), last_activity=row.last_activity,
+                       best_score=row.best_score, attempts=row.attempts, open_attempt=row.open_attempt,
+                       shown_finished=row.shown_finished, score=row.score, taken_at=row.taken_at,
+                       detail=row.detail or {})
+
+
+def of_learner(user_id: uuid.UUID, item_ids: list[str] | None = None) -> dict[str, ItemSummary]:
+    """The learner's summaries, keyed by item id."""
+    query = select(ProgressItem).where(ProgressItem.user_id == user_id)
+    if item_ids is not None:
+        query = query.where(ProgressItem.item_id.in_(item_ids))
+    return {row.item_id: _summary(row) for row in db.session.scalars(query)}
+
+
+def of_learners(user_ids: list, item_ids: list[str] | None = None) -> dict:
+    """Summaries of many learners at once (a class, a village): user id -> item id -> summary."""
+    found: dict = {uid: {} for uid in user_ids}
+    if not user_ids:
+        return found
+    query = select(ProgressItem).where(ProgressItem.user_id.in_(user_ids))
+    if item_ids is not None:
+        query = query.where(ProgressItem.item_id.in_(item_ids))
+    for row in db.session.scalars(query):
+        found[row.user_id][row.item_id] = _summary(row)
+    return found
+
+
+def of_villages(village_ids: list) -> dict:
+    """Summaries of every learner of these villages: user id -> item id -> summary (a join on
+    the village, not a long list of ids)."""
+    from ..models import Role, User
+
+    found: dict = defaultdict(dict)
+    for row in db.session.scalars(select(ProgressItem).join(User, User.id == ProgressItem.user_id)
+                                  .where(User.village_id.in_(village_ids), User.role == Role.LEARNER)):
+        found[row.user_id][row.item_id] = _summary(row)
+    return found

@@ -1,0 +1,215 @@
+"""Progress summaries: what the pages and reports need of one learner's events for one lesson,
+test or survey, computed from those events. Pure functions over plain data.
+
+A summary is a projection (docs/progress.md): `record.py` keeps it next to the events it writes,
+the sync import refreshes it for the events it brings, and `flask progress rebuild` recomputes
+all of them. Each summary is always recomputed from *all* of its (learner, item) events, never
+patched by one event: an event synced late may sort before events already here, and the rules
+(attempts, the first test counts) depend on that order.
+
+What depends on the content (a lesson's pass mark) is applied when the summary is read
+(`lesson_progress_of`), so a new pass mark needs no rebuild.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .derive import (
+    FINISHED,
+    IN_PROGRESS,
+    MASTERED,
+    EventView,
+    LessonProgress,
+    LevelProgress,
+    TestResult,
+    assemble_level,
+    attempts,
+    continue_from,
+    counted_test_result,
+    survey_due_given,
+)
+from .kinds import EventKind
+
+LESSON, TEST, SURVEY = "lesson", "test", "survey"
+
+STUCK_AFTER = 3  # wrong answers to one question, in the open attempt, without a right one
+
+
+@dataclass
+class ItemSummary:
+    """One learner's state in one lesson, test or survey (the columns of `progress_item`)."""
+
+    kind: str
+    item_id: str
+    events: int = 0
+    # The latest event's place in the learner's order (docs/sync.md): where to continue.
+    last_order: tuple = (0, "", 0)
+    last_activity: datetime | None = None  # the recording server's clock: shown, never ordered by
+    # lessons
+    best_score: float | None = None
+    attempts: int = 0
+    open_attempt: bool = False
+    shown_finished: bool = False
+    # tests: the counted (first) result
+    score: float | None = None
+    taken_at: datetime | None = None
+    # the rest, as JSON: lessons {shown, first, stuck}, tests {correct, total, answers, results, taken},
+    # surveys {first_own, latest_own, latest_paper, latest}
+    detail: dict = field(default_factory=dict)
+
+
+def kind_of(events: Sequence[EventView]) -> str:
+    kinds = {e.kind for e in events}
+    if EventKind.TEST_TAKEN in kinds:
+        return TEST
+    if EventKind.SURVEY_ANSWERED in kinds:
+        return SURVEY
+    return LESSON
+
+
+def summarise(item_id: str, events: Iterable[EventView]) -> ItemSummary:
+    """The summary of one learner's events for one item (any order; sorted here)."""
+    mine = sorted((e for e in events if e.item_id == item_id), key=lambda e: e.order)
+    summary = ItemSummary(kind=kind_of(mine), item_id=item_id, events=len(mine))
+    if not mine:
+        return summary
+    last = mine[-1]
+    summary.last_order = (last.lamport, last.origin, last.seq)
+    summary.last_activity = max(e.created_at for e in mine)
+    if summary.kind == TEST:
+        _summarise_test(summary, mine)
+    elif summary.kind == SURVEY:
+        _summarise_survey(summary, mine)
+    else:
+        _summarise_lesson(summary, mine)
+    return summary
+
+
+def _summarise_lesson(summary: ItemSummary, events: list[EventView]) -> None:
+    shown: dict = {}
+    finished_answers: dict = {}
+    first: dict[str, list] = {}  # question id -> [first answer ever, was it right]
+    stuck: dict[str, int] = {}
+    for e in events:
+        if e.kind == EventKind.ANSWER and e.question_id and e.question_id not in first:
+            first[e.question_id] = [e.payload.get("answer", []), bool(e.payload.get("correct"))]
+    for attempt in attempts(events, summary.item_id):
+        if attempt.finish is None:  # the open attempt (always the last)
+            summary.open_attempt = True
+            shown = attempt.last_answers
+            wrong: Counter = Counter()
+            right = set()
+            for e in attempt.answers:
+                if e.payload.get("correct"):
+                    right.add(e.question_id)
+                else:
+                    wrong[e.question_id] += 1
+            stuck = {q: n for q, n in wrong.items() if n >= STUCK_AFTER and q not in right}
+            continue
+        score = attempt.finish.payload.get("score")
+        if score is None:  # an old finish without its score: the first-try share of its answers
+            firsts = attempt.first_right
+            score = sum(firsts.values()) / len(firsts) if firsts else 0.0
+        summary.attempts += 1
+        summary.best_score = max(summary.best_score or 0.0, float(score))
+        finished_answers = attempt.last_answers
+    if not summary.open_attempt and summary.attempts:
+        shown, summary.shown_finished = finished_answers, True
+    summary.detail = {"shown": shown, "first": first, "stuck": stuck}
+
+
+def _summarise_test(summary: ItemSummary, events: list[EventView]) -> None:
+    result = counted_test_result(summary.item_id, events)
+    if result is None:
+        return
+    summary.score, summary.taken_at = result.score, result.taken_at
+    summary.detail = {"correct": result.correct, "total": result.total, "answers": result.answers,
+                      "results": result.results,
+                      "taken": sum(e.kind == EventKind.TEST_TAKEN for e in events)}
+
+
+def _summarise_survey(summary: ItemSummary, events: list[EventView]) -> None:
+    """The learner's own first and latest answers, and a trainer's latest paper entry, apart:
+    which one a figure uses is the report's rule, not the summary's."""
+    detail: dict = {"first_own": None, "latest_own": None, "latest_paper": None, "latest": None}
+    for e in events:
+        if e.kind != EventKind.SURVEY_ANSWERED:
+            continue
+        answers = e.payload.get("answers", {})
+        detail["latest"] = answers
+        if e.payload.get("entered_by"):
+            detail["latest_paper"] = answers
+        else:
+            if detail["first_own"] is None:
+                detail["first_own"] = answers
+            detail["latest_own"] = answers
+    summary.detail = detail
+
+
+# Reading summaries back as the progress the pages show ---------------------------------------
+
+def lesson_progress_of(lesson_id: str, summary: ItemSummary | None, pass_mark: int) -> LessonProgress:
+    """The same `LessonProgress` as `derive.lesson_progress` computes from the events."""
+    progress = LessonProgress(lesson_id)
+    if summary is None or not summary.events:
+        return progress
+    progress.best_score = summary.best_score
+    progress.attempts = summary.attempts
+    progress.open_attempt = summary.open_attempt
+    progress.shown_finished = summary.shown_finished
+    progress.shown_answers = dict(summary.detail.get("shown", {}))
+    progress.last_activity = summary.last_activity
+    if progress.best_score is not None and progress.best_score * 100 >= pass_mark - 1e-9:
+        progress.status = MASTERED
+    elif progress.attempts:
+        progress.status = FINISHED
+    else:
+        progress.status = IN_PROGRESS
+    return progress
+
+
+def test_result_of(summary: ItemSummary | None) -> TestResult | None:
+    if summary is None or summary.score is None or summary.taken_at is None:
+        return None
+    d = summary.detail
+    return TestResult(test_id=summary.item_id, score=summary.score, correct=int(d.get("correct", 0)),
+                      total=int(d.get("total", 0)), taken_at=summary.taken_at,
+                      answers=d.get("answers", {}), results=d.get("results", {}))
+
+
+def level_progress_of(level, by_item: dict[str, ItemSummary]) -> LevelProgress:
+    """`derive.level_progress` from the learner's summaries (item id -> summary)."""
+    return assemble_level(
+        level,
+        {lesson.id: lesson_progress_of(lesson.id, by_item.get(lesson.id), level.pass_mark) for lesson in level.lessons},
+        test_result_of(by_item.get(level.pretest.id)) if level.pretest else None,
+        test_result_of(by_item.get(level.posttest.id)) if level.posttest else None,
+    )
+
+
+def course_progress_of(course, by_item: dict[str, ItemSummary]) -> list[tuple]:
+    return [(level, level_progress_of(level, by_item)) for level in course.levels]
+
+
+def continue_point_of(course, by_item: dict[str, ItemSummary]) -> tuple[str, str] | None:
+    """`derive.continue_point` from the summaries: the lesson whose latest event is the learner's
+    latest lesson event (each summary keeps its latest event's place in the learner's order)."""
+    lessons = [s for s in by_item.values() if s.kind == LESSON and s.events]
+    if not lessons:
+        return None
+    latest = max(lessons, key=lambda s: s.last_order)
+    return continue_from(course, latest.item_id, lambda level: level_progress_of(level, by_item))
+
+
+def answered_and_taken(by_item: dict[str, ItemSummary]) -> tuple[set, set]:
+    """The surveys answered and the tests taken."""
+    return ({s.item_id for s in by_item.values() if s.kind == SURVEY and s.events},
+            {s.item_id for s in by_item.values() if s.kind == TEST and s.score is not None})
+
+
+def survey_due_of(course, by_item: dict[str, ItemSummary]):
+    return survey_due_given(course, *answered_and_taken(by_item))
