@@ -1,8 +1,14 @@
-"""How long the akimat's district report takes on a large district, and how much memory.
+"""District scale: the akimat's figures, a village's, a class grid and a learner's level page,
+on a large district, with their time and memory budgets (issue #10).
 
-Run:  .venv/bin/python bench/report_scale.py [--db URL] [--villages 20] [--learners 500]
-      (default: a SQLite file in a temporary folder; e.g. --db postgresql+psycopg://postgres@127.0.0.1/auyl_bench)
+Run:  .venv/bin/python bench/report_scale.py [--db URL] [--villages 200] [--learners 500]
+      (default: a SQLite file in a temporary folder, 100,000 learners and about 5.3 M events;
+       e.g. --db postgresql+psycopg://postgres@127.0.0.1/auyl_bench)
 Writes the figures to stdout; the results are kept in bench/report-scale.md.
+
+The data is written in bulk (plain INSERTs of many rows), with the stamps the one writer gives
+(origin, seq, lamport) and the progress summaries computed by the same pure function the one
+writer uses (`app.progress.summary.summarise`), so loading stays quick.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import tempfile
 import time
 import tracemalloc
 import uuid
+from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -23,65 +30,137 @@ from sqlalchemy import insert  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.auth import login_sessions  # noqa: E402
 from app.course import get_course  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.models import Attendance, Event, TrainingClass, User, Village, class_learners  # noqa: E402
-from app.progress import record  # noqa: E402
+from app.models import (  # noqa: E402
+    Attendance, Event, ProgressItem, ProgressLearner, TrainingClass, User, Village, class_learners,
+)
+from app.progress import class_view, summaries  # noqa: E402
+from app.progress.derive import EventView  # noqa: E402
+from app.progress.summary import summarise  # noqa: E402
 from app.reports.queries import report_data  # noqa: E402
 from app.sync import stamp  # noqa: E402
 from app.sync.node import this_node_id  # noqa: E402
 
+T0 = datetime(2026, 10, 1, 9, tzinfo=UTC)
+BUDGETS = {  # seconds (issue #10): (SQLite, PostgreSQL)
+    "district": (2.0, 1.0), "village": (0.150, 0.150), "grid": (0.050, 0.050), "level page": (0.010, 0.010),
+}
+MEMORY_BUDGET_MIB = 100
 
-def fill(villages: int, learners: int) -> int:
+
+class History:
+    """One learner's events, stamped as the one writer stamps them, with their summaries."""
+
+    def __init__(self, user_id, me, numbers):
+        self.user_id, self.me, self.numbers = user_id, me, numbers
+        self.rows: list[dict] = []
+        self.lamport = 0
+
+    def add(self, kind, item, payload, question=None):
+        self.lamport += 1
+        self.rows.append({"id": uuid.uuid4(), "user_id": self.user_id, "kind": kind, "item_id": item,
+                          "question_id": question, "lang": "kk", "payload": payload,
+                          "created_at": T0 + timedelta(minutes=self.lamport),
+                          "origin": self.me, "seq": next(self.numbers), "lamport": self.lamport})
+
+    def summary_rows(self) -> tuple[list[dict], dict]:
+        by_item = defaultdict(list)
+        for r in self.rows:
+            by_item[r["item_id"]].append(EventView(kind=r["kind"], item_id=r["item_id"], created_at=r["created_at"],
+                                                   question_id=r["question_id"], payload=r["payload"],
+                                                   lamport=r["lamport"], origin=str(r["origin"]), seq=r["seq"]))
+        items = [summaries._row(self.user_id, summarise(item, events)) for item, events in by_item.items()]
+        return items, {"user_id": self.user_id, "events": len(self.rows)}
+
+
+def learn(history: History, level, rng: random.Random, rounds: int = 0) -> None:
+    """A learner's path through a level: intake, pre-test, some lessons (2 to all 7: about 54
+    events in all; some answers wrong first), post-test, exit; `rounds` > 0 takes every lesson
+    that many times (a learner with many events)."""
+    lessons = level.lessons if rounds else level.lessons[:rng.randint(2, len(level.lessons))]
+    history.add("survey_answered", "intake", {"answers": {"internet-home": [rng.randrange(3)],
+                                                          "aware-1414": [rng.randrange(3)]}})
+    history.add("test_taken", level.pretest.id, {"score": round(rng.random(), 4), "correct": 3, "total": 10})
+    for _ in range(rounds or 1):
+        for lesson in lessons:
+            history.add("lesson_opened", lesson.id, {})
+            right = 0
+            for qid in lesson.question_ids:
+                ok = rng.random() < 0.7
+                right += ok
+                history.add("answer", lesson.id, {"answer": [0], "correct": ok}, qid)
+                if not ok:
+                    history.add("answer", lesson.id, {"answer": [1], "correct": True}, qid)
+            total = len(lesson.question_ids)
+            history.add("lesson_finished", lesson.id, {"score": round(right / total, 4), "correct": right, "total": total})
+    history.add("test_taken", level.posttest.id, {"score": round(rng.random(), 4), "correct": 6, "total": 10})
+    history.add("survey_answered", "exit", {"answers": {"aware-1414": [rng.randrange(3)]}})
+
+
+def fill(villages: int, learners: int) -> tuple[int, list]:
     rng = random.Random(1)
-    course = get_course()
-    level = course.level("elementary")
+    level = get_course().level("elementary")
     secret = generate_password_hash("1357")
-    t0 = datetime(2026, 10, 1, 9, tzinfo=UTC)
-    events = 0
     me = this_node_id()
     numbers = _numbers(me)
+    events, class_ids = 0, []
     for v in range(villages):
         village = Village(name_kk=f"Ауыл {v}", name_ru=f"Село {v}", residents=learners * 2)
         db.session.add(village)
         db.session.flush()
-        cls = TrainingClass(village_id=village.id, level="elementary", day1=date(2026, 10, 1), day2=date(2026, 10, 2),
-                            venue="x")
-        db.session.add(cls)
-        db.session.flush()
         users = [{"id": uuid.uuid4(), "role": "learner", "name": f"L{v}-{i}", "login_code": f"b{v}x{i}",
-                  "secret_hash": secret, "village_id": village.id, "language": "kk", "created_at": t0, "active": True,
+                  "secret_hash": secret, "village_id": village.id, "language": "kk", "created_at": T0, "active": True,
                   "home": me, "seq": next(numbers)}
                  for i in range(learners)]
         db.session.execute(insert(User), users)
-        db.session.execute(insert(class_learners), [{"class_id": cls.id, "user_id": u["id"]} for u in users])
-        db.session.execute(insert(Attendance), [{"id": uuid.uuid4(), "class_id": cls.id, "user_id": u["id"], "day": 1}
-                                                for u in users])
-        rows = []
+        for start in range(0, learners, 40):  # classes of 40, as the trainers run them
+            cls = TrainingClass(village_id=village.id, level="elementary", day1=date(2026, 10, 1),
+                                day2=date(2026, 10, 2), venue="x")
+            db.session.add(cls)
+            db.session.flush()
+            class_ids.append(cls.id)
+            members = users[start:start + 40]
+            db.session.execute(insert(class_learners), [{"class_id": cls.id, "user_id": u["id"]} for u in members])
+            db.session.execute(insert(Attendance), [{"id": uuid.uuid4(), "class_id": cls.id, "user_id": u["id"],
+                                                     "day": 1} for u in members])
+        rows, items, people = [], [], []
         for u in users:
-            minute = 0
-
-            def ev(kind, item, payload, question=None):
-                nonlocal minute
-                minute += 1
-                # the stamps the one writer gives (app/sync/stamp.py), made here in bulk
-                rows.append({"id": uuid.uuid4(), "user_id": u["id"], "kind": kind, "item_id": item,
-                             "question_id": question, "lang": "kk", "payload": payload,
-                             "created_at": t0 + timedelta(minutes=minute),
-                             "origin": me, "seq": next(numbers), "lamport": minute})
-
-            ev("survey_answered", "intake", {"answers": {"internet-home": [rng.randrange(3)],
-                                                          "aware-1414": [rng.randrange(3)]}})
-            ev("test_taken", level.pretest.id, {"score": rng.random()})
-            for lesson in level.lessons[:3]:
-                for qid in lesson.question_ids:
-                    ev("answer", lesson.id, {"answer": [0], "correct": rng.random() < 0.7}, qid)
-            ev("test_taken", level.posttest.id, {"score": rng.random()})
-            ev("survey_answered", "exit", {"answers": {"aware-1414": [rng.randrange(3)]}})
+            history = History(u["id"], me, numbers)
+            learn(history, level, rng)
+            rows += history.rows
+            found, person = history.summary_rows()
+            items += found
+            people.append(person)
         db.session.execute(insert(Event), rows)
+        db.session.execute(insert(ProgressItem), items)
+        db.session.execute(insert(ProgressLearner), people)
         events += len(rows)
         db.session.commit()
-    return events
+    return events, class_ids
+
+
+def heavy_learner(village_id, events: int = 2000) -> User:
+    """A learner with about `events` events of their own (the level page's budget)."""
+    rng = random.Random(2)
+    me = this_node_id()
+    numbers = _numbers(me)
+    user = User(role="learner", name="Heavy", login_code="heavy1", village_id=village_id, language="kk")
+    user.set_secret("1357")
+    db.session.add(user)
+    db.session.flush()
+    history = History(user.id, me, numbers)
+    level = get_course().level("elementary")
+    per_round = sum(len(lesson.question_ids) * 1.3 + 2 for lesson in level.lessons)
+    learn(history, level, rng, rounds=max(1, round(events / per_round)))
+    db.session.execute(insert(Event), history.rows)
+    found, person = history.summary_rows()
+    db.session.execute(insert(ProgressItem), found)
+    db.session.execute(insert(ProgressLearner), [person])
+    db.session.commit()
+    print(f"heavy learner: {len(history.rows)} events of their own")
+    return user
 
 
 def _numbers(me):
@@ -91,44 +170,78 @@ def _numbers(me):
         yield from stamp.reserve_seqs(db.session.connection(), me, 10_000)
 
 
-def timed(label, fn):
-    """Wall time of one run, then the peak of Python memory in a second run (tracemalloc slows
-    Python down, so the two are measured apart)."""
-    start = time.perf_counter()
-    result = fn()
-    seconds = time.perf_counter() - start
-    tracemalloc.start()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    print(f"{label:<45} {seconds:7.2f} s   peak {peak / 2**20:6.1f} MiB")
-    return result
+def timed(label, fn, budget: float | None = None, repeat: int = 1, memory: bool = False):
+    """The best wall time of `repeat` runs (after one warm-up run when repeating), then the peak
+    of Python memory in one more run (tracemalloc slows Python down, so the two are apart)."""
+    if repeat > 1:
+        fn()
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    peak = ""
+    if memory:
+        tracemalloc.start()
+        fn()
+        mib = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        peak = f"   peak {mib:6.1f} MiB (budget {MEMORY_BUDGET_MIB})"
+    verdict = "" if budget is None else ("   ok" if best <= budget else f"   OVER budget {budget * 1000:.0f} ms")
+    print(f"{label:<48} {best * 1000:9.1f} ms{verdict}{peak}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db")
-    parser.add_argument("--villages", type=int, default=20)
+    parser.add_argument("--villages", type=int, default=200)
     parser.add_argument("--learners", type=int, default=500)
     args = parser.parse_args()
     url = args.db or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
     # The app's own factory and the real course: no test code (pytest need not be installed).
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}, "SECRET_KEY": "bench",
-                      "NODE_DIR": tempfile.mkdtemp(prefix="auyl-bench-node-")})
+                      "NODE_DIR": tempfile.mkdtemp(prefix="auyl-bench-node-"), "WTF_CSRF_ENABLED": False})
+    backend = "sqlite" if url.startswith("sqlite") else "postgresql"
+    budget = {name: pair[0 if backend == "sqlite" else 1] for name, pair in BUDGETS.items()}
     with app.app_context():
         db.drop_all()
         db.create_all()
         start = time.perf_counter()
-        events = fill(args.villages, args.learners)
-        print(f"{'load the data':<45} {time.perf_counter() - start:7.2f} s")
-        print(f"{args.villages} villages x {args.learners} learners = {args.villages * args.learners} learners, "
-              f"{events} events; database: {db.engine.url.get_backend_name()}")
+        events, class_ids = fill(args.villages, args.learners)
         villages = db.session.scalars(db.select(Village)).all()
+        heavy = heavy_learner(villages[0].id)
+        if backend == "postgresql":
+            with db.engine.connect() as conn:
+                conn.exec_driver_sql("ANALYZE")
+        print(f"{'load the data':<48} {time.perf_counter() - start:9.1f} s")
+        print(f"{args.villages} villages x {args.learners} learners = {args.villages * args.learners} learners, "
+              f"{events} events; database: {backend}")
         course = get_course()
-        timed("district figures (report_data, all villages)", lambda: report_data(villages, course))
-        timed("one village's figures", lambda: report_data(villages[:1], course))
-        ids = [u for u in db.session.scalars(db.select(User.id).where(User.village_id == villages[0].id))]
-        timed("one class's events for the grid", lambda: record.events_by_user(ids))
+        level = course.level("elementary")
+        timed("district figures (report_data, all villages)", lambda: report_data(villages, course),
+              budget["district"], memory=True)
+        timed(f"one village's figures ({args.learners} learners)", lambda: report_data(villages[1:2], course),
+              budget["village"], repeat=5)
+
+        def grid():
+            cls = db.session.get(TrainingClass, class_ids[len(class_ids) // 2])
+            learners = list(cls.learners)
+            found = summaries.of_learners([lr.id for lr in learners], level.item_ids)
+            return class_view.class_rows(level, learners, found), class_view.hardest_questions(level, found)
+
+        timed("a class grid of 40 learners (rows, help, hardest)", grid, budget["grid"], repeat=5)
+        # The whole signed-in request (session, login session, user, summaries, template), in-process.
+        client = app.test_client()
+        signed_in = login_sessions.begin(heavy).id
+        db.session.commit()
+        with client.session_transaction() as cookie:
+            cookie["_user_id"], cookie["_fresh"] = signed_in, True
+
+        def level_page():
+            response = client.get("/learn/elementary/")
+            assert response.status_code == 200 and "Heavy" not in response.text[:0], response.status_code
+
+        timed("a learner's level page (2,000 events of their own)", level_page, budget["level page"], repeat=20)
         db.session.remove()
         db.drop_all()
         db.engine.dispose()

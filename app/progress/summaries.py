@@ -112,7 +112,10 @@ def _summarise_users(conn, user_ids: list) -> Iterator[tuple]:
 
 # Reading -------------------------------------------------------------------------------------
 
-def _summary(row: ProgressItem) -> ItemSummary:
+COLUMNS = tuple(ProgressItem.__table__.columns)  # plain rows, not ORM objects: pages read many
+
+
+def _summary(row) -> ItemSummary:
     return ItemSummary(kind=row.kind, item_id=row.item_id, events=row.events,
                        last_order=(row.last_lamport, row.last_origin, row.last_seq), last_activity=row.last_activity,
                        best_score=row.best_score, attempts=row.attempts, open_attempt=row.open_attempt,
@@ -122,10 +125,10 @@ def _summary(row: ProgressItem) -> ItemSummary:
 
 def of_learner(user_id: uuid.UUID, item_ids: list[str] | None = None) -> dict[str, ItemSummary]:
     """The learner's summaries, keyed by item id."""
-    query = select(ProgressItem).where(ProgressItem.user_id == user_id)
+    query = select(*COLUMNS).where(ProgressItem.user_id == user_id)
     if item_ids is not None:
         query = query.where(ProgressItem.item_id.in_(item_ids))
-    return {row.item_id: _summary(row) for row in db.session.scalars(query)}
+    return {row.item_id: _summary(row) for row in db.session.execute(query)}
 
 
 def of_learners(user_ids: list, item_ids: list[str] | None = None) -> dict:
@@ -133,10 +136,10 @@ def of_learners(user_ids: list, item_ids: list[str] | None = None) -> dict:
     found: dict = {uid: {} for uid in user_ids}
     if not user_ids:
         return found
-    query = select(ProgressItem).where(ProgressItem.user_id.in_(user_ids))
+    query = select(*COLUMNS).where(ProgressItem.user_id.in_(user_ids))
     if item_ids is not None:
         query = query.where(ProgressItem.item_id.in_(item_ids))
-    for row in db.session.scalars(query):
+    for row in db.session.execute(query):
         found[row.user_id][row.item_id] = _summary(row)
     return found
 
@@ -147,7 +150,7 @@ def of_villages(village_ids: list) -> dict:
     from ..models import Role, User
 
     found: dict = defaultdict(dict)
-    for row in db.session.scalars(select(ProgressItem).join(User, User.id == ProgressItem.user_id)
+    for row in db.session.execute(select(*COLUMNS).join(User, User.id == ProgressItem.user_id)
                                   .where(User.village_id.in_(village_ids), User.role == Role.LEARNER)):
         found[row.user_id][row.item_id] = _summary(row)
     return found

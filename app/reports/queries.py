@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select, type_coerce
 
 from ..content.model import Course
 from ..extensions import db
@@ -41,23 +41,25 @@ def awareness_items(course: Course) -> dict[str, frozenset]:
 def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date | None = None) -> list[LearnerFacts]:
     """One `LearnerFacts` per learner of these villages (`today` decides which classes have ended)."""
     today = today or date.today()
+    # Ids as the database's own text, not UUID objects: building 100,000s of UUIDs costs more
+    # than the queries (bench/report-scale.md). They are only keys within this function.
     learners = db.session.execute(
-        select(User.id, User.village_id).where(User.role == Role.LEARNER, User.village_id.in_(village_ids))
+        select(_text(User.id), _text(User.village_id)).where(User.role == Role.LEARNER, User.village_id.in_(village_ids))
     ).all()
-    ids = [lid for lid, _ in learners]
-    if not ids:
+    if not learners:
         return []
+    village_text = {raw: str(uuid.UUID(raw)) for raw in {v for _, v in learners}}
     # Join on the village instead of a long IN (…ids…) list: fast on SQLite and PostgreSQL alike.
     of_villages = User.village_id.in_(village_ids)
     # Reached: did anything (a progress summary exists) or attended a class day.
-    active = set(db.session.scalars(select(ProgressLearner.user_id).join(User, User.id == ProgressLearner.user_id)
+    active = set(db.session.scalars(select(_text(ProgressLearner.user_id)).join(User, User.id == ProgressLearner.user_id)
                                     .where(of_villages)))
-    active |= set(db.session.scalars(select(Attendance.user_id).join(User, User.id == Attendance.user_id)
+    active |= set(db.session.scalars(select(_text(Attendance.user_id)).join(User, User.id == Attendance.user_id)
                                      .where(of_villages).distinct()))
     enrolled: dict = defaultdict(set)
     over: dict = defaultdict(set)
     for user_id, level, day2 in db.session.execute(
-        select(class_learners.c.user_id, TrainingClass.level, TrainingClass.day2)
+        select(_text(class_learners.c.user_id), TrainingClass.level, TrainingClass.day2)
         .join(TrainingClass, TrainingClass.id == class_learners.c.class_id)
         .join(User, User.id == class_learners.c.user_id).where(of_villages)
     ):
@@ -72,27 +74,33 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
             role_of[level.posttest.id] = (level.id, "post")
     tests: dict = defaultdict(lambda: {"pre": {}, "post": {}})
     surveys: dict = defaultdict(dict)
-    # Tests and surveys from the progress summaries (kept from the events by the one writer).
-    rows = db.session.execute(
-        select(ProgressItem.user_id, ProgressItem.kind, ProgressItem.item_id, ProgressItem.score, ProgressItem.detail)
-        .join(User, User.id == ProgressItem.user_id)
-        .where(of_villages, ProgressItem.kind.in_([summary.TEST, summary.SURVEY]))
-    )
-    for user_id, kind, item_id, score, detail in rows:
-        if kind == summary.TEST and item_id in role_of and score is not None:
-            level, which = role_of[item_id]
-            tests[user_id][which][level] = float(score)  # the first counts (the summary keeps it)
-        elif kind == summary.SURVEY:
-            answers = _counted_survey(item_id, detail or {})
-            if answers is not None:
-                surveys[user_id][item_id] = answers
+    # Tests and surveys from the progress summaries (kept from the events by the one writer):
+    # the tests' counted scores from a column, only the surveys' answers from JSON.
+    for user_id, item_id, score in db.session.execute(
+        select(_text(ProgressItem.user_id), ProgressItem.item_id, ProgressItem.score).join(User, User.id == ProgressItem.user_id)
+        .where(of_villages, ProgressItem.item_id.in_(list(role_of)), ProgressItem.score.is_not(None))
+    ):
+        level, which = role_of[item_id]
+        tests[user_id][which][level] = float(score)  # the first counts (the summary keeps it)
+    for user_id, item_id, detail in db.session.execute(
+        select(_text(ProgressItem.user_id), ProgressItem.item_id, ProgressItem.detail).join(User, User.id == ProgressItem.user_id)
+        .where(of_villages, ProgressItem.kind == summary.SURVEY)
+    ):
+        answers = _counted_survey(item_id, detail or {})
+        if answers is not None:
+            surveys[user_id][item_id] = answers
     return [
-        LearnerFacts(village_id=str(village_id), levels_enrolled=frozenset(enrolled[lid]),
+        LearnerFacts(village_id=village_text[village_id], levels_enrolled=frozenset(enrolled[lid]),
                      classes_over=frozenset(over[lid]), active=lid in active,
                      pre=tests[lid]["pre"], post=tests[lid]["post"],
                      intake=surveys[lid].get("intake"), exit=surveys[lid].get("exit"))
         for lid, village_id in learners
     ]
+
+
+def _text(column):
+    """A UUID column read as text (the same text for the same id in one query)."""
+    return type_coerce(column, String) if db.session.get_bind().dialect.name == "sqlite" else cast(column, String)
 
 
 def _counted_survey(survey_id: str, detail: dict):
