@@ -39,7 +39,7 @@ def answer_right(page, app, lesson, question):
         for i in range(len(question.options)):
             section.locator(f'select[name="pair-{i}"]').select_option(str(where[i]))
     else:
-        for box in section.locator('input[name="choice"]').all():
+        for box in section.locator('input[name="choice"][type="checkbox"]').all():  # a radio unchecks itself
             if box.is_checked():
                 box.uncheck()
         for i in question.correct_indexes:
@@ -71,7 +71,7 @@ def test_learner_journey_in_both_languages(browser, live_app):
         section.locator(f'input[name="choice"][value="{wrong}"]').check()
         section.locator("button").click()
         page.locator(f"#q-{first.id}.is-wrong").wait_for()
-        assert "Дұрыс емес" in page.locator(f"#q-{first.id} .verdict").inner_text()
+        assert "Жауабыңыз әзірге дұрыс емес" in page.locator(f"#q-{first.id} .verdict").inner_text()
         feedback = page.locator(f"#q-{first.id} .fb-line").first.inner_text()
         assert feedback.strip()  # the reason why it is wrong
     for question in questions[:-1]:

@@ -375,7 +375,7 @@ def test_feedback_says_right_or_wrong_in_words_unlike_the_options(learner_client
 
 
 def test_paged_real_pretest_carries_order_and_match_answers_between_pages():
-    """The real elementary pre-test has a match (a01, page 1) and an order question (a06, page 2)."""
+    """The real elementary pre-test has a match (a01, page 1) and an order question (a06, page 3)."""
     from app.auth.accounts import register_learner
     from app.course import get_course
     from app.models import Village
@@ -404,14 +404,14 @@ def test_paged_real_pretest_carries_order_and_match_answers_between_pages():
             else:
                 form[f"{q.id}:choice"] = [str(i) for i in q.correct_indexes]
         page2 = post(client, f"{url}/test", {**form, "page": "1", "go": "next"}, page=url).get_data(as_text=True)
-        assert "Сұрақ: 5 / 23" in page2
+        assert "Сұрақ: 5 / 25" in page2
         for i in range(4):  # the match question of page 1 travels as hidden fields
             assert f'<input type="hidden" name="a01:pair-{i}" value="{form[f"a01:pair-{i}"]}">' in page2
         page1 = post(client, f"{url}/test", {**form, "page": "2", "go": "back"}, page=url).get_data(as_text=True)
-        assert "Сұрақ: 1 / 23" in page1
-        for key in (k for k in form if k.startswith("a06:")):  # and the order question of page 2
+        assert "Сұрақ: 1 / 25" in page1
+        for key in (k for k in form if k.startswith("a06:")):  # and the order question of page 3
             assert f'<input type="hidden" name="{key}" value="{form[key]}">' in page1
-        done = post(client, f"{url}/test", {**form, "page": "6", "go": "finish"}, page=url)
+        done = post(client, f"{url}/test", {**form, "page": "7", "go": "finish"}, page=url)
         assert done.status_code == 302
         taken = events("test_taken")
         assert len(taken) == 1 and taken[0].payload["score"] == 1.0
