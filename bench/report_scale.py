@@ -34,7 +34,14 @@ from app.auth import login_sessions  # noqa: E402
 from app.course import get_course  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import (  # noqa: E402
-    Attendance, Event, ProgressItem, ProgressLearner, TrainingClass, User, Village, class_learners,
+    Attendance,
+    Event,
+    ProgressItem,
+    ProgressLearner,
+    TrainingClass,
+    User,
+    Village,
+    class_learners,
 )
 from app.progress import class_view, summaries  # noqa: E402
 from app.progress.derive import EventView  # noqa: E402
