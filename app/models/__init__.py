@@ -10,6 +10,7 @@ from .people import Role, User, trainer_villages
 from .places import Village
 from .problems import ProblemCategory, ProblemStatus, VillageProblem
 from .sync import ChangeRequest, SyncAttempt, SyncCounter, SyncLock, SyncNode, SyncPeerVector, SyncVector, node_villages
+from .venues import InternetKind, Venue
 
 
 def get_by_id(model, text: str | None):
@@ -25,5 +26,5 @@ def get_by_id(model, text: str | None):
 
 
 __all__ = ["get_by_id", "Attendance", "ClassSession", "Event", "LoginSession", "ProblemCategory", "ProblemStatus", "Role",
-           "TrainingClass", "User", "Village", "VillageProblem", "class_learners", "trainer_villages",
+           "TrainingClass", "User", "Venue", "InternetKind", "Village", "VillageProblem", "class_learners", "trainer_villages",
            "ChangeRequest", "SyncAttempt", "SyncCounter", "SyncLock", "SyncNode", "SyncPeerVector", "SyncVector", "node_villages"]
