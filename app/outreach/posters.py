@@ -21,7 +21,8 @@ class Poster:
     lang: str
     title: str  # the level
     village: str
-    dates: str
+    dates: str  # both days on one line (the messenger text)
+    days: list  # each day on its own line (the poster)
     venue: str
     lessons: list
     bring: str
@@ -32,10 +33,17 @@ class Poster:
     message: str  # for the messenger group
 
 
+def day_text(day: date, today: date | None = None) -> str:
+    """"Sunday, 13 December" in the current language (the year only when it is not this year)."""
+    pattern = "EEEE, d MMMM" if day.year == (today or date.today()).year else "EEEE, d MMMM y"
+    text = format_date(day, pattern)
+    return text[:1].upper() + text[1:]
+
+
 def dates_text(day1: date, day2: date) -> str:
     if day1 == day2:
-        return format_date(day1, "long")
-    return f"{format_date(day1, 'long')} – {format_date(day2, 'long')}"
+        return day_text(day1)
+    return f"{day_text(day1)} – {day_text(day2)}"
 
 
 def make_poster(cls: TrainingClass, lang: str) -> Poster:
@@ -46,6 +54,7 @@ def make_poster(cls: TrainingClass, lang: str) -> Poster:
         title = level.title(lang) if level else cls.level
         village = cls.village.name(lang)
         dates = dates_text(cls.day1, cls.day2)
+        days = [day_text(d) for d in sorted({cls.day1, cls.day2})]
         lessons = schedule.lesson_titles(course, cls, lang)
         bring = cls.bring or _("nothing is needed; if you have a smartphone, bring it.")
         lines = [_("Digital skills class in %(village)s: %(level)s", village=village, level=title),
@@ -54,6 +63,6 @@ def make_poster(cls: TrainingClass, lang: str) -> Poster:
         if lessons:
             lines.append(_("You will learn: %(topics)s.", topics="; ".join(lessons)))
         lines += [_("What to bring: %(what)s", what=bring), _("Register: %(url)s", url=url)]
-    return Poster(cls=cls, lang=lang, title=title, village=village, dates=dates, venue=cls.venue, lessons=lessons,
+    return Poster(cls=cls, lang=lang, title=title, village=village, dates=dates, days=days, venue=cls.venue, lessons=lessons,
                   bring=bring, seats=cls.seats, url=url, qr=schedule.qr_svg(url),
                   local_address=schedule.is_local_address(url), message="\n".join(lines))

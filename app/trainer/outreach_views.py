@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,7 +25,9 @@ def class_poster(class_id: str):
     problem = schedule.poster_problem(cls)
     if problem:
         return render_template("outreach/poster_problem.html", cls=cls, problem=problem), 409
-    return render_template("outreach/poster.html", p=posters.make_poster(cls, lang))
+    poster = posters.make_poster(cls, lang)
+    with force_locale(lang):  # the whole poster in its language, whatever the trainer's pages are in
+        return render_template("outreach/poster.html", p=poster)
 
 
 @bp.get("/venues")

@@ -86,7 +86,9 @@ def test_poster_qr_opens_registration_for_that_class(app, client, place, lang):
     svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
     assert svg == qr_of(url.replace("&amp;", "&"))  # the code holds exactly that address
     assert place["north"].name(lang) in page and "Мәдениет үйі, 2-зал" in page
-    assert translated("You will learn", lang) in page
+    poster = page.split('<article class="poster">')[1]
+    for words in ("Digital skills class", "You will learn", "Point your phone's camera at the square to register."):
+        assert translated(words, lang) in poster  # in the poster's language, not the trainer's
     message = re.search(r'<textarea id="message"[^>]*>(.*?)</textarea>', page, re.S).group(1)
     assert url in message and place["north"].name(lang) in message  # the messenger text
 
