@@ -256,3 +256,12 @@ def test_planner_numbers_on_a_hand_computed_case(client, make, place):
     page = client.get("/reports/district?lang=kk").get_data(as_text=True)
     planner = page.split('id="planner"')[1].split('id="venues"')[0]
     assert planner.index("Жаңақала") < planner.index("Бөген") and "498" in planner and "486" in planner
+
+
+def test_posters_and_venues_are_for_staff_only(client, make, place):
+    cls = a_class(place["north"], place["trainer"])
+    for url in (f"/trainer/classes/{cls.id}/poster", "/trainer/venues", f"/trainer/venues/{place['north'].id}"):
+        assert client.get(url).status_code == 302  # a visitor: to the sign-in page
+    sign_in(client, make.learner(place["north"]))
+    for url in (f"/trainer/classes/{cls.id}/poster", "/trainer/venues", f"/trainer/venues/{place['north'].id}"):
+        assert client.get(url).status_code == 403
