@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from app.extensions import db
 from app.models import Attendance, Role, TrainingClass, User, Venue
-from tests.conftest import post, sign_in, translated
+from tests.conftest import csrf_token, post, sign_in, translated
 
 TODAY = date.today()
 
@@ -265,3 +265,31 @@ def test_posters_and_venues_are_for_staff_only(client, make, place):
     sign_in(client, make.learner(place["north"]))
     for url in (f"/trainer/classes/{cls.id}/poster", "/trainer/venues", f"/trainer/venues/{place['north'].id}"):
         assert client.get(url).status_code == 403
+
+
+def test_class_kept_by_another_server_points_there_and_takes_no_one_here(app, client, place):
+    """A class made on a village server, seen on the district: its poster's code opens that
+    server (if its address is known), and registering here makes an account but cannot change
+    the class (only its home server may: docs/sync.md)."""
+    from sqlalchemy import update
+
+    from app.models import SyncNode
+
+    cls = a_class(place["north"], place["trainer"])
+    elsewhere = uuid.uuid4()
+    db.session.add(SyncNode(id=elsewhere, role="village", public_key="k" * 43 + "=", name="Жаңақала centre",
+                            url="http://10.0.0.7:5000/"))
+    db.session.execute(update(TrainingClass.__table__).where(TrainingClass.__table__.c.id == cls.id).values(home=elsewhere))
+    db.session.commit()
+    db.session.expire_all()
+    sign_in(client, place["trainer"])
+    page = client.get(f"/trainer/classes/{cls.id}/poster?lang=kk").get_data(as_text=True)
+    assert f"http://10.0.0.7:5000/register?class={cls.id}&amp;lang=kk" in page
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/trainer/")})
+    response = register(client, f"/register?class={cls.id}", place["north"])
+    assert response.status_code == 302
+    person = db.session.scalars(db.select(User).where(User.name == "Жаңа Адам")).one()
+    assert person not in db.session.get(TrainingClass, cls.id).learners
+    welcome = client.get("/learn/welcome").get_data(as_text=True)
+    assert translated("Your account is ready. At the class, tell the trainer your login code: %(code)s.",
+                      code=person.login_code) in welcome
