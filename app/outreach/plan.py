@@ -40,6 +40,28 @@ def plan_rows(per_village, today: date | None = None) -> list[PlanRow]:
     return [row for row, _plan in furthest_first([(row, row.plan) for row in rows])]
 
 
+@dataclass(frozen=True)
+class PlanTotal:
+    """The columns added up over the villages (a village without residents adds no target)."""
+
+    residents: int
+    reached: int
+    target: int
+    to_reach: int
+    classes: int
+    seats: int
+    seats_unknown: int
+    short_after: int
+
+
+def plan_total(rows: list[PlanRow]) -> PlanTotal:
+    return PlanTotal(residents=sum(r.plan.residents or 0 for r in rows), reached=sum(r.plan.reached for r in rows),
+                     target=sum(r.plan.target or 0 for r in rows), to_reach=sum(r.plan.to_reach or 0 for r in rows),
+                     classes=sum(r.classes for r in rows), seats=sum(r.plan.seats for r in rows),
+                     seats_unknown=sum(r.seats_unknown for r in rows),
+                     short_after=sum(r.plan.short_after or 0 for r in rows))
+
+
 def plan_table(rows: list[PlanRow], lang: str) -> list[list]:
     """The planner as a sheet (call inside force_locale(lang))."""
     out = [[_("Village"), _("Adult residents"), _("Learners reached"), _("Share of the target reached, %"),
@@ -50,6 +72,10 @@ def plan_table(rows: list[PlanRow], lang: str) -> list[list]:
         share = None if p.share_of_target is None else Percent(round(p.share_of_target * 100, 1))
         out.append([r.village.name(lang), p.residents, p.reached, share, p.target, p.to_reach, r.classes, p.seats,
                     r.seats_unknown, p.short_after])
+    if len(rows) > 1:
+        t = plan_total(rows)
+        out.append([_("All villages"), t.residents, t.reached, None, t.target, t.to_reach, t.classes, t.seats,
+                    t.seats_unknown, t.short_after])
     return out
 
 

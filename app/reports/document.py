@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from ..course import get_course
 from ..models import Village
-from ..outreach.plan import plan_rows, plan_table, venue_table
+from ..outreach.plan import plan_rows, plan_table, plan_total, venue_table
 from ..trainer.problems import CATEGORY_LABELS, STATUS_LABELS
 from . import export
 from .page import Report, build_report
@@ -41,8 +41,9 @@ def make_report(scope: str, villages: list[Village], lang: str) -> Report:
 
 def page_context(report: Report) -> dict:
     """What the report's templates need besides the links (the web page adds those)."""
+    planned = plan_rows(report.per_village)  # the coverage planner and venues (outreach/plan.py)
     return {"r": report, "now": datetime.now(UTC), "categories": CATEGORY_LABELS, "statuses": STATUS_LABELS,
-            "plan": plan_rows(report.per_village)}
+            "plan": planned, "plan_total": plan_total(planned)}
 
 
 def report_file(scope: str, villages: list[Village], lang: str, fmt: str) -> ReportFile:

@@ -249,6 +249,7 @@ def test_planner_numbers_on_a_hand_computed_case(client, make, place):
     assert rows[0][0] == translated("Village", "ru")
     assert rows[1] == ["Жаңақала (ru)", "1001", "3", "0,6", "501", "498", "2", "12", "1", "486"]
     assert rows[2][:3] == ["Бөген (ru)", "", "0"] and rows[2][4:6] == ["", ""]  # no residents: last, no target
+    assert rows[3] == [translated("All villages", "ru"), "1001", "3", "", "501", "498", "2", "12", "1", "486"]
     book = load_workbook(io.BytesIO(client.get("/reports/district.xlsx?lang=kk").data))
     sheet = book[translated("Coverage plan", "kk")]
     assert [c.value for c in sheet[2]][:8] == ["Жаңақала", 1001, 3, pytest.approx(0.006), 501, 498, 2, 12]
