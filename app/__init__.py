@@ -120,6 +120,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(trainer_bp, url_prefix="/trainer")
     app.register_blueprint(district_bp, url_prefix="/district")
     app.register_blueprint(classroom_bp, url_prefix="/class")
+    from .outreach import bp as outreach_bp
+
+    app.register_blueprint(outreach_bp)  # the public schedule: /classes
     from .reports.views import bp as reports_bp
 
     app.register_blueprint(reports_bp, url_prefix="/reports")

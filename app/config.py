@@ -69,6 +69,10 @@ class DefaultConfig:
     # the district about 60 villages; a longer file is refused at once, with a clear message.
     # Each new learner costs a PIN hash (~0.1-0.2 s on a village PC), so 200 is already a minute.
     CSV_MAX_ROWS = 200
+    # The address residents open this server at, printed as a QR code on class posters, e.g.
+    # "http://192.168.1.10:5000" on a village centre's Wi-Fi or "https://auyl.example.kz" for the
+    # district. Empty: the address the trainer's browser used (fine unless that is localhost).
+    PUBLIC_URL = ""
     # Sync (docs/sync.md): "village" for a village-centre server, "district" for the district's.
     NODE_ROLE = "village"
     # Where this server's node identity (id and signing key) is kept; empty: instance/.

@@ -53,8 +53,12 @@ def pin_problem(pin: str, again: str | None = None):
 
 
 def register_learner(name: str, village_id: str, code: str, pin: str, pin_again: str,
-                     language: str, consent: bool) -> tuple[User | None, dict]:
-    """Create a learner; returns (user, {}) or (None, {field: message})."""
+                     language: str, consent: bool, join=None) -> tuple[User | None, dict]:
+    """Create a learner; returns (user, {}) or (None, {field: message}).
+
+    `join`: the class whose poster led here (outreach.schedule.open_class). The learner joins it
+    when they live in its village and this server is the class's home (the one that changes it).
+    """
     errors: dict = {}
     name = " ".join((name or "").split())
     if not 2 <= len(name) <= NAME_MAX:
@@ -78,12 +82,21 @@ def register_learner(name: str, village_id: str, code: str, pin: str, pin_again:
     if errors:
         return None, errors
     user = new_learner(name, village, login_code=code, pin=pin, language=language)
+    if join is not None and joins_class(join, village):
+        join.learners.append(user)
     try:
         db.session.commit()
     except IntegrityError:  # someone took the same code a moment ago
         db.session.rollback()
         return None, {"code": _l("This login code is taken. Choose another one or leave the field empty.")}
     return user, {}
+
+
+def joins_class(cls, village: Village | None) -> bool:
+    """Does a person of `village` who registers from the class's link join the class here?"""
+    from ..sync import stamp
+
+    return village is not None and cls.village_id == village.id and stamp.is_home(cls)
 
 
 def new_learner(name: str, village: Village | None, *, login_code: str = "", pin: str | None = None,

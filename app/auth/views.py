@@ -3,15 +3,19 @@ choose the language."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from ..course import get_course
 from ..extensions import db, limiter
 from ..i18n import LANGUAGES, alphabetical, current_language, set_language
 from ..models import Role, Village
+from ..outreach import schedule
 from ..sync import stamp
 from . import accounts, login_sessions
 
@@ -113,18 +117,34 @@ def staff_login():
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("100 per hour", methods=["POST"])  # a whole class may register from one centre
 def register():
+    """Registration; `?class=<id>` (a poster's QR code) registers for that class too. An unknown,
+    malformed or finished class gives the plain form; `?lang=` opens it in the poster's language."""
+    if request.method == "GET" and request.args.get("lang") in LANGUAGES and not session.get("lang_chosen"):
+        set_language(request.args["lang"])
+    joining = schedule.open_class(request.args.get("class"))
     villages = sorted(db.session.scalars(db.select(Village)), key=lambda v: alphabetical(v.name(current_language())))
     errors: dict = {}
+    form: Mapping[str, str] = request.form
     if request.method == "POST":
-        form = request.form
         user, errors = accounts.register_learner(
             form.get("name", ""), form.get("village", ""), form.get("code", ""), form.get("pin", ""),
-            form.get("pin_again", ""), session.get("lang") or "kk", form.get("consent") == "yes")
+            form.get("pin_again", ""), session.get("lang") or "kk", form.get("consent") == "yes", join=joining)
         if user is not None:
             start_session(user)
+            if joining is not None:
+                flash(_joined_text(joining, user), "info")
             return redirect(url_for("learn.welcome"))  # a reload must not send the form again
-    return render_template("auth/register.html", villages=villages, errors=errors, form=request.form), \
-        (400 if errors else 200)
+    elif joining is not None:
+        form = {"village": str(joining.village_id)}  # the class's village, chosen already
+    return render_template("auth/register.html", villages=villages, errors=errors, form=form, joining=joining,
+                           level=get_course().level(joining.level) if joining else None), (400 if errors else 200)
+
+
+def _joined_text(cls, user) -> str:
+    if user in cls.learners:
+        return _("You are registered for the class on %(date)s: %(venue)s.", date=format_date(cls.day1, "long"),
+                 venue=cls.venue)
+    return _("Your account is ready. At the class, tell the trainer your login code: %(code)s.", code=user.login_code)
 
 
 def sign_out() -> None:

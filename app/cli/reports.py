@@ -12,7 +12,7 @@ from ..models import Village
 from ..reports.document import report_file
 
 report_cli = AppGroup("report", help="Write the programme's report as HTML, XLSX or CSV.")
-FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["html", "xlsx", "csv"]), default="html",
+FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["html", "xlsx", "csv", "plan.csv"]), default="html",
                              show_default=True)
 LANG_OPTION = click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True)
 OUT_OPTION = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)

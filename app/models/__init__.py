@@ -12,6 +12,7 @@ from .places import Village
 from .problems import ProblemCategory, ProblemStatus, VillageProblem
 from .summaries import ProgressItem, ProgressLearner
 from .sync import ChangeRequest, SyncAttempt, SyncCounter, SyncLock, SyncNode, SyncPeerVector, SyncVector, node_villages
+from .venues import InternetKind, Venue
 
 
 def get_by_id(model, text: str | None):
@@ -28,5 +29,5 @@ def get_by_id(model, text: str | None):
 
 __all__ = ["get_by_id", "Attendance", "ClassSession", "Event", "LoginSession", "ProblemCategory", "ProblemStatus",
            "ProgressItem", "ProgressLearner", "Role",
-           "TrainingClass", "User", "Village", "VillageProblem", "class_learners", "trainer_villages",
+           "TrainingClass", "User", "Venue", "InternetKind", "Village", "VillageProblem", "class_learners", "trainer_villages",
            "ChangeRequest", "SyncAttempt", "SyncCounter", "SyncLock", "SyncNode", "SyncPeerVector", "SyncVector", "node_villages"]

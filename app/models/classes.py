@@ -28,6 +28,9 @@ class TrainingClass(db.Model):  # type: ignore[name-defined]  # db.Model is made
     day1: Mapped[date] = mapped_column(Date)
     day2: Mapped[date] = mapped_column(Date)
     venue: Mapped[str] = mapped_column(String(200))
+    # For the public schedule and the poster: places offered (None: not given), and what to bring.
+    seats: Mapped[int | None]
+    bring: Mapped[str | None] = mapped_column(String(200))
     trainer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Sync (docs/sync.md): the one server that changes this class, its learners and its attendance, and the number of its

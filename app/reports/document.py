@@ -15,11 +15,12 @@ from markupsafe import Markup
 
 from ..course import get_course
 from ..models import Village
+from ..outreach.plan import plan_rows, plan_table, plan_total, venue_table
 from ..trainer.problems import CATEGORY_LABELS, STATUS_LABELS
 from . import export
 from .page import Report, build_report
 
-FILE_FORMATS = ("print", "xlsx", "csv")
+FILE_FORMATS = ("print", "xlsx", "csv", "plan.csv")  # plan.csv: the coverage planner
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -40,7 +41,9 @@ def make_report(scope: str, villages: list[Village], lang: str) -> Report:
 
 def page_context(report: Report) -> dict:
     """What the report's templates need besides the links (the web page adds those)."""
-    return {"r": report, "now": datetime.now(UTC), "categories": CATEGORY_LABELS, "statuses": STATUS_LABELS}
+    planned = plan_rows(report.per_village)  # the coverage planner and venues (outreach/plan.py)
+    return {"r": report, "now": datetime.now(UTC), "categories": CATEGORY_LABELS, "statuses": STATUS_LABELS,
+            "plan": planned, "plan_total": plan_total(planned)}
 
 
 def report_file(scope: str, villages: list[Village], lang: str, fmt: str) -> ReportFile:
@@ -54,12 +57,17 @@ def report_file(scope: str, villages: list[Village], lang: str, fmt: str) -> Rep
             html = render_template("reports/report_document.html", printable=True,
                                    inline_css=_stylesheet(), **page_context(report))
             return ReportFile(html.encode("utf-8"), "text/html", f"{stem}-{lang}.html")
+        if fmt == "plan.csv":
+            return ReportFile(export.to_csv(plan_table(plan_rows(report.per_village), lang)), "text/csv",
+                              f"{stem}-plan-{lang}.csv")
         table = export.figure_table(report.per_village, report.total, report.levels, lang)
         if fmt == "csv":
             return ReportFile(export.to_csv(table), "text/csv", f"{stem}-{lang}.csv")
         sheets = [(_("Figures"), table),
                   (_("Awareness"), export.awareness_table(report.per_village, report.total, report.item_titles, lang)),
                   (_("Problems"), export.problem_table(report.problems, CATEGORY_LABELS, STATUS_LABELS, lang))]
+        planned = plan_rows(report.per_village)
+        sheets += [(_("Coverage plan"), plan_table(planned, lang)), (_("Venues"), venue_table(planned, lang))]
         return ReportFile(export.to_xlsx(sheets), XLSX_TYPE, f"{stem}-{lang}.xlsx")
 
 

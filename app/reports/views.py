@@ -13,7 +13,7 @@ from . import document
 
 bp = Blueprint("reports", __name__)
 guard_blueprint(bp, Role.TRAINER, Role.COORDINATOR)
-FORMATS = ("html", "print", "xlsx", "csv")
+FORMATS = ("html", "print", "xlsx", "csv", "plan.csv")
 
 
 def _villages_or_404(scope: str, village_id: str | None) -> tuple[list[Village], str]:
@@ -55,7 +55,7 @@ def _links(scope: str, village_id, lang: str) -> dict:
         return url_for("reports.village", village_id=village_id, fmt=fmt, lang=code)
 
     return {"kk": url("html", "kk"), "ru": url("html", "ru"), "print": url("print"), "xlsx": url("xlsx"),
-            "csv": url("csv")}
+            "csv": url("csv"), "plan_csv": url("plan.csv")}
 
 
 def render_report(scope: str, villages: list[Village], lang: str, fmt: str):
@@ -63,7 +63,7 @@ def render_report(scope: str, villages: list[Village], lang: str, fmt: str):
 
     The printable page is the site's page (with its sign-out, hidden on paper) around the same
     report as `flask report`'s HTML file."""
-    if fmt in ("xlsx", "csv"):
+    if fmt in ("xlsx", "csv", "plan.csv"):
         found = document.report_file(scope, villages, lang, fmt)
         return Response(found.data, mimetype=found.mimetype,
                         headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})

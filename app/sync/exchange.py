@@ -176,6 +176,7 @@ def _class_record(c: TrainingClass) -> dict:
     present = db.session.execute(select(Attendance.user_id, Attendance.day).where(Attendance.class_id == c.id)).all()
     return {"t": "class", "id": str(c.id), "home": str(c.home), "seq": c.seq, "village_id": str(c.village_id),
             "level": c.level, "day1": c.day1.isoformat(), "day2": c.day2.isoformat(), "venue": c.venue,
+            "seats": c.seats, "bring": c.bring,
             "trainer_id": str(c.trainer_id) if c.trainer_id else None, "created_at": c.created_at.isoformat(),
             "learners": sorted(str(u.id) for u in c.learners), "attendance": sorted([str(u), d] for u, d in present)}
 

@@ -14,9 +14,10 @@ import uuid
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..models import ChangeRequest, Event, SyncCounter, TrainingClass, User, Village, VillageProblem
+from ..models import ChangeRequest, Event, SyncCounter, TrainingClass, User, Venue, Village, VillageProblem
 
-SYNCED_RECORDS = (Village, User, TrainingClass, VillageProblem, ChangeRequest)  # mutable records with a home server (docs/sync.md)
+# Venue: stamped (one writer), not carried by bundles yet.
+SYNCED_RECORDS = (Village, User, TrainingClass, VillageProblem, ChangeRequest, Venue)  # mutable records with a home server (docs/sync.md)
 
 
 class NotHomeError(RuntimeError):

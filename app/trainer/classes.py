@@ -22,6 +22,7 @@ from ..text import NAME_MAX, clean_name
 
 # The cookie that makes a village-centre computer a class's sign-in point (holds the session token).
 CLASS_COOKIE = "auyl_class"
+MAX_SEATS = 200  # places in one class (a hall); more is a typing mistake
 
 
 def visible_classes(user: User) -> list[TrainingClass]:
@@ -67,10 +68,21 @@ def create_class(user: User, form: dict, level_ids: list[str]) -> tuple[Training
     venue = " ".join((form.get("venue") or "").split())
     if not 2 <= len(venue) <= 200:
         errors["venue"] = _l("Write where the class takes place.")
+    seats = None
+    if (form.get("seats") or "").strip():
+        try:
+            seats = int(form["seats"].strip())
+        except ValueError:
+            seats = -1
+        if not 1 <= seats <= MAX_SEATS:
+            errors["seats"] = _l("Write the number of seats, from 1 to %(max)d, or leave it empty.", max=MAX_SEATS)
+    bring = clean_name(form.get("bring", ""))
+    if len(bring) > 200:
+        errors["bring"] = _l("At most %(max)d characters.", max=200)
     if errors:
         return None, errors
     cls = TrainingClass(village=village, level=form["level"], day1=days[0], day2=days[1], venue=venue,
-                        trainer_id=user.id)
+                        trainer_id=user.id, seats=seats, bring=bring or None)
     db.session.add(cls)
     db.session.commit()
     return cls, {}

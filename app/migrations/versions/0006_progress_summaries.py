@@ -1,14 +1,14 @@
 """progress summaries: one row per learner and lesson/test/survey, one per learner; filled from the events
 
 Revision ID: 9d4f2a6c8e13
-Revises: 5b1e0c7a9d21
+Revises: 9c4d2f1a7e35
 Create Date: 2026-12-06 10:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '9d4f2a6c8e13'
-down_revision = '5b1e0c7a9d21'
+down_revision = '9c4d2f1a7e35'
 branch_labels = None
 depends_on = None
 
