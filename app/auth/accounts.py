@@ -183,6 +183,28 @@ def reset_pin(learner: User) -> str:
     return pin
 
 
+def new_code(learner: User) -> str:
+    """Give a learner a new login code and return it (for a new card). For a learner whose code
+    was another person's on a server they synced with (held without a code there), or a lost card.
+
+    As with a new PIN, a learner kept by another server gets the code here at once, and a request
+    carries it to their home server, which makes it its own change (docs/sync.md)."""
+    from sqlalchemy import update
+
+    from ..models import ChangeRequest
+    from ..sync import stamp
+
+    code = new_login_code()
+    if stamp.is_home(learner):
+        learner.login_code = code
+    else:
+        db.session.add(ChangeRequest(user_id=learner.id, kind="new_code", payload={"login_code": code}))
+        db.session.execute(update(User.__table__).where(User.__table__.c.id == learner.id).values(login_code=code))
+        db.session.expire(learner, ["login_code"])
+    db.session.commit()
+    return code
+
+
 def kept_elsewhere(learner: User) -> bool:
     """Is this learner's account kept by another server (a change here is a request to it)?"""
     from ..sync import stamp

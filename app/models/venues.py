@@ -37,8 +37,8 @@ class Venue(db.Model):  # type: ignore[name-defined]  # db.Model is made at run 
     checked_on: Mapped[date | None] = mapped_column(Date)  # when the trainer last checked these facts
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     # Sync (docs/sync.md): the one server that changes this record, and the number of its
-    # current version in that server's change sequence. Stamped by app/sync/stamp.py. Not carried
-    # by sync bundles yet: each server keeps the venues entered on it.
+    # current version in that server's change sequence. Stamped by app/sync/stamp.py; carried
+    # by sync bundles like a village's problems.
     home: Mapped[uuid.UUID] = mapped_column()
     seq: Mapped[int] = mapped_column()
 

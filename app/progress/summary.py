@@ -1,7 +1,7 @@
 """Progress summaries: what the pages and reports need of one learner's events for one lesson,
 test or survey, computed from those events. Pure functions over plain data.
 
-A summary is a projection (docs/progress.md): `record.py` keeps it next to the events it writes,
+A summary is a projection (README, "Progress summaries"): `record.py` keeps it next to the events it writes,
 the sync import refreshes it for the events it brings, and `flask progress rebuild` recomputes
 all of them. Each summary is always recomputed from *all* of its (learner, item) events, never
 patched by one event: an event synced late may sort before events already here, and the rules

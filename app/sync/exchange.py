@@ -34,6 +34,7 @@ from ..models import (
     SyncVector,
     TrainingClass,
     User,
+    Venue,
     Village,
     VillageProblem,
     class_learners,
@@ -85,7 +86,7 @@ def _max_seq_of(origin: uuid.UUID, stream: str) -> int:
     if stream == "events":
         return db.session.scalar(select(db.func.max(Event.seq)).where(Event.origin == origin)) or 0
     return max(db.session.scalar(select(db.func.max(model.seq)).where(model.home == origin)) or 0
-               for model in (Village, User, TrainingClass, VillageProblem, ChangeRequest))
+               for model in (Village, User, TrainingClass, VillageProblem, ChangeRequest, Venue))
 
 
 def _advance(origin: str, stream: str, since: int, upto: int) -> None:
@@ -127,15 +128,18 @@ def _records_for(peer: SyncNode, since: dict[str, int]) -> list[dict]:
     people = select(User).where(not_theirs(User), newer(User))
     classes = select(TrainingClass).where(not_theirs(TrainingClass), newer(TrainingClass))
     problems = select(VillageProblem).where(not_theirs(VillageProblem), newer(VillageProblem))
+    venues = select(Venue).where(not_theirs(Venue), newer(Venue))
     if peer.role != "district":
         here = _village_ids(peer)
         staff_here = select(trainer_villages.c.user_id).where(trainer_villages.c.village_id.in_(here))
         people = people.where(or_(and_(User.role == Role.LEARNER, _learner_filter(peer)), User.id.in_(staff_here)))
         classes = classes.where(TrainingClass.village_id.in_(here))
         problems = problems.where(VillageProblem.village_id.in_(here))
+        venues = venues.where(Venue.village_id.in_(here))
     out += [_user_record(u) for u in db.session.scalars(people.order_by(User.home, User.seq))]
     out += [_class_record(c) for c in db.session.scalars(classes.order_by(TrainingClass.home, TrainingClass.seq))]
     out += [_problem_record(p) for p in db.session.scalars(problems.order_by(VillageProblem.home, VillageProblem.seq))]
+    out += [_venue_record(v) for v in db.session.scalars(venues.order_by(Venue.home, Venue.seq))]
     requests = select(ChangeRequest).where(not_theirs(ChangeRequest), newer(ChangeRequest))
     if peer.role != "district":
         requests = requests.join(User, User.id == ChangeRequest.user_id).where(_learner_filter(peer))
@@ -186,6 +190,13 @@ def _problem_record(p: VillageProblem) -> dict:
             "category": p.category, "found_on": p.found_on.isoformat(), "description": p.description,
             "solution": p.solution, "status": p.status, "reported_by": str(p.reported_by) if p.reported_by else None,
             "created_at": p.created_at.isoformat()}
+
+
+def _venue_record(v: Venue) -> dict:
+    return {"t": "venue", "id": str(v.id), "home": str(v.home), "seq": v.seq, "village_id": str(v.village_id),
+            "place": v.place, "computers": v.computers, "projector": v.projector, "internet": v.internet,
+            "internet_mbps": v.internet_mbps, "internet_measured": v.internet_measured, "contact": v.contact,
+            "notes": v.notes, "checked_on": v.checked_on.isoformat() if v.checked_on else None}
 
 
 def _request_record(r: ChangeRequest) -> dict:
@@ -368,7 +379,7 @@ def _check_scope(sender: SyncNode, records: list[dict], events: list[dict]) -> N
     for row in records:
         if row["t"] == "village":
             raise SyncError("village_made_locally", "a village server sent a village it made itself")
-        if row["t"] not in ("user", "class", "problem"):
+        if row["t"] not in ("user", "class", "problem", "venue"):
             raise SyncError("out_of_scope", f"a village server sent a {row['t']} record")
         if row.get("home") != str(sender.id):
             raise SyncError("out_of_scope", f"a {row['t']} made on another server ({row.get('home')})")
@@ -394,8 +405,8 @@ def _check_scope(sender: SyncNode, records: list[dict], events: list[dict]) -> N
 
 
 RECORD_MODELS: dict[str, Any] = {"village": Village, "user": User, "class": TrainingClass, "problem": VillageProblem,
-                                 "request": ChangeRequest}
-APPLY_ORDER = {"village": 0, "user": 1, "class": 2, "problem": 3, "request": 4}  # what points at what
+                                 "venue": Venue, "request": ChangeRequest}
+APPLY_ORDER = {"village": 0, "user": 1, "class": 2, "problem": 3, "venue": 3, "request": 4}  # what points at what
 
 
 def _apply_records(rows: list[dict], result: Applied) -> None:
@@ -410,6 +421,10 @@ def _apply_records(rows: list[dict], result: Applied) -> None:
             continue
         if model is User:
             _check_unique(row)
+            row = _hold_clashing_code(row, result)
+        if model is Venue and not _venue_wins(row):
+            result.records_known += 1
+            continue
         values = _columns(row)
         if ours is None:
             db.session.execute(model.__table__.insert().values(**values))
@@ -445,6 +460,26 @@ def _carry_out(request: dict) -> None:
         learner.secret_hash = str(request["payload"]["secret_hash"])
         login_sessions.end_all_of(learner)  # whoever knew the old PIN is signed out here too
         db.session.flush()
+    elif request["kind"] == "new_code":
+        code = str(request["payload"]["login_code"])
+        taken = db.session.scalar(select(User.id).where(User.login_code == code, User.id != learner.id))
+        if taken is None:  # else the request is dropped: the learner keeps their code here
+            learner.login_code = code
+            db.session.flush()
+
+
+def _venue_wins(row: dict) -> bool:
+    """One venue per village. Two servers that each entered one before they met keep the same
+    one (the larger id: no clock decides), so both converge; the other is removed."""
+    other = db.session.scalar(select(Venue).where(Venue.village_id == uuid.UUID(row["village_id"]),
+                                                  Venue.id != uuid.UUID(row["id"])))
+    if other is None:
+        return True
+    if str(other.id) > row["id"]:
+        return False
+    db.session.delete(other)
+    db.session.flush()
+    return True
 
 
 def _replace(table, key_column, key, rows: list[dict]) -> None:
@@ -463,8 +498,29 @@ def _require_people(ids: list[str]) -> None:
         raise SyncError("unknown_learner", f"a class lists {len(wanted - found)} learner(s) this server does not have")
 
 
+def _hold_clashing_code(row: dict, result: Applied) -> dict:
+    """A learner whose login code is already another person's here (two servers made the same
+    code offline) is kept without a code on this server, not refused with the whole bundle:
+    their work arrives and counts; they sign in with it on their own server, and here once their
+    home server gives them a new code (the Sync page lists them: `held_learners`)."""
+    code = row.get("login_code")
+    if not code:
+        return row
+    holder = db.session.scalar(select(User).where(User.login_code == code, User.id != uuid.UUID(row["id"])))
+    if holder is None:
+        return row
+    result.clashes.append(f"login code {code!r}: {row['name']} and {holder.name} are two people")
+    return {**row, "login_code": None}
+
+
+def held_learners() -> list[User]:
+    """Learners kept here without a login code because theirs was another person's (sync)."""
+    return list(db.session.scalars(select(User).where(User.role == Role.LEARNER, User.login_code.is_(None))
+                                   .order_by(User.name)))
+
+
 def _check_unique(row: dict) -> None:
-    for column in ("login_code", "username"):
+    for column in ("username",):  # a login code that clashes is held (_hold_clashing_code)
         if row.get(column):
             holder = db.session.scalar(select(User).where(getattr(User, column) == row[column], User.id != uuid.UUID(row["id"])))
             if holder is not None:
@@ -479,8 +535,8 @@ def _columns(row: dict) -> dict:
             values[key] = uuid.UUID(values[key])
     if "created_at" in values:
         values["created_at"] = datetime.fromisoformat(values["created_at"])
-    for key in ("day1", "day2", "found_on"):
-        if key in values:
+    for key in ("day1", "day2", "found_on", "checked_on"):
+        if values.get(key):
             values[key] = date.fromisoformat(values[key])
     return values
 

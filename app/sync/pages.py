@@ -37,7 +37,8 @@ def index():
     me = this_node()
     villages = sorted(db.session.scalars(db.select(Village)), key=lambda v: alphabetical(v.name_kk))
     return render_template("sync/index.html", me=me, statuses=monitor.peer_statuses(),
-                           attempts=monitor.recent_attempts(), villages=villages, messages=exchange.MESSAGES)
+                           attempts=monitor.recent_attempts(), villages=villages, messages=exchange.MESSAGES,
+                           held=exchange.held_learners())
 
 
 @bp.post("/now")
@@ -92,6 +93,8 @@ def import_():
     else:
         flash(_("Loaded from %(server)s: %(new)s new answers (%(known)s were already here).", server=result.sender.name,
                 new=result.events_new, known=result.events_known), "info")
+        if result.clashes:
+            flash(_("Some learners have the same login code as another person here: see the list below."), "error")
     return redirect(url_for("sync.index"))
 
 

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from ..models import ChangeRequest, Event, SyncCounter, TrainingClass, User, Venue, Village, VillageProblem
 
-# Venue: stamped (one writer), not carried by bundles yet.
 SYNCED_RECORDS = (Village, User, TrainingClass, VillageProblem, ChangeRequest, Venue)  # mutable records with a home server (docs/sync.md)
 
 

@@ -51,6 +51,13 @@ def learner(learner_id: str):
     return render_template("trainer/learner.html", person=person, levels=levels, surveys=surveys)
 
 
+@bp.post("/learner/<learner_id>/code")
+def new_code(learner_id: str):
+    person = _learner_or_404(learner_id)
+    code = accounts.new_code(person)
+    return render_template("trainer/new_code.html", person=person, code=code, elsewhere=accounts.kept_elsewhere(person))
+
+
 @bp.post("/learner/<learner_id>/pin")
 def reset_pin(learner_id: str):
     person = _learner_or_404(learner_id)

@@ -128,14 +128,35 @@ def test_tampered_foreign_and_misaddressed_bundles_change_nothing(district, vill
     assert snapshot(district) == before
 
 
-def test_a_login_code_made_twice_offline_is_refused_by_name(district, villages):
+def test_a_login_code_made_twice_offline_is_held_not_refused_then_mended_by_a_new_code(district, villages):
+    """Two village servers made the same login code offline. The second to arrive at the district
+    is kept there without a code (its work arrives and counts: nothing blocks the bundle), listed
+    for the coordinator, and a new code given on the district reaches the learner's home server,
+    which makes it its own change; then every server agrees."""
+    from app.auth import accounts
+    from app.sync.exchange import held_learners
+
     a, b, (v1, v2) = villages
-    new_learner(a, v1, "asel")
-    new_learner(b, v2, "asel")
+    first = new_learner(a, v1, "asel")
+    second = new_learner(b, v2, "asel")
+    answer(b, second, random.Random(3), 2)
     send(a, district)
-    with pytest.raises(SyncError) as err:
-        send(b, district)
-    assert err.value.code == "code_clash" and "asel" in err.value.detail
+    result = send(b, district)
+    assert result.events_new == 2 and result.clashes and "asel" in result.clashes[0]
+    with district.ctx():
+        assert [str(u.id) for u in held_learners()] == [second]
+        assert db.session.get(User, uuid.UUID(first)).login_code == "asel"  # the first keeps its code
+        code = accounts.new_code(db.session.get(User, uuid.UUID(second)))
+        assert db.session.get(User, uuid.UUID(second)).login_code == code  # works on the district at once
+    send(district, b)  # the request reaches the learner's home, which carries it out
+    send(b, district)  # and its new version comes back
+    for node in (district, b):
+        with node.ctx():
+            assert db.session.get(User, uuid.UUID(second)).login_code == code
+            assert not held_learners()
+    send(b, district)  # again: nothing changes
+    with district.ctx():
+        assert db.session.get(User, uuid.UUID(first)).login_code == "asel"
 
 
 def test_random_interleavings_converge(district, villages):
@@ -182,6 +203,18 @@ def test_random_interleavings_converge(district, villages):
         assert _events_of(node, learners[name]) == expected, f"village {name} lacks or doubles events"
         assert _facts(node, village_id) == _facts(district, village_id), f"village {name}'s figures differ"
     assert len(_events_of(district, everyone)) == len(snapshot(district)[0])
+    for node in (district, a, b):  # the summaries follow every event that arrived, on every server
+        _assert_summaries_match_events(node)
+
+
+def _assert_summaries_match_events(node: Node) -> None:
+    from app.progress import summaries, summary
+
+    with node.ctx():
+        for user in db.session.scalars(db.select(User).where(User.role == "learner")):
+            events = record.events_of(user)
+            kept = summaries.of_learner(user.id)
+            assert kept == {item: summary.summarise(item, events) for item in {e.item_id for e in events}}
 
 
 def _events_of(node: Node, user_ids) -> list:
@@ -387,3 +420,40 @@ def test_a_server_restored_from_an_old_backup_is_stopped_with_a_reason(district,
     with pytest.raises(SyncError) as err:
         send(district, a)
     assert err.value.code == "restored_backup"
+
+
+def test_venue_facts_travel_from_their_village_and_a_double_entry_converges(district, villages):
+    """A village server's venue facts reach the district (the report shows them there); if the
+    district and the village server each entered the village's venue before they met, both
+    keep the same one afterwards."""
+    from app.models import Venue
+
+    a, _, (v1, _) = villages
+
+    def enter(node, place, computers):
+        with node.ctx():
+            db.session.add(Venue(village_id=uuid.UUID(v1), place=place, computers=computers))
+            db.session.commit()
+
+    def venues(node):
+        with node.ctx():
+            return [(str(v.id), v.place, v.computers) for v in db.session.scalars(
+                db.select(Venue).where(Venue.village_id == uuid.UUID(v1)))]
+
+    enter(a, "Клуб", 6)
+    send(a, district)
+    send(a, district)  # twice: nothing changes
+    assert venues(district) == venues(a) and venues(a)[0][1:] == ("Клуб", 6)
+
+    with district.ctx():  # the district enters its own venue for a village it has not heard from
+        db.session.execute(db.delete(Venue))
+        db.session.commit()
+    with a.ctx():
+        db.session.execute(db.delete(Venue))
+        db.session.commit()
+    enter(district, "Мектеп", 2)
+    enter(a, "Клуб", 6)
+    for _ in range(2):
+        send(a, district)
+        send(district, a)
+    assert len(venues(a)) == 1 and venues(a) == venues(district)

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from app.extensions import db
 from app.models import Role
 from tests.conftest import post, sign_in
 
@@ -66,6 +67,10 @@ def test_trainer_cannot_reset_a_pin_in_another_village(client, district):
     response = post(client, f"/trainer/learner/{bolat.id}/pin", page="/trainer/")
     assert response.status_code == 404
     assert bolat.check_secret("2580")
+    code = bolat.login_code
+    assert post(client, f"/trainer/learner/{bolat.id}/code", page="/trainer/").status_code == 404
+    db.session.refresh(bolat)
+    assert bolat.login_code == code
 
 
 def test_trainer_cannot_reach_the_district_page(client, district):

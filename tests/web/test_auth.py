@@ -138,6 +138,21 @@ def test_trainer_resets_a_pin(client, make):
     assert not learner.check_secret("2580") and learner.check_secret(shown)
 
 
+def test_trainer_gives_a_new_login_code_and_the_learner_signs_in_with_it(client, make):
+    village = make.village()
+    learner = make.learner(village=village, code="aigul", pin="2580")
+    trainer = make.staff(Role.TRAINER, [village])
+    sign_in(client, trainer)
+    response = post(client, f"/trainer/learner/{learner.id}/code", page=f"/trainer/learner/{learner.id}")
+    assert response.status_code == 200
+    code = re.search(r'class="code-card">(\d{6})<', response.get_data(as_text=True)).group(1)
+    db.session.refresh(learner)
+    assert learner.login_code == code != "aigul" and learner.check_secret("2580")  # the PIN stays
+    other = client.application.test_client()
+    sign_in(other, learner)
+    assert other.get("/learn/").status_code == 200
+
+
 def test_language_choice_is_remembered_for_the_account(client, make):
     learner = make.learner()
     sign_in(client, learner)
