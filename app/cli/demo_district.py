@@ -21,7 +21,7 @@ from ..models import (
     VillageProblem,
 )
 from ..models.people import hash_secret
-from ..progress import record
+from ..progress import derive, record
 
 BULK_PIN = "1357"
 FIRST_NAMES = ["Айгерім", "Асқар", "Бақыт", "Гүлнар", "Дәулет", "Ербол", "Жанар", "Зәуре", "Қайрат", "Ләззат",
@@ -100,8 +100,10 @@ def _learner_story(rng, course, level, cls, learner, no_internet) -> None:
     if intake and rng.random() < 0.9:
         record.answer_survey(learner, intake, _survey(rng, intake, skill, no_internet, after=False), lang,
                              at=at(), commit=False)
-    if level.pretest:
-        _test(rng, level.pretest, skill, learner, at)
+    # Counterbalanced forms, as on the learner's pages (derive.form_order).
+    pre_form, post_form = derive.forms(level, derive.assigned_order(level.id, learner.id))
+    if pre_form:
+        _test(rng, pre_form, skill, learner, at, derive.PRE)
     lessons_done = len(level.lessons) if came_day2 else rng.randint(2, len(level.lessons) - 1)
     for lesson in level.lessons[:lessons_done]:
         record.open_lesson(learner, lesson, lang, at=at(3), commit=False)
@@ -115,8 +117,8 @@ def _learner_story(rng, course, level, cls, learner, no_internet) -> None:
         at()  # a minute on the lesson's summary before going on
         if lesson is level.lessons[len(level.lessons) // 2 - 1]:
             clock[0] = datetime.combine(cls.day2, time(10, 0), tzinfo=UTC)
-    if came_day2 and level.posttest:
-        _test(rng, level.posttest, min(0.98, skill + rng.uniform(0.15, 0.4)), learner, at)
+    if came_day2 and post_form:
+        _test(rng, post_form, min(0.98, skill + rng.uniform(0.15, 0.4)), learner, at, derive.POST)
         exit_survey = course.surveys.get("exit")
         if exit_survey and rng.random() < 0.9:
             record.answer_survey(learner, exit_survey, _survey(rng, exit_survey, skill, no_internet, after=True),
@@ -137,11 +139,11 @@ def _wrong(question) -> tuple[int, ...]:
     return (*range(1, n), 0)  # order/match: everything shifted by one
 
 
-def _test(rng, test, skill, learner, at) -> None:
+def _test(rng, test, skill, learner, at, role: str) -> None:
     questions = test.variant(learner.language).questions
     knows = {q.id: rng.random() < skill for q in questions}
     answers = {q.id: (_right(q) if knows[q.id] else _wrong(q)) for q in questions}
-    record.take_test(learner, test, answers, learner.language, at=at(15), commit=False)
+    record.take_test(learner, test, answers, learner.language, role=role, at=at(15), commit=False)
 
 
 def _survey(rng, survey, skill, no_internet, after: bool) -> dict:

@@ -47,7 +47,7 @@ def _item_or_404(level: Level, item_id: str) -> Item:
 def home():
     course = get_course()
     events = record.events_of(current_user)
-    levels = derive.course_progress(course, events)
+    levels = derive.course_progress(course, events, current_user.id)
     point = derive.continue_point(course, events)
     anchor = ""
     if point:  # straight to the first question not yet answered
@@ -70,7 +70,7 @@ def welcome():
 @bp.get("/progress")
 def progress():
     course = get_course()
-    levels = derive.course_progress(course, record.events_of(current_user))
+    levels = derive.course_progress(course, record.events_of(current_user), current_user.id)
     return render_template("learn/progress.html", levels=levels)
 
 
@@ -78,7 +78,7 @@ def progress():
 def level(level_id: str):
     lv = _level_or_404(level_id)
     events = record.events_of(current_user)
-    return render_template("learn/level.html", level=lv, progress=derive.level_progress(lv, events))
+    return render_template("learn/level.html", level=lv, progress=derive.level_progress(lv, events, current_user.id))
 
 
 @bp.get("/go/<item_id>")
@@ -160,18 +160,20 @@ def answer(level_id: str, item_id: str, question_id: str):
 
 def _test_page(lv: Level, test: Item, lang: str, errors=(), given=None, status: int = 200, page: int = 1):
     events = record.events_of(current_user)
-    state = derive.test_state(lv, test, events)
+    state = derive.test_state(lv, test, events, current_user.id)
+    progress = derive.level_progress(lv, events, current_user.id)
+    is_pre = progress.role_of(test) == derive.PRE  # counterbalanced: form A or B may come first
     if state == derive.TAKEN:
-        result = derive.counted_test_result(test.id, events)
+        result = progress.result_of(test)
         answers = {k: v for k, v in result.answers.items() if v}
         return render_template("learn/test_result.html", level=lv, test=test, result=result,
                                blocks=pages.blocks_for(test, lang, answers, _secret()),
-                               is_pre=test is lv.pretest)
+                               is_pre=is_pre)
     if state in (derive.LOCKED, derive.CLOSED):
         return render_template("learn/test_locked.html", level=lv, test=test, state=state)
     paged = pages.test_page(pages.blocks_for(test, lang, given or {}, _secret()), page)
     return render_template("learn/test.html", level=lv, test=test, variant=test.variant(lang), paged=paged,
-                           errors=set(errors), is_pre=test is lv.pretest, given=given or {}), status
+                           errors=set(errors), is_pre=is_pre, given=given or {}), status
 
 
 @bp.post("/<level_id>/<item_id>/test")
@@ -181,7 +183,8 @@ def submit_test(level_id: str, item_id: str):
     if test.kind != "test":
         abort(404)
     lang = current_language()
-    state = derive.test_state(lv, test, record.events_of(current_user))
+    events = record.events_of(current_user)
+    state = derive.test_state(lv, test, events, current_user.id)
     if state == derive.TAKEN:
         return redirect(url_for("learn.item", level_id=lv.id, item_id=test.id))  # one attempt counts
     if state != derive.OPEN:
@@ -212,7 +215,8 @@ def submit_test(level_id: str, item_id: str):
         flash(_l("Answer every question, then press the button again. Questions left: %(n)s",
                  n=", ".join(str(n) for n in numbers)), "error")
         return _test_page(lv, test, lang, errors=missing, given=answers, status=400, page=pages.page_of(numbers[0]))
-    record.take_test(current_user, test, answers, lang)
+    role = derive.level_progress(lv, events, current_user.id).role_of(test)
+    record.take_test(current_user, test, answers, lang, role=role)
     return redirect(url_for("learn.item", level_id=lv.id, item_id=test.id))
 
 

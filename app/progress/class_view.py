@@ -100,6 +100,6 @@ def class_rows(level, learners, events_by_learner: dict) -> list[ClassRow]:
     rows = []
     for learner in learners:
         events = events_by_learner.get(learner.id, [])
-        progress = level_progress(level, events)
+        progress = level_progress(level, events, learner.id)
         rows.append(ClassRow(learner, progress, needs_help(level, progress, events)))
     return rows

@@ -7,10 +7,16 @@ Rules (the same everywhere: pages, trainer grid, reports):
 - A lesson is finished when every question was answered in one attempt, and *mastered* when
   the best finished attempt reaches the level's pass mark.
 - For a test only the first `test_taken` event counts.
+- Forms are counterbalanced (`form_order`): each level has two parallel test forms (the
+  content's `pretest` A and `posttest` B); half of the learners take A before and B after, the
+  other half the reverse. The order is fixed by the learner's first test of the level (its
+  recorded role), else assigned from the learner's id, so that every server agrees without
+  talking. Old events without a recorded role keep their old meaning: A was the pre-test.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -167,12 +173,58 @@ def counted_test_result(test_id: str, events: Iterable[EventView]) -> TestResult
     """The counted (first) result of a test, or None when not taken."""
     taken = sorted((e for e in events if e.kind == EventKind.TEST_TAKEN and e.item_id == test_id),
                    key=lambda e: e.order)
-    if not taken:
-        return None
-    p = taken[0].payload
-    return TestResult(test_id=test_id, score=float(p.get("score", 0)), correct=int(p.get("correct", 0)),
-                      total=int(p.get("total", 0)), taken_at=taken[0].created_at,
+    return _result(taken[0]) if taken else None
+
+
+def _result(event: EventView) -> TestResult:
+    p = event.payload
+    return TestResult(test_id=event.item_id, score=float(p.get("score", 0)), correct=int(p.get("correct", 0)),
+                      total=int(p.get("total", 0)), taken_at=event.created_at,
                       answers=p.get("answers", {}), results=p.get("results", {}))
+
+
+PRE, POST = "pre", "post"
+FORM_ORDERS = ("AB", "BA")  # form A (the content's `pretest`) before and B after, or the reverse
+
+
+def assigned_order(level_id: str, learner_id) -> str:
+    """"AB" or "BA" for a learner who has taken no test of the level yet: from a hash of the
+    level and the learner's id (a UUID made once, where the account was made), so that every
+    server gives the same answer. Over many learners, half get each order."""
+    digest = hashlib.sha256(f"{level_id}:{learner_id}".encode()).digest()
+    return FORM_ORDERS[digest[0] & 1]
+
+
+def test_role(level, event: EventView) -> str:
+    """The role a test event played: the one recorded when it was taken, else (events before
+    counterbalancing) the content's role: form A was always the pre-test."""
+    role = event.payload.get("role")
+    if role in (PRE, POST):
+        return role
+    return PRE if level.pretest is not None and event.item_id == level.pretest.id else POST
+
+
+def _level_tests(level, events: Iterable[EventView]) -> list[EventView]:
+    ids = {t.id for t in (level.pretest, level.posttest) if t is not None}
+    return sorted((e for e in events if e.kind == EventKind.TEST_TAKEN and e.item_id in ids), key=lambda e: e.order)
+
+
+def form_order(level, events: Iterable[EventView], learner_id=None) -> str:
+    """"AB" or "BA": fixed by the learner's first test of the level, else by `assigned_order`
+    (no learner id: "AB", the order before counterbalancing)."""
+    if level.pretest is None or level.posttest is None:
+        return "AB"
+    taken = _level_tests(level, events)
+    if taken:
+        first = taken[0]
+        is_a = first.item_id == level.pretest.id
+        return "AB" if is_a == (test_role(level, first) == PRE) else "BA"
+    return assigned_order(level.id, learner_id) if learner_id is not None else "AB"
+
+
+def forms(level, order: str) -> tuple:
+    """(pre-test form, post-test form) of a level for an order."""
+    return (level.pretest, level.posttest) if order == "AB" else (level.posttest, level.pretest)
 
 
 @dataclass(frozen=True)
@@ -183,6 +235,9 @@ class LevelProgress:
     total: int
     pretest: TestResult | None
     posttest: TestResult | None
+    order: str = "AB"  # the learner's form order (see form_order)
+    pre_form: object = None  # the test Item this learner takes before the lessons
+    post_form: object = None  # … and after them
 
     @property
     def all_finished(self) -> bool:
@@ -202,43 +257,63 @@ class LevelProgress:
         """A pre-test taken after the lessons would not measure the start: it closes then."""
         return self.pretest is None and self.lessons_started
 
+    def role_of(self, test) -> str | None:
+        """PRE or POST: the role this test form plays for this learner."""
+        if test is not None and self.pre_form is not None and test.id == self.pre_form.id:
+            return PRE
+        if test is not None and self.post_form is not None and test.id == self.post_form.id:
+            return POST
+        return None
+
+    def result_of(self, test) -> TestResult | None:
+        role = self.role_of(test)
+        return self.pretest if role == PRE else self.posttest if role == POST else None
+
 
 TAKEN, OPEN, LOCKED, CLOSED = "taken", "open", "locked", "closed"
 
 
-def test_state(level, test, events: list[EventView]) -> str:
+def test_state(level, test, events: list[EventView], learner_id=None) -> str:
     """taken; open; locked (post-test before every lesson is done); closed (pre-test after
-    the lessons began)."""
-    progress = level_progress(level, events)
-    mine = progress.pretest if test is level.pretest else progress.posttest
-    if mine is not None:
+    the lessons began). `test` plays the role the learner's form order gives it."""
+    progress = level_progress(level, events, learner_id)
+    role = progress.role_of(test)
+    if progress.result_of(test) is not None:
         return TAKEN
-    if test is level.posttest and not progress.all_finished:
+    if role == POST and not progress.all_finished:
         return LOCKED
-    if test is level.pretest and progress.pretest_closed:
+    if role == PRE and progress.pretest_closed:
         return CLOSED
     return OPEN
 
 
-def level_progress(level, events: list[EventView]) -> LevelProgress:
-    """Progress in a level (`app.content.model.Level`)."""
+def level_progress(level, events: list[EventView], learner_id=None) -> LevelProgress:
+    """Progress in a level (`app.content.model.Level`). `learner_id` decides the form order of
+    a learner who has taken no test of the level yet (see `form_order`)."""
+    events = list(events)
     lessons = {
         lesson.id: lesson_progress(lesson.id, events, lesson.question_ids, level.pass_mark)
         for lesson in level.lessons
     }
+    order = form_order(level, events, learner_id)
+    pre_form, post_form = forms(level, order)
+    found: dict[str, TestResult] = {}
+    for e in _level_tests(level, events):  # the first of each role counts
+        found.setdefault(test_role(level, e), _result(e))
     return LevelProgress(
         level_id=level.id,
         lessons=lessons,
         mastered=sum(p.status == MASTERED for p in lessons.values()),
         total=len(lessons),
-        pretest=counted_test_result(level.pretest.id, events) if level.pretest else None,
-        posttest=counted_test_result(level.posttest.id, events) if level.posttest else None,
+        pretest=found.get(PRE),
+        posttest=found.get(POST),
+        order=order, pre_form=pre_form, post_form=post_form,
     )
 
 
-def course_progress(course, events: list[EventView]) -> list[tuple]:
+def course_progress(course, events: list[EventView], learner_id=None) -> list[tuple]:
     """(level, LevelProgress) for every level of the course."""
-    return [(level, level_progress(level, events)) for level in course.levels]
+    return [(level, level_progress(level, events, learner_id)) for level in course.levels]
 
 
 def continue_point(course, events: list[EventView]) -> tuple[str, str] | None:

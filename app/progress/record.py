@@ -93,9 +93,13 @@ def answer_question(user: User, lesson: Item, question: Question, answer: tuple[
     return graded, done is not None
 
 
-def take_test(user: User, test: Item, answers: dict[str, tuple[int, ...]], lang: str, *,
+def take_test(user: User, test: Item, answers: dict[str, tuple[int, ...]], lang: str, *, role: str | None,
               at: datetime | None = None, commit: bool = True) -> dict:
-    """Store a finished test (all its answers in one event) and return its payload."""
+    """Store a finished test (all its answers in one event) and return its payload.
+
+    `role` is the part this form plays for this learner, "pre" or "post" (derive.form_order:
+    forms are counterbalanced); it is kept in the event, so that the event keeps its meaning
+    whatever the rule of assignment later becomes."""
     results, stored = {}, {}
     for question in test.variant(lang).questions:
         answer = answers.get(question.id)
@@ -106,6 +110,8 @@ def take_test(user: User, test: Item, answers: dict[str, tuple[int, ...]], lang:
     total = len(results)
     payload = {"score": round(correct / total, 4) if total else 0.0, "correct": correct, "total": total,
                "answers": stored, "results": results}
+    if role is not None:
+        payload["role"] = role
     _add(user, EventKind.TEST_TAKEN, test.id, lang, payload=payload, at=at)
     _done(commit)
     return payload

@@ -48,7 +48,7 @@ def learner(learner_id: str):
     person = _learner_or_404(learner_id)
     events = record.events_of(person)
     course = get_course()
-    levels = derive.course_progress(course, events)
+    levels = derive.course_progress(course, events, person.id)
     surveys = [(s, record.survey_answers(person, s.id) is not None) for s in course.surveys.values()]
     return render_template("trainer/learner.html", person=person, levels=levels, surveys=surveys)
 
