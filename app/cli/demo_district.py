@@ -10,6 +10,7 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 
 from ..auth import accounts
+from ..content.model import KNOWLEDGE_PREFIX
 from ..extensions import db
 from ..models import (
     Attendance,
@@ -152,9 +153,10 @@ def _survey(rng, survey, skill, no_internet, after: bool) -> dict:
         if q.id == "internet-home":
             roll = rng.random()
             answers[q.id] = [0 if roll < no_internet else (1 if roll < 0.85 else 2)]
-        elif q.id.startswith("aware-"):
-            aware = rng.random() < (skill + (0.45 if after else 0.0)) * 0.8
-            answers[q.id] = [rng.choice([0, 1])] if aware else [len(q.options) - 1]
+        elif q.id.startswith(KNOWLEDGE_PREFIX):  # the right option, else a wrong one or "not sure" (last)
+            knows = rng.random() < (skill + (0.45 if after else 0.0)) * 0.8
+            wrong = [i for i in range(len(q.options)) if i not in q.correct_indexes]
+            answers[q.id] = list(q.correct_indexes) if knows else [rng.choice(wrong)]
         elif q.type == "single":
             answers[q.id] = [min(len(q.options) - 1, int(abs(rng.gauss(0.6, 0.8))))]
         elif q.type == "multiple":

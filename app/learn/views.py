@@ -253,4 +253,4 @@ def survey(survey_id: str):
         flash(_l("Thank you! Your answers are saved."), "info")
         return redirect(url_for("learn.home"))
     return render_template("learn/survey.html", survey=form_survey, variant=form_survey.variant(lang),
-                           answers=record.survey_answers(current_user, form_survey.id) or {})
+                           answers=record.survey_answers(current_user, form_survey.id, paper=False) or {})

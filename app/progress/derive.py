@@ -345,15 +345,27 @@ def continue_point(course, events: list[EventView]) -> tuple[str, str] | None:
 def survey_open(survey_id: str, events: list[EventView], course) -> bool:
     """May the learner answer this survey now?
 
-    The intake survey once, before anything else counts as "before"; the exit survey after a
-    post-test (the learner may correct it).
+    The intake survey once, and only before the lessons begin (an answer to a lesson question,
+    or any test after the lessons): it is the "before" of the figures. The exit survey after a
+    post-test (the learner may correct it). A trainer may still type in a paper form filled in
+    at the start (app/trainer/survey_views.py); it is kept beside the learner's own answers.
     """
     if survey_id == "intake":
-        return not any(e.kind == EventKind.SURVEY_ANSWERED and e.item_id == "intake" for e in events)
+        answered = any(e.kind == EventKind.SURVEY_ANSWERED and e.item_id == "intake" for e in events)
+        begun = any(e.kind in (EventKind.ANSWER, EventKind.LESSON_FINISHED) for e in events) or any(
+            e.kind == EventKind.TEST_TAKEN and test_role_in(course, e) == POST for e in events)
+        return not answered and not begun
     if survey_id == "exit":
-        posttests = {level.posttest.id for level in course.levels if level.posttest}
-        return any(e.kind == EventKind.TEST_TAKEN and e.item_id in posttests for e in events)
+        return any(e.kind == EventKind.TEST_TAKEN and test_role_in(course, e) == POST for e in events)
     return False
+
+
+def test_role_in(course, event: EventView) -> str | None:
+    """The role of a test event, whichever level its form belongs to (None: not a level's test)."""
+    for level in course.levels:
+        if event.item_id in {t.id for t in (level.pretest, level.posttest) if t is not None}:
+            return test_role(level, event)
+    return None
 
 
 SURVEY_ORDER = ("intake", "exit")  # the order in which a learner meets the surveys

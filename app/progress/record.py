@@ -162,10 +162,13 @@ def answer_survey(learner: User, survey: Item, answers: dict, lang: str, entered
     _done(commit)
 
 
-def survey_answers(learner: User, survey_id: str) -> dict | None:
-    """The latest answers this learner gave to a survey, or None."""
-    latest = db.session.scalars(
+def survey_answers(learner: User, survey_id: str, paper: bool | None = None) -> dict | None:
+    """The latest answers to a survey, or None: any (`paper` None), only those a trainer typed in
+    from a paper form (True), or only the learner's own (False). Both are kept, side by side."""
+    rows = db.session.scalars(
         db.select(Event).where(Event.user_id == learner.id, Event.kind == EventKind.SURVEY_ANSWERED,
-                               Event.item_id == survey_id).order_by(*(c.desc() for c in LEARNER_ORDER)).limit(1)
-    ).first()
-    return latest.payload.get("answers", {}) if latest else None
+                               Event.item_id == survey_id).order_by(*(c.desc() for c in LEARNER_ORDER)))
+    for event in rows:
+        if paper is None or bool((event.payload or {}).get("entered_by")) == paper:
+            return event.payload.get("answers", {})
+    return None

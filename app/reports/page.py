@@ -12,7 +12,7 @@ from babel.numbers import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..content.model import Course
+from ..content.model import KNOWLEDGE_PREFIX, Course
 from ..extensions import db
 from ..i18n import alphabetical
 from ..models import VillageProblem
@@ -72,7 +72,7 @@ def build_report(title: str, villages, course: Course, lang: str) -> Report:
     per_village, total = report_data(villages, course)
     intake = course.surveys.get("intake")
     questions = {q.id: q for q in intake.variant(lang).questions} if intake else {}
-    item_titles = {qid: q.short or _plain(q.text) for qid, q in questions.items() if qid.startswith("aware-")}
+    item_titles = {qid: q.short or _plain(q.text) for qid, q in questions.items() if qid.startswith(KNOWLEDGE_PREFIX)}
     internet = questions.get(INTERNET_QUESTION)
     internet_labels = [_plain(o.text) for o in internet.options] if internet else []
     problems = list(db.session.scalars(

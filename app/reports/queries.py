@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ..content.model import Course
+from ..content.model import KNOWLEDGE_PREFIX, Course
 from ..extensions import db
 from ..models import Attendance, Event, Role, TrainingClass, User, Village, VillageProblem, class_learners
 from ..models.events import EventKind
@@ -20,11 +20,12 @@ SURVEY_EVENT = EventKind.SURVEY_ANSWERED
 
 
 def awareness_items(course: Course) -> dict[str, frozenset]:
-    """Awareness question ids and the options that count as aware, from the intake survey."""
+    """Knowledge question ids and their right option, from the intake survey."""
     intake = course.surveys.get("intake")
     if intake is None:
         return {}
-    return {q.id: frozenset(q.correct_indexes) for q in intake.variant("kk").questions if q.id.startswith("aware-")}
+    return {q.id: frozenset(q.correct_indexes) for q in intake.variant("kk").questions
+            if q.id.startswith(KNOWLEDGE_PREFIX)}
 
 
 def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date | None = None) -> list[LearnerFacts]:
@@ -52,14 +53,17 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
         enrolled[user_id].add(level)
         if day2 < today:
             over[user_id].add(level)
-    role_of = {}  # test id -> (level, "pre" | "post")
+    role_of = {}  # test id -> (level, role before counterbalancing, form)
     for level in course.levels:
         if level.pretest:
-            role_of[level.pretest.id] = (level.id, "pre")
+            role_of[level.pretest.id] = (level.id, "pre", "A")
         if level.posttest:
-            role_of[level.posttest.id] = (level.id, "post")
+            role_of[level.posttest.id] = (level.id, "post", "B")
     tests: dict = defaultdict(lambda: {"pre": {}, "post": {}})
-    surveys: dict = defaultdict(dict)
+    forms: dict = defaultdict(lambda: {"pre": {}, "post": {}})
+    own: dict = defaultdict(dict)  # the learner's own survey answers
+    paper: dict = defaultdict(dict)  # a trainer's typed-in paper form: kept beside, never over them
+    after_post: set = set()  # learners seen with a post-test: a later intake is not "before"
     rows = db.session.execute(
         select(Event.user_id, Event.kind, Event.item_id, Event.payload).join(User, User.id == Event.user_id)
         .where(of_villages, Event.kind.in_([EventKind.TEST_TAKEN, SURVEY_EVENT]))
@@ -67,22 +71,40 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
     )
     for user_id, kind, item_id, payload in rows:
         if kind == "test_taken" and item_id in role_of:
-            level, which = role_of[item_id]
-            tests[user_id][which].setdefault(level, float(payload.get("score", 0)))  # the first counts
+            level, which, form = role_of[item_id]
+            which = payload.get("role") if payload.get("role") in ("pre", "post") else which  # counterbalanced
+            if level not in tests[user_id][which]:  # the first of each role counts
+                tests[user_id][which][level] = float(payload.get("score", 0))
+                forms[user_id][which][level] = form
+            if which == "post":
+                after_post.add(user_id)
         elif kind == SURVEY_EVENT:
             answers = payload.get("answers", {})
-            if item_id == "intake" and not payload.get("entered_by"):
-                # the learner's own first answers are the "before" (a later visit is not before)
-                surveys[user_id].setdefault(item_id, answers)
+            found = paper if payload.get("entered_by") else own
+            if item_id == "intake" and found is own:
+                # the learner's own first answers are the "before"; after a post-test they are not
+                if user_id not in after_post:
+                    own[user_id].setdefault(item_id, answers)
             else:
-                surveys[user_id][item_id] = answers  # a trainer's typed-in form corrects; exit: the latest
-    return [
-        LearnerFacts(village_id=str(village_id), levels_enrolled=frozenset(enrolled[lid]),
-                     classes_over=frozenset(over[lid]), active=lid in active,
-                     pre=tests[lid]["pre"], post=tests[lid]["post"],
-                     intake=surveys[lid].get("intake"), exit=surveys[lid].get("exit"))
-        for lid, village_id in learners
-    ]
+                found[user_id][item_id] = answers  # the latest
+
+    def used(lid, survey_id):
+        if survey_id in own[lid]:
+            return own[lid][survey_id], "own"
+        if survey_id in paper[lid]:
+            return paper[lid][survey_id], "paper"
+        return None, None
+
+    facts = []
+    for lid, village_id in learners:
+        intake, intake_source = used(lid, "intake")
+        exit_answers, exit_source = used(lid, "exit")
+        facts.append(LearnerFacts(
+            village_id=str(village_id), levels_enrolled=frozenset(enrolled[lid]), classes_over=frozenset(over[lid]),
+            active=lid in active, pre=tests[lid]["pre"], post=tests[lid]["post"],
+            intake=intake, exit=exit_answers, intake_source=intake_source, exit_source=exit_source,
+            pre_form=forms[lid]["pre"], post_form=forms[lid]["post"]))
+    return facts
 
 
 def problems_of(village_ids: Sequence[uuid.UUID]) -> dict[str, list[tuple[str, str]]]:

@@ -1,0 +1,68 @@
+"""Counterbalanced test forms on the learner's pages, the intake closing once the lessons begin,
+and a trainer's paper survey kept beside the learner's own answers."""
+
+from app.extensions import db
+from app.models import Event, Role
+from tests.conftest import post, sign_in
+from tests.web.test_learn import answer, events, right_answers
+
+
+def test_a_learner_assigned_b_first_takes_b_before_the_lessons_and_the_role_is_recorded(app, client, make):
+    learner = make.learner(order="BA")
+    sign_in(client, learner)
+    level = client.get("/learn/basic/").get_data(as_text=True)
+    assert 'href="/learn/basic/basic-post"' in level.split("alpha")[0]  # form B comes before the lessons
+    locked = client.get("/learn/basic/basic-pre").get_data(as_text=True)
+    assert 'name="p-1:choice"' not in locked  # form A is this learner's test after the lessons
+    assert post(client, "/learn/basic/basic-pre/test", {"p-1:choice": "1", "p-2:choice": "0"},
+                page="/learn/basic/").status_code == 403
+    done = post(client, "/learn/basic/basic-post/test", {"q-1:choice": "1", "q-2:choice": "0"},
+                page="/learn/basic/basic-post")
+    assert done.status_code == 302
+    taken = events("test_taken")
+    assert len(taken) == 1 and taken[0].item_id == "basic-post" and taken[0].payload["role"] == "pre"
+    for qid, data in right_answers(app).items():
+        answer(client, qid, data)
+    for qid in ("portal", "free"):
+        answer(client, qid, {"choice": "0"}, lesson="/learn/basic/beta")
+    post(client, "/learn/basic/basic-pre/test", {"p-1:choice": "1", "p-2:choice": "0"}, page="/learn/basic/basic-pre")
+    after = [e for e in events("test_taken") if e.item_id == "basic-pre"]
+    assert len(after) == 1 and after[0].payload["role"] == "post"
+    assert "/learn/survey/exit" in client.get("/learn/").get_data(as_text=True)  # a post-test opens the exit
+
+
+def test_the_intake_closes_once_the_lessons_have_begun(app, client, make):
+    learner = make.learner()
+    sign_in(client, learner)
+    assert client.get("/learn/survey/intake").status_code == 200
+    qid, data = next(iter(right_answers(app).items()))
+    answer(client, qid, data)
+    assert client.get("/learn/survey/intake").status_code == 302
+    refused = post(client, "/learn/survey/intake", {"internet-home:choice": "1"}, page="/learn/")
+    assert refused.status_code == 302 and events("survey_answered") == []
+    assert "/learn/survey/intake" not in client.get("/learn/").get_data(as_text=True)
+
+
+def test_a_paper_entry_is_kept_beside_the_learners_own_answers(app, make):
+    village = make.village()
+    learner = make.learner(village=village)
+    own = app.test_client()
+    sign_in(own, learner)
+    post(own, "/learn/survey/intake", {"know-1414:choice": "2"}, page="/learn/survey/intake")
+    trainer = make.staff(Role.TRAINER, [village])
+    client = app.test_client()
+    sign_in(client, trainer)
+    url = f"/trainer/learner/{learner.id}/survey/intake"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="2" checked' not in page  # the form does not start from the learner's own answers
+    post(client, url, {"know-1414:choice": "0"}, page=url)
+    stored = db.session.scalars(db.select(Event).where(Event.kind == "survey_answered")
+                                .order_by(Event.lamport)).all()
+    assert [e.payload["answers"] for e in stored] == [{"know-1414": [2]}, {"know-1414": [0]}]
+    assert "entered_by" not in stored[0].payload and stored[1].payload["entered_by"] == str(trainer.id)
+    from app.course import get_course
+    from app.reports.queries import learner_facts
+
+    facts = learner_facts([village.id], get_course())[0]
+    assert facts.intake == {"know-1414": [2]} and facts.intake_source == "own"
+    assert "flash" in client.get(url).get_data(as_text=True)  # the trainer is told whose answers count
