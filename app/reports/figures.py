@@ -226,6 +226,7 @@ class FormComparison:
     cells: dict  # ("A" | "B", "pre" | "post") -> FormCell
     differences: dict  # "pre" | "post" -> (A − B, low, high) or None
     verdict: str  # "parallel", "differ", "unclear", "too_few"
+    min_n: int = MIN_PER_FORM
 
 
 def _cell(scores: list[float]) -> FormCell:
