@@ -19,16 +19,30 @@ from ..models import Event, Role, User
 from ..models.events import EventKind
 from ..sync import stamp
 from .derive import EventView, attempt_complete
+from .kinds import ACCOUNT_ITEM
 
 
 def events_of(user: User, item_ids: list[str] | None = None) -> list[EventView]:
-    """The learner's events, oldest first, optionally only for some lessons or tests."""
-    query = db.select(Event).where(Event.user_id == user.id)
+    """The learner's events, oldest first, optionally only for some lessons or tests; with the
+    events of accounts joined to this one (app/people.py: one person, one history)."""
+    query = db.select(Event).where(Event.user_id.in_([user.id, *joined_to(user.id)]))
     if item_ids is not None:
         query = query.where(Event.item_id.in_(item_ids))
     rows = db.session.scalars(query.order_by(*LEARNER_ORDER))
     return [EventView(kind=e.kind, item_id=e.item_id, created_at=e.created_at, question_id=e.question_id,
                       payload=e.payload or {}, lamport=e.lamport, origin=str(e.origin), seq=e.seq) for e in rows]
+
+
+def joined_to(user_id) -> list:
+    """The accounts merged into this one, directly or through others (never rewritten: followed)."""
+    found: list = []
+    todo = [user_id]
+    while todo and len(found) < 50:
+        ids = list(db.session.scalars(db.select(Event.user_id).where(
+            Event.kind == EventKind.MERGED, Event.item_id.in_([str(u) for u in todo]))))
+        todo = [u for u in ids if u not in found and u != user_id]
+        found += todo
+    return found
 
 
 # A learner's events in their one order across servers (docs/sync.md), never the clock's.
@@ -172,3 +186,18 @@ def survey_answers(learner: User, survey_id: str, paper: bool | None = None) -> 
         if paper is None or bool((event.payload or {}).get("entered_by")) == paper:
             return event.payload.get("answers", {})
     return None
+
+
+def record_move(learner: User, from_village, to_village, by: User, class_id=None) -> None:
+    """Note that a learner moved to another village (the account's village is changed by the
+    caller: a mutable field of the learner's record; this event is the history of it)."""
+    _add(learner, EventKind.MOVED, ACCOUNT_ITEM, learner.language, payload={
+        "from": str(from_village) if from_village else None, "to": str(to_village), "by": str(by.id),
+        "class": str(class_id) if class_id else None})
+
+
+def record_merge(duplicate: User, keep: User, by: User) -> None:
+    """Join a duplicate account to the one the person keeps: an immutable link ("merged into")
+    that queries follow (app/people.py); the duplicate's events are never rewritten."""
+    # The item id is the kept account's id: found by the (kind, item_id) index from either side.
+    _add(duplicate, EventKind.MERGED, str(keep.id), duplicate.language, payload={"into": str(keep.id), "by": str(by.id)})

@@ -8,12 +8,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..content.model import KNOWLEDGE_PREFIX, Course
 from ..extensions import db
 from ..models import Attendance, Event, Role, TrainingClass, User, Village, VillageProblem, class_learners
 from ..models.events import EventKind
+from ..people import merge_links
 from .figures import Figures, LearnerFacts, district_residents, figures
 
 SURVEY_EVENT = EventKind.SURVEY_ANSWERED
@@ -31,18 +32,24 @@ def awareness_items(course: Course) -> dict[str, frozenset]:
 def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date | None = None) -> list[LearnerFacts]:
     """One `LearnerFacts` per learner of these villages (`today` decides which classes have ended)."""
     today = today or date.today()
-    learners = db.session.execute(
+    # One person, one account (app/people.py): a joined account counts as the account it was
+    # merged into, wherever that one is; its own row is left out.
+    person = merge_links()
+    learners = [(lid, vid) for lid, vid in db.session.execute(
         select(User.id, User.village_id).where(User.role == Role.LEARNER, User.village_id.in_(village_ids))
-    ).all()
+    ).all() if lid not in person]
     ids = [lid for lid, _ in learners]
     if not ids:
         return []
+    kept = set(ids)
+    joined = [dup for dup, keep in person.items() if keep in kept]
     # Join on the village instead of a long IN (…ids…) list: fast on SQLite and PostgreSQL alike.
-    of_villages = User.village_id.in_(village_ids)
-    active = set(db.session.scalars(select(Event.user_id).join(User, User.id == Event.user_id)
-                                    .where(of_villages).distinct()))
-    active |= set(db.session.scalars(select(Attendance.user_id).join(User, User.id == Attendance.user_id)
-                                     .where(of_villages).distinct()))
+    of_villages = or_(User.village_id.in_(village_ids), User.id.in_(joined)) if joined else \
+        User.village_id.in_(village_ids)
+    active = {person.get(u, u) for u in db.session.scalars(select(Event.user_id).join(User, User.id == Event.user_id)
+                                                           .where(of_villages).distinct())}
+    active |= {person.get(u, u) for u in db.session.scalars(
+        select(Attendance.user_id).join(User, User.id == Attendance.user_id).where(of_villages).distinct())}
     enrolled: dict = defaultdict(set)
     over: dict = defaultdict(set)
     for user_id, level, day2 in db.session.execute(
@@ -50,6 +57,7 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
         .join(TrainingClass, TrainingClass.id == class_learners.c.class_id)
         .join(User, User.id == class_learners.c.user_id).where(of_villages)
     ):
+        user_id = person.get(user_id, user_id)
         enrolled[user_id].add(level)
         if day2 < today:
             over[user_id].add(level)
@@ -67,9 +75,10 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
     rows = db.session.execute(
         select(Event.user_id, Event.kind, Event.item_id, Event.payload).join(User, User.id == Event.user_id)
         .where(of_villages, Event.kind.in_([EventKind.TEST_TAKEN, SURVEY_EVENT]))
-        .order_by(Event.user_id, Event.lamport, Event.origin, Event.seq)
+        .order_by(Event.lamport, Event.origin, Event.seq)  # a person's events in order, joined accounts too
     )
     for user_id, kind, item_id, payload in rows:
+        user_id = person.get(user_id, user_id)
         if kind == "test_taken" and item_id in role_of:
             level, which, form = role_of[item_id]
             which = payload.get("role") if payload.get("role") in ("pre", "post") else which  # counterbalanced
