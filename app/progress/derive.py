@@ -20,6 +20,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from .kinds import EventKind
 
@@ -236,8 +237,8 @@ class LevelProgress:
     pretest: TestResult | None
     posttest: TestResult | None
     order: str = "AB"  # the learner's form order (see form_order)
-    pre_form: object = None  # the test Item this learner takes before the lessons
-    post_form: object = None  # … and after them
+    pre_form: Any = None  # the test Item this learner takes before the lessons
+    post_form: Any = None  # … and after them
 
     @property
     def all_finished(self) -> bool:

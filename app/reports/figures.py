@@ -132,6 +132,8 @@ class AwarenessRow:
     unaware: int = 0  # pairs not right before (wrong or "not sure")
     learned: int = 0  # of those, right after
     learners: int = 0  # distinct learners behind the row
+    right_before: int = 0  # pairs right at intake
+    right_after: int = 0
 
     @property
     def change_pp(self) -> float | None:
@@ -159,7 +161,7 @@ def _row(item: str, pairs: int, before: int, after: int, unaware: int, learned: 
         return AwarenessRow(item, pairs, None, None, None, learners=learners)
     share_before, share_after = before / pairs, after / pairs
     relative = (share_after - share_before) / share_before if share_before > 0 else None
-    return AwarenessRow(item, pairs, share_before, share_after, relative, unaware, learned, learners)
+    return AwarenessRow(item, pairs, share_before, share_after, relative, unaware, learned, learners, before, after)
 
 
 def awareness(items: Mapping[str, frozenset], learners: Iterable[LearnerFacts]) -> list[AwarenessRow]:
@@ -187,8 +189,8 @@ def overall_awareness(rows: Sequence[AwarenessRow], learners: int = 0) -> Awaren
     """All items together: every (learner, item) pair of answers counts once."""
     known = [r for r in rows if r.before is not None]
     pairs = sum(r.pairs for r in known)
-    return _row("all", pairs, round(sum(r.before * r.pairs for r in known)),
-                round(sum(r.after * r.pairs for r in known)), sum(r.unaware for r in known),
+    return _row("all", pairs, sum(r.right_before for r in known), sum(r.right_after for r in known),
+                sum(r.unaware for r in known),
                 sum(r.learned for r in known), learners)
 
 
@@ -203,7 +205,7 @@ class SurveySources:
 
 
 def survey_sources(learners: Iterable[LearnerFacts]) -> SurveySources:
-    found = Counter()
+    found: Counter[tuple] = Counter()
     for lr in learners:
         found[("intake", lr.intake_source)] += 1
         found[("exit", lr.exit_source)] += 1
