@@ -66,3 +66,40 @@ def test_a_paper_entry_is_kept_beside_the_learners_own_answers(app, make):
     facts = learner_facts([village.id], get_course())[0]
     assert facts.intake == {"know-1414": [2]} and facts.intake_source == "own"
     assert "flash" in client.get(url).get_data(as_text=True)  # the trainer is told whose answers count
+
+
+def test_the_report_page_and_xlsx_show_awareness_in_points_and_the_forms(app, client, make):
+    import io
+    from datetime import UTC, datetime, timedelta
+
+    from openpyxl import load_workbook
+
+    from tests.conftest import translated
+
+    village = make.village("Ауыл")
+    first, second = make.learner(village=village), make.learner(village=village, order="BA")
+    t0 = datetime(2026, 11, 2, tzinfo=UTC)
+    for n, (who, kind, item, payload) in enumerate([
+        (first, "survey_answered", "intake", {"answers": {"know-1414": [2]}}),  # not sure -> right
+        (first, "survey_answered", "exit", {"answers": {"know-1414": [0]}}),
+        (second, "survey_answered", "intake", {"answers": {"know-1414": [0]}}),  # right -> right
+        (second, "survey_answered", "exit", {"answers": {"know-1414": [0]}}),
+        (first, "test_taken", "basic-pre", {"score": 0.5, "role": "pre"}),
+        (second, "test_taken", "basic-post", {"score": 0.25, "role": "pre"}),  # form B as the pre-test
+    ]):
+        db.session.add(Event(user_id=who.id, kind=kind, item_id=item, lang="kk", payload=payload,
+                             created_at=t0 + timedelta(minutes=n)))
+    db.session.commit()
+    sign_in(client, make.staff(Role.COORDINATOR, username="akimat"))
+    page = client.get(f"/reports/village/{village.id}?lang=ru").get_data(as_text=True)
+    page = page.replace("\xa0", " ").replace("\u202f", " ")  # the spaces of Russian percents
+    # right before 1 of 2 = 50 %, after 2 of 2 = 100 %: +50 points; the 1 unaware now knows (1 / 1)
+    assert "<td>50 %</td><td>100 %</td><td>+50</td>" in page and "100 % (1 / 1)" in page
+    assert translated("Test forms A and B: are they equally hard?", "ru") in page
+    assert "<th scope=\"row\">A</th><td>1</td><td>50 %</td>" in page and "<th scope=\"row\">B</th><td>1</td><td>25 %</td>" in page
+    book = load_workbook(io.BytesIO(client.get(f"/reports/village/{village.id}.xlsx?lang=ru").data))
+    awareness = list(book.worksheets[1].iter_rows(values_only=True))
+    item_row = next(r for r in awareness if r[2] == 2)
+    assert item_row[3:7] == (0.5, 1.0, 50.0, 1.0)  # the same figures as the page
+    forms = list(book.worksheets[-1].iter_rows(values_only=True))
+    assert ("A", 1, 0.5) == forms[1][2:5] and ("B", 1, 0.25) == forms[2][2:5]
