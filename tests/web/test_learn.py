@@ -20,7 +20,7 @@ def events(kind=None):
     query = db.select(Event)
     if kind:
         query = query.where(Event.kind == kind)
-    return db.session.scalars(query).all()
+    return db.session.scalars(query.order_by(Event.lamport, Event.origin, Event.seq)).all()  # the learner's order
 
 
 @pytest.fixture
