@@ -103,3 +103,26 @@ def test_the_report_page_and_xlsx_show_awareness_in_points_and_the_forms(app, cl
     assert item_row[3:7] == (0.5, 1.0, 50.0, 1.0)  # the same figures as the page
     forms = list(book.worksheets[-1].iter_rows(values_only=True))
     assert ("A", 1, 0.5) == forms[1][2:5] and ("B", 1, 0.25) == forms[2][2:5]
+
+
+def test_the_survey_page_shows_each_sections_words_before_its_questions(app, client, make):
+    from tests.conftest import REAL_CONTENT, create_schema, drop_schema, make_app
+
+    real = make_app(REAL_CONTENT)
+    with real.app_context():
+        create_schema()
+        from app.models import User, Village
+
+        village = Village(name_kk="Ауыл", name_ru="Аул")
+        db.session.add(village)
+        learner = User(role=Role.LEARNER, name="Сәуле", login_code="saule", village=village, language="ru")
+        learner.set_secret("2580")
+        db.session.add(learner)
+        db.session.commit()
+        c = real.test_client()
+        sign_in(c, learner)
+        page = c.get("/learn/survey/intake").get_data(as_text=True)
+        internet, knowledge = page.index("internet-home:choice"), page.index("«Не знаю»: не угадывайте")
+        assert internet < knowledge < page.index("know-egov-certificates:choice")
+        assert "Знаете ли вы" not in page
+        drop_schema()
