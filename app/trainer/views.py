@@ -12,6 +12,7 @@ from ..course import get_course
 from ..extensions import db
 from ..i18n import alphabetical
 from ..models import Role, User, get_by_id
+from ..people import merge_links
 from ..progress import derive, record
 from . import classes
 
@@ -29,9 +30,10 @@ def _learner_or_404(learner_id: str) -> User:
 @bp.get("/")
 def home():
     villages = visible_villages(current_user)
-    learners = sorted(db.session.scalars(
+    joined = merge_links()  # accounts joined to another one (app/people.py) are not listed again
+    learners = sorted((lr for lr in db.session.scalars(
         db.select(User).where(User.role == Role.LEARNER, User.village_id.in_([v.id for v in villages]))
-    ), key=lambda lr: alphabetical(lr.name))
+    ) if lr.id not in joined), key=lambda lr: alphabetical(lr.name))
     course = get_course()
     # Lessons mastered need only the finishes (each carries its score), not every answer.
     finished = record.finished_lessons_in([v.id for v in villages])
