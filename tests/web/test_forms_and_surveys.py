@@ -29,6 +29,9 @@ def test_a_learner_assigned_b_first_takes_b_before_the_lessons_and_the_role_is_r
     after = [e for e in events("test_taken") if e.item_id == "basic-pre"]
     assert len(after) == 1 and after[0].payload["role"] == "post"
     assert "/learn/survey/exit" in client.get("/learn/").get_data(as_text=True)  # a post-test opens the exit
+    assert client.get("/learn/survey/intake").status_code == 302  # no intake after the post-test
+    assert post(client, "/learn/survey/intake", {"internet-home:choice": "1"}, page="/learn/").status_code == 302
+    assert events("survey_answered") == []
 
 
 def test_the_intake_closes_once_the_lessons_have_begun(app, client, make):
