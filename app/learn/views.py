@@ -22,6 +22,16 @@ from .next_step import next_step
 bp = Blueprint("learn", __name__)
 guard_blueprint(bp, Role.LEARNER)
 
+@bp.before_request
+def _joined_account():
+    """An account joined to another one (app/people.py) is not used any more: say which one is."""
+    kept = record.merged_into(current_user)
+    if kept is not None:
+        return render_error(403, str(_l("This account was joined to your other account. Sign in with the login "
+                                        "code %(code)s and your PIN of that account.", code=kept.login_code)))
+    return None
+
+
 PICTURE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
 
 

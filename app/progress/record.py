@@ -45,6 +45,13 @@ def joined_to(user_id) -> list:
     return found
 
 
+def merged_into(user: User) -> User | None:
+    """The account this one was joined to (app/people.py), or None."""
+    into = db.session.scalars(db.select(Event.item_id).where(Event.user_id == user.id, Event.kind == EventKind.MERGED)
+                              .order_by(Event.origin, Event.seq).limit(1)).first()
+    return db.session.get(User, uuid.UUID(into)) if into else None
+
+
 # A learner's events in their one order across servers (docs/sync.md), never the clock's.
 LEARNER_ORDER = (Event.lamport, Event.origin, Event.seq)
 

@@ -126,3 +126,17 @@ def test_the_kept_account_shows_the_joined_accounts_history(app, make):
     progress = derive.level_progress(level, record.events_of(second), second.id)
     assert progress.pretest is not None and progress.pretest.score == 0.5  # no second pre-test to take
     assert merge(str(first.id), [str(second.id)], coordinator, [village]) == (None, [])  # no loop
+
+
+def test_a_joined_account_says_which_login_code_to_use(app, client, make):
+    from app.people import merge
+
+    village = make.village("Ауыл")
+    coordinator = make.staff(Role.COORDINATOR, username="akimat")
+    first = make.learner(village=village, name="Ару", code="aru1")
+    second = make.learner(village=village, name="Ару", code="aru2")
+    sign_in(client, first)
+    assert client.get("/learn/").status_code == 200
+    merge(str(second.id), [str(first.id)], coordinator, [village])
+    page = client.get("/learn/")
+    assert page.status_code == 403 and "aru2" in page.get_data(as_text=True) and "кіру кодымен" in page.get_data(as_text=True)
