@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from app import create_app
 from app.auth import accounts
 from app.extensions import db, limiter
 from app.models import Role, User, Village
+from app.progress.derive import assigned_order
 from app.schema import stamp_head
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
@@ -152,10 +154,12 @@ class Factory:
         db.session.commit()
         return village
 
-    def learner(self, village=None, code=None, pin="2580", name=None, language="kk") -> User:
+    def learner(self, village=None, code=None, pin="2580", name=None, language="kk", order="AB") -> User:
+        """`order`: the test forms' order ("AB": form A before, as the fixture tests expect; "BA";
+        None: whatever the random id gives)."""
         self.count += 1
         village = village or self.village(f"Ауыл {self.count}")
-        user = User(role=Role.LEARNER, name=name or f"Learner {self.count}",
+        user = User(id=learner_id(order), role=Role.LEARNER, name=name or f"Learner {self.count}",
                     login_code=code or f"learner{self.count}", village=village, language=language)
         user.set_secret(pin)
         db.session.add(user)
@@ -166,6 +170,14 @@ class Factory:
         self.count += 1
         return accounts.create_staff(username or f"staff{self.count}", f"Staff {self.count}", role,
                                      password, [v.id for v in villages])
+
+
+def learner_id(order: str | None) -> uuid.UUID:
+    """A random learner id whose assigned test-form order is `order` in both fixture levels."""
+    while True:
+        candidate = uuid.uuid4()
+        if order is None or all(assigned_order(level, candidate) == order for level in ("basic", "second")):
+            return candidate
 
 
 @pytest.fixture

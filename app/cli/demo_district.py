@@ -10,6 +10,7 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 
 from ..auth import accounts
+from ..content.model import KNOWLEDGE_PREFIX
 from ..extensions import db
 from ..models import (
     Attendance,
@@ -21,7 +22,7 @@ from ..models import (
     VillageProblem,
 )
 from ..models.people import hash_secret
-from ..progress import record
+from ..progress import derive, record
 
 BULK_PIN = "1357"
 FIRST_NAMES = ["Айгерім", "Асқар", "Бақыт", "Гүлнар", "Дәулет", "Ербол", "Жанар", "Зәуре", "Қайрат", "Ләззат",
@@ -100,8 +101,10 @@ def _learner_story(rng, course, level, cls, learner, no_internet) -> None:
     if intake and rng.random() < 0.9:
         record.answer_survey(learner, intake, _survey(rng, intake, skill, no_internet, after=False), lang,
                              at=at(), commit=False)
-    if level.pretest:
-        _test(rng, level.pretest, skill, learner, at)
+    # Counterbalanced forms, as on the learner's pages (derive.form_order).
+    pre_form, post_form = derive.forms(level, derive.assigned_order(level.id, learner.id))
+    if pre_form:
+        _test(rng, pre_form, skill, learner, at, derive.PRE)
     lessons_done = len(level.lessons) if came_day2 else rng.randint(2, len(level.lessons) - 1)
     for lesson in level.lessons[:lessons_done]:
         record.open_lesson(learner, lesson, lang, at=at(3), commit=False)
@@ -115,8 +118,8 @@ def _learner_story(rng, course, level, cls, learner, no_internet) -> None:
         at()  # a minute on the lesson's summary before going on
         if lesson is level.lessons[len(level.lessons) // 2 - 1]:
             clock[0] = datetime.combine(cls.day2, time(10, 0), tzinfo=UTC)
-    if came_day2 and level.posttest:
-        _test(rng, level.posttest, min(0.98, skill + rng.uniform(0.15, 0.4)), learner, at)
+    if came_day2 and post_form:
+        _test(rng, post_form, min(0.98, skill + rng.uniform(0.15, 0.4)), learner, at, derive.POST)
         exit_survey = course.surveys.get("exit")
         if exit_survey and rng.random() < 0.9:
             record.answer_survey(learner, exit_survey, _survey(rng, exit_survey, skill, no_internet, after=True),
@@ -137,11 +140,11 @@ def _wrong(question) -> tuple[int, ...]:
     return (*range(1, n), 0)  # order/match: everything shifted by one
 
 
-def _test(rng, test, skill, learner, at) -> None:
+def _test(rng, test, skill, learner, at, role: str) -> None:
     questions = test.variant(learner.language).questions
     knows = {q.id: rng.random() < skill for q in questions}
     answers = {q.id: (_right(q) if knows[q.id] else _wrong(q)) for q in questions}
-    record.take_test(learner, test, answers, learner.language, at=at(15), commit=False)
+    record.take_test(learner, test, answers, learner.language, role=role, at=at(15), commit=False)
 
 
 def _survey(rng, survey, skill, no_internet, after: bool) -> dict:
@@ -150,9 +153,10 @@ def _survey(rng, survey, skill, no_internet, after: bool) -> dict:
         if q.id == "internet-home":
             roll = rng.random()
             answers[q.id] = [0 if roll < no_internet else (1 if roll < 0.85 else 2)]
-        elif q.id.startswith("aware-"):
-            aware = rng.random() < (skill + (0.45 if after else 0.0)) * 0.8
-            answers[q.id] = [rng.choice([0, 1])] if aware else [len(q.options) - 1]
+        elif q.id.startswith(KNOWLEDGE_PREFIX):  # the right option, else a wrong one or "not sure" (last)
+            knows = rng.random() < (skill + (0.45 if after else 0.0)) * 0.8
+            wrong = [i for i in range(len(q.options)) if i not in q.correct_indexes]
+            answers[q.id] = list(q.correct_indexes) if knows else [rng.choice(wrong)]
         elif q.type == "single":
             answers[q.id] = [min(len(q.options) - 1, int(abs(rng.gauss(0.6, 0.8))))]
         elif q.type == "multiple":

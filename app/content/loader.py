@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 
 from ..languages import DEFAULT_LANGUAGE
-from .model import KINDS, LANGUAGES, TOPICS, Box, Course, Item, Level, Problem, Prose, Question
+from .model import KINDS, KNOWLEDGE_PREFIX, LANGUAGES, TOPICS, Box, Course, Item, Level, Problem, Prose, Question
 from .parser import ID_RE, Parsed, parse_file
 from .render import Links, is_local, svg_problems
 
@@ -101,8 +101,15 @@ def _load_surveys(folder: Path, root: Path, links: Links, problems: list[Problem
             found[item.id] = item
     if set(found) == set(SURVEY_IDS):
         def aware(item):
-            return {q.id: q.signature() for q in item.variant(DEFAULT_LANGUAGE).questions if q.id.startswith("aware-")}
+            return {q.id: q.signature() for q in item.variant(DEFAULT_LANGUAGE).questions
+                    if q.id.startswith(KNOWLEDGE_PREFIX)}
         before, after = aware(found["intake"]), aware(found["exit"])
+        for which in SURVEY_IDS:
+            for q in found[which].variant(DEFAULT_LANGUAGE).questions:
+                if q.id.startswith(KNOWLEDGE_PREFIX) and (q.type != "single" or len(q.correct_indexes) != 1):
+                    problems.append(Problem(found[which].variant(DEFAULT_LANGUAGE).path, q.line,
+                                            f"knowledge item '{q.id}' must be a single choice with one right "
+                                            "option [x]"))
         for qid in sorted(set(before) ^ set(after)):
             where = "intake" if qid in before else "exit"
             problems.append(Problem(found[where].variant(DEFAULT_LANGUAGE).path, 1,

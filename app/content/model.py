@@ -10,6 +10,9 @@ from ..languages import LANGUAGES
 QUESTION_TYPES = ("single", "multiple", "truefalse", "order", "match", "text")  # text: surveys only
 BOX_KINDS = ("tip", "warning", "practice", "note", "reminder")  # reminder: the take-home sheet
 KINDS = ("lesson", "test", "survey")
+# Survey questions whose id starts with this test knowledge (paired in the intake and exit surveys):
+# one right option ([x]), the others wrong or "not sure" (docs: content/README.md).
+KNOWLEDGE_PREFIX = "know-"
 TOPICS = ("basics", "egov", "payments", "shopping", "safety", "agriculture")
 
 

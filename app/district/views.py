@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
+from .. import people
 from ..auth.roles import guard_blueprint, visible_villages
 from ..models import Role, Village, get_by_id
 from ..reports.queries import learner_counts
@@ -71,3 +73,30 @@ def trainer_villages(trainer_id: str):
         abort(404)
     flash(_("Saved."), "info")
     return redirect(url_for("district.trainers") + f"#t-{trainer.id}")
+
+
+@bp.get("/duplicates")
+def duplicates():
+    """Learners who may have two accounts (same name, folded): to check with them, then merge."""
+    return render_template("district/duplicates.html", groups=people.likely_duplicates(visible_villages(current_user)))
+
+
+@bp.get("/duplicates/confirm")
+def duplicates_confirm():
+    keep, drops = people.merge_plan(visible_villages(current_user), request.args.get("keep", ""),
+                                    request.args.getlist("drop"))
+    if keep is None:
+        abort(404)
+    return render_template("district/merge_confirm.html", keep=keep, drops=drops)
+
+
+@bp.post("/duplicates/merge")
+def duplicates_merge():
+    keep, drops = people.merge(request.form.get("keep", ""), request.form.getlist("drop"), current_user,
+                               visible_villages(current_user))
+    if keep is None:
+        flash(_("Nothing was merged: those accounts are not there any more, or were merged already."), "error")
+    else:
+        flash(ngettext("%(num)d account was joined to %(name)s's.", "%(num)d accounts were joined to %(name)s's.",
+                       len(drops), name=keep.name), "info")
+    return redirect(url_for("district.duplicates"))

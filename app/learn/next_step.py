@@ -34,13 +34,13 @@ def next_step(levels, point, survey_due) -> NextStep | None:
     for level, progress in levels:
         if _done(level, progress):
             continue
-        if level.pretest is not None and progress.pretest is None and not progress.lessons_started:
-            return NextStep("pretest", level, level.pretest)
+        if progress.pre_form is not None and progress.pretest is None and not progress.lessons_started:
+            return NextStep("pretest", level, progress.pre_form)
         for index, lesson in enumerate(level.lessons):
             if progress.lessons[lesson.id].status not in (FINISHED, MASTERED):
                 return NextStep("lesson", level, lesson, index + 1)
-        if level.posttest is not None:
-            return NextStep("posttest", level, level.posttest)
+        if progress.post_form is not None:
+            return NextStep("posttest", level, progress.post_form)
     return None
 
 

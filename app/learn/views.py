@@ -22,6 +22,16 @@ from .next_step import next_step
 bp = Blueprint("learn", __name__)
 guard_blueprint(bp, Role.LEARNER)
 
+@bp.before_request
+def _joined_account():
+    """An account joined to another one (app/people.py) is not used any more: say which one is."""
+    kept = record.merged_into(current_user)
+    if kept is not None:
+        return render_error(403, str(_l("This account was joined to your other account. Sign in with the login "
+                                        "code %(code)s and your PIN of that account.", code=kept.login_code)))
+    return None
+
+
 PICTURE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
 
 
@@ -47,7 +57,7 @@ def _item_or_404(level: Level, item_id: str) -> Item:
 def home():
     course = get_course()
     mine = summaries.of_learner(current_user.id)  # progress summaries: no scan of the events
-    levels = summary.course_progress_of(course, mine)
+    levels = summary.course_progress_of(course, mine, current_user.id)
     point = summary.continue_point_of(course, mine)
     anchor = ""
     if point:  # straight to the first question not yet answered
@@ -70,7 +80,7 @@ def welcome():
 @bp.get("/progress")
 def progress():
     course = get_course()
-    levels = summary.course_progress_of(course, summaries.of_learner(current_user.id))
+    levels = summary.course_progress_of(course, summaries.of_learner(current_user.id), current_user.id)
     return render_template("learn/progress.html", levels=levels)
 
 
@@ -78,7 +88,7 @@ def progress():
 def level(level_id: str):
     lv = _level_or_404(level_id)
     mine = summaries.of_learner(current_user.id, lv.item_ids)
-    return render_template("learn/level.html", level=lv, progress=summary.level_progress_of(lv, mine))
+    return render_template("learn/level.html", level=lv, progress=summary.level_progress_of(lv, mine, current_user.id))
 
 
 @bp.get("/go/<item_id>")
@@ -159,19 +169,20 @@ def answer(level_id: str, item_id: str, question_id: str):
 
 
 def _test_page(lv: Level, test: Item, lang: str, errors=(), given=None, status: int = 200, page: int = 1):
-    mine = summaries.of_learner(current_user.id, lv.item_ids)
-    state = derive.test_state_of(lv, test, summary.level_progress_of(lv, mine))
+    progress = summary.level_progress_of(lv, summaries.of_learner(current_user.id, lv.item_ids), current_user.id)
+    state = derive.test_state_of(test, progress)
+    is_pre = progress.role_of(test) == derive.PRE  # counterbalanced: form A or B may come first
     if state == derive.TAKEN:
-        result = summary.test_result_of(mine[test.id])
+        result = progress.result_of(test)
         answers = {k: v for k, v in result.answers.items() if v}
         return render_template("learn/test_result.html", level=lv, test=test, result=result,
                                blocks=pages.blocks_for(test, lang, answers, _secret()),
-                               is_pre=test is lv.pretest)
+                               is_pre=is_pre)
     if state in (derive.LOCKED, derive.CLOSED):
         return render_template("learn/test_locked.html", level=lv, test=test, state=state)
     paged = pages.test_page(pages.blocks_for(test, lang, given or {}, _secret()), page)
     return render_template("learn/test.html", level=lv, test=test, variant=test.variant(lang), paged=paged,
-                           errors=set(errors), is_pre=test is lv.pretest, given=given or {}), status
+                           errors=set(errors), is_pre=is_pre, given=given or {}), status
 
 
 @bp.post("/<level_id>/<item_id>/test")
@@ -181,7 +192,8 @@ def submit_test(level_id: str, item_id: str):
     if test.kind != "test":
         abort(404)
     lang = current_language()
-    state = derive.test_state_of(lv, test, summary.level_progress_of(lv, summaries.of_learner(current_user.id, lv.item_ids)))
+    progress = summary.level_progress_of(lv, summaries.of_learner(current_user.id, lv.item_ids), current_user.id)
+    state = derive.test_state_of(test, progress)
     if state == derive.TAKEN:
         return redirect(url_for("learn.item", level_id=lv.id, item_id=test.id))  # one attempt counts
     if state != derive.OPEN:
@@ -212,7 +224,8 @@ def submit_test(level_id: str, item_id: str):
         flash(_l("Answer every question, then press the button again. Questions left: %(n)s",
                  n=", ".join(str(n) for n in numbers)), "error")
         return _test_page(lv, test, lang, errors=missing, given=answers, status=400, page=pages.page_of(numbers[0]))
-    record.take_test(current_user, test, answers, lang)
+    role = progress.role_of(test)
+    record.take_test(current_user, test, answers, lang, role=role)
     return redirect(url_for("learn.item", level_id=lv.id, item_id=test.id))
 
 
@@ -236,8 +249,7 @@ def survey(survey_id: str):
     if form_survey is None:
         abort(404)
     lang = current_language()
-    answered, taken = summary.answered_and_taken(summaries.of_learner(current_user.id))
-    if not derive.survey_open_given(form_survey.id, answered, taken, get_course()):
+    if not derive.survey_open_given(form_survey.id, *summary.survey_state(get_course(), summaries.of_learner(current_user.id))):
         flash(_l("This survey is not open for you now."), "info")
         return redirect(url_for("learn.home"))
     if request.method == "POST":
@@ -249,4 +261,4 @@ def survey(survey_id: str):
         flash(_l("Thank you! Your answers are saved."), "info")
         return redirect(url_for("learn.home"))
     return render_template("learn/survey.html", survey=form_survey, variant=form_survey.variant(lang),
-                           answers=record.survey_answers(current_user, form_survey.id) or {})
+                           answers=record.survey_answers(current_user, form_survey.id, paper=False) or {})

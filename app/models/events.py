@@ -20,6 +20,8 @@ class Event(db.Model):  # type: ignore[name-defined]  # db.Model is made at run 
     __tablename__ = "event"
     __table_args__ = (Index("ix_event_user_item", "user_id", "item_id"),
                       Index("ix_event_user_lamport", "user_id", "lamport"),
+                      # Account links (app/people.py): `merged` events by the account they point to.
+                      Index("ix_event_kind_item", "kind", "item_id"),
                       UniqueConstraint("origin", "seq", name="uq_event_origin_seq"))
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

@@ -15,7 +15,7 @@ from ..extensions import db
 
 
 class ProgressItem(db.Model):  # type: ignore[name-defined]  # db.Model is made at run time
-    """One learner's state in one lesson, test or survey (`app.progress.summary.ItemSummary`)."""
+    """One learner's state in one lesson, test, survey (or account history) (`app.progress.summary.ItemSummary`)."""
 
     __tablename__ = "progress_item"
     __table_args__ = (Index("ix_progress_item_item", "item_id"),)  # the reports read one test across learners
@@ -35,6 +35,8 @@ class ProgressItem(db.Model):  # type: ignore[name-defined]  # db.Model is made 
     shown_finished: Mapped[bool] = mapped_column(Boolean, default=False)
     score: Mapped[float | None] = mapped_column(Float)  # tests: the counted (first) score
     taken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    role: Mapped[str | None] = mapped_column(String(4))  # tests: "pre"/"post" recorded with it, or none
+    counted_lamport: Mapped[int | None] = mapped_column(Integer)  # tests: the first one's Lamport step
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
 

@@ -83,6 +83,6 @@ def class_rows(level, learners, summaries_by_learner: dict) -> list[ClassRow]:
     rows = []
     for learner in learners:
         by_item = summaries_by_learner.get(learner.id, {})
-        progress = level_progress_of(level, by_item)
+        progress = level_progress_of(level, by_item, learner.id)
         rows.append(ClassRow(learner, progress, needs_help(level, progress, by_item)))
     return rows

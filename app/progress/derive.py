@@ -7,13 +7,20 @@ Rules (the same everywhere: pages, trainer grid, reports):
 - A lesson is finished when every question was answered in one attempt, and *mastered* when
   the best finished attempt reaches the level's pass mark.
 - For a test only the first `test_taken` event counts.
+- Forms are counterbalanced (`form_order`): each level has two parallel test forms (the
+  content's `pretest` A and `posttest` B); half of the learners take A before and B after, the
+  other half the reverse. The order is fixed by the learner's first test of the level (its
+  recorded role), else assigned from the learner's id, so that every server agrees without
+  talking. Old events without a recorded role keep their old meaning: A was the pre-test.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from .kinds import EventKind
 
@@ -167,12 +174,82 @@ def counted_test_result(test_id: str, events: Iterable[EventView]) -> TestResult
     """The counted (first) result of a test, or None when not taken."""
     taken = sorted((e for e in events if e.kind == EventKind.TEST_TAKEN and e.item_id == test_id),
                    key=lambda e: e.order)
-    if not taken:
-        return None
-    p = taken[0].payload
-    return TestResult(test_id=test_id, score=float(p.get("score", 0)), correct=int(p.get("correct", 0)),
-                      total=int(p.get("total", 0)), taken_at=taken[0].created_at,
+    return _result(taken[0]) if taken else None
+
+
+def _result(event: EventView) -> TestResult:
+    p = event.payload
+    return TestResult(test_id=event.item_id, score=float(p.get("score", 0)), correct=int(p.get("correct", 0)),
+                      total=int(p.get("total", 0)), taken_at=event.created_at,
                       answers=p.get("answers", {}), results=p.get("results", {}))
+
+
+PRE, POST = "pre", "post"
+FORM_ORDERS = ("AB", "BA")  # form A (the content's `pretest`) before and B after, or the reverse
+
+
+def assigned_order(level_id: str, learner_id) -> str:
+    """"AB" or "BA" for a learner who has taken no test of the level yet: from a hash of the
+    level and the learner's id (a UUID made once, where the account was made), so that every
+    server gives the same answer. Over many learners, half get each order."""
+    digest = hashlib.sha256(f"{level_id}:{learner_id}".encode()).digest()
+    return FORM_ORDERS[digest[0] & 1]
+
+
+@dataclass(frozen=True)
+class TestCandidate:
+    """The first event of a test form with one recorded role (or none: before counterbalancing).
+    Every rule about a learner's tests needs only these: the first test of each role counts,
+    and the first test of all fixes the form order."""
+
+    item_id: str
+    recorded_role: str | None  # the payload's "pre"/"post", or None
+    order: tuple
+    result: TestResult
+
+
+def test_candidates(events: Iterable[EventView]) -> list[TestCandidate]:
+    """The first `test_taken` event of each (form, recorded role), in the learner's order."""
+    found: dict[tuple, TestCandidate] = {}
+    for e in sorted((e for e in events if e.kind == EventKind.TEST_TAKEN), key=lambda e: e.order):
+        role = e.payload.get("role") if e.payload.get("role") in (PRE, POST) else None
+        found.setdefault((e.item_id, role), TestCandidate(e.item_id, role, e.order, _result(e)))
+    return sorted(found.values(), key=lambda c: c.order)
+
+
+def candidate_role(level, candidate: TestCandidate) -> str:
+    """The role a test played: the one recorded when it was taken, else (events before
+    counterbalancing) the content's role: form A was always the pre-test."""
+    if candidate.recorded_role in (PRE, POST):
+        return candidate.recorded_role
+    return PRE if level.pretest is not None and candidate.item_id == level.pretest.id else POST
+
+
+def _level_candidates(level, candidates: Iterable[TestCandidate]) -> list[TestCandidate]:
+    ids = {t.id for t in (level.pretest, level.posttest) if t is not None}
+    return sorted((c for c in candidates if c.item_id in ids), key=lambda c: c.order)
+
+
+def form_order(level, events: Iterable[EventView], learner_id=None) -> str:
+    """"AB" or "BA": fixed by the learner's first test of the level, else by `assigned_order`
+    (no learner id: "AB", the order before counterbalancing)."""
+    return form_order_of(level, test_candidates(events), learner_id)
+
+
+def form_order_of(level, candidates: Iterable[TestCandidate], learner_id=None) -> str:
+    if level.pretest is None or level.posttest is None:
+        return "AB"
+    taken = _level_candidates(level, candidates)
+    if taken:
+        first = taken[0]
+        is_a = first.item_id == level.pretest.id
+        return "AB" if is_a == (candidate_role(level, first) == PRE) else "BA"
+    return assigned_order(level.id, learner_id) if learner_id is not None else "AB"
+
+
+def forms(level, order: str) -> tuple:
+    """(pre-test form, post-test form) of a level for an order."""
+    return (level.pretest, level.posttest) if order == "AB" else (level.posttest, level.pretest)
 
 
 @dataclass(frozen=True)
@@ -183,6 +260,9 @@ class LevelProgress:
     total: int
     pretest: TestResult | None
     posttest: TestResult | None
+    order: str = "AB"  # the learner's form order (see form_order)
+    pre_form: Any = None  # the test Item this learner takes before the lessons
+    post_form: Any = None  # … and after them
 
     @property
     def all_finished(self) -> bool:
@@ -202,46 +282,73 @@ class LevelProgress:
         """A pre-test taken after the lessons would not measure the start: it closes then."""
         return self.pretest is None and self.lessons_started
 
+    def role_of(self, test) -> str | None:
+        """PRE or POST: the role this test form plays for this learner."""
+        if test is not None and self.pre_form is not None and test.id == self.pre_form.id:
+            return PRE
+        if test is not None and self.post_form is not None and test.id == self.post_form.id:
+            return POST
+        return None
+
+    def result_of(self, test) -> TestResult | None:
+        role = self.role_of(test)
+        return self.pretest if role == PRE else self.posttest if role == POST else None
+
 
 TAKEN, OPEN, LOCKED, CLOSED = "taken", "open", "locked", "closed"
 
 
-def test_state(level, test, events: list[EventView]) -> str:
+def test_state(level, test, events: list[EventView], learner_id=None) -> str:
     """taken; open; locked (post-test before every lesson is done); closed (pre-test after
-    the lessons began)."""
-    return test_state_of(level, test, level_progress(level, events))
+    the lessons began). `test` plays the role the learner's form order gives it."""
+    return test_state_of(test, level_progress(level, events, learner_id))
 
 
-def test_state_of(level, test, progress: LevelProgress) -> str:
-    """`test_state` from a level's progress (however it was computed)."""
-    mine = progress.pretest if test is level.pretest else progress.posttest
-    if mine is not None:
+def test_state_of(test, progress: LevelProgress) -> str:
+    """`test_state` from a level's progress (however it was computed: events or summaries)."""
+    role = progress.role_of(test)
+    if progress.result_of(test) is not None:
         return TAKEN
-    if test is level.posttest and not progress.all_finished:
+    if role == POST and not progress.all_finished:
         return LOCKED
-    if test is level.pretest and progress.pretest_closed:
+    if role == PRE and progress.pretest_closed:
         return CLOSED
     return OPEN
 
 
-def level_progress(level, events: list[EventView]) -> LevelProgress:
-    """Progress in a level (`app.content.model.Level`)."""
-    return assemble_level(
-        level,
-        {lesson.id: lesson_progress(lesson.id, events, lesson.question_ids, level.pass_mark) for lesson in level.lessons},
-        counted_test_result(level.pretest.id, events) if level.pretest else None,
-        counted_test_result(level.posttest.id, events) if level.posttest else None,
+def level_progress(level, events: list[EventView], learner_id=None) -> LevelProgress:
+    """Progress in a level (`app.content.model.Level`). `learner_id` decides the form order of
+    a learner who has taken no test of the level yet (see `form_order`)."""
+    events = list(events)
+    lessons = {
+        lesson.id: lesson_progress(lesson.id, events, lesson.question_ids, level.pass_mark)
+        for lesson in level.lessons
+    }
+    return assemble_level(level, lessons, test_candidates(events), learner_id)
+
+
+def assemble_level(level, lessons: dict, candidates: Iterable[TestCandidate], learner_id=None) -> LevelProgress:
+    """A level's progress from its lessons' progress and the learner's test candidates."""
+    candidates = list(candidates)
+    order = form_order_of(level, candidates, learner_id)
+    pre_form, post_form = forms(level, order)
+    found: dict[str, TestResult] = {}
+    for c in _level_candidates(level, candidates):  # the first of each role counts
+        found.setdefault(candidate_role(level, c), c.result)
+    return LevelProgress(
+        level_id=level.id,
+        lessons=lessons,
+        mastered=sum(p.status == MASTERED for p in lessons.values()),
+        total=len(lessons),
+        pretest=found.get(PRE),
+        posttest=found.get(POST),
+        order=order, pre_form=pre_form, post_form=post_form,
     )
 
 
-def assemble_level(level, lessons: dict, pretest: TestResult | None, posttest: TestResult | None) -> LevelProgress:
-    return LevelProgress(level_id=level.id, lessons=lessons, mastered=sum(p.status == MASTERED for p in lessons.values()),
-                         total=len(lessons), pretest=pretest, posttest=posttest)
-
-
-def course_progress(course, events: list[EventView]) -> list[tuple]:
+def course_progress(course, events: list[EventView], learner_id=None) -> list[tuple]:
     """(level, LevelProgress) for every level of the course."""
-    return [(level, level_progress(level, events)) for level in course.levels]
+    return [(level, level_progress(level, events, learner_id)) for level in course.levels]
 
 
 def continue_point(course, events: list[EventView]) -> tuple[str, str] | None:
@@ -279,22 +386,31 @@ def continue_from(course, latest_item_id: str, progress_of) -> tuple[str, str] |
 def survey_open(survey_id: str, events: list[EventView], course) -> bool:
     """May the learner answer this survey now?
 
-    The intake survey once, before anything else counts as "before"; the exit survey after a
-    post-test (the learner may correct it).
+    The intake survey once, and only before the lessons begin (an answer to a lesson question,
+    or any test after the lessons): it is the "before" of the figures. The exit survey after a
+    post-test (the learner may correct it). A trainer may still type in a paper form filled in
+    at the start (app/trainer/survey_views.py); it is kept beside the learner's own answers.
     """
     answered = {e.item_id for e in events if e.kind == EventKind.SURVEY_ANSWERED}
-    taken = {e.item_id for e in events if e.kind == EventKind.TEST_TAKEN}
-    return survey_open_given(survey_id, answered, taken, course)
+    begun = any(e.kind in (EventKind.ANSWER, EventKind.LESSON_FINISHED) for e in events)
+    return survey_open_given(survey_id, answered, begun, post_taken(course, test_candidates(events)))
 
 
-def survey_open_given(survey_id: str, answered: set, tests_taken: set, course) -> bool:
-    """`survey_open` from the surveys answered and the tests taken."""
+def survey_open_given(survey_id: str, answered: set, lessons_begun: bool, posttest_taken: bool) -> bool:
+    """`survey_open` from the surveys answered, whether any lesson question was answered and
+    whether a post-test was taken."""
     if survey_id == "intake":
-        return "intake" not in answered
+        return "intake" not in answered and not lessons_begun and not posttest_taken
     if survey_id == "exit":
-        posttests = {level.posttest.id for level in course.levels if level.posttest}
-        return bool(posttests & tests_taken)
+        return posttest_taken
     return False
+
+
+def post_taken(course, candidates: Iterable[TestCandidate]) -> bool:
+    """Has the learner taken a test in the role of a post-test (any level)?"""
+    candidates = list(candidates)
+    return any(candidate_role(level, c) == POST for level in course.levels
+               for c in _level_candidates(level, candidates))
 
 
 SURVEY_ORDER = ("intake", "exit")  # the order in which a learner meets the surveys
@@ -305,10 +421,10 @@ def survey_due(course, events: list[EventView]):
     learner has not answered yet (the exit survey stays open for corrections, but is not
     offered again once answered)."""
     answered = {e.item_id for e in events if e.kind == EventKind.SURVEY_ANSWERED}
-    taken = {e.item_id for e in events if e.kind == EventKind.TEST_TAKEN}
-    return survey_due_given(course, answered, taken)
+    begun = any(e.kind in (EventKind.ANSWER, EventKind.LESSON_FINISHED) for e in events)
+    return survey_due_given(course, answered, begun, post_taken(course, test_candidates(events)))
 
 
-def survey_due_given(course, answered: set, tests_taken: set):
+def survey_due_given(course, answered: set, lessons_begun: bool, posttest_taken: bool):
     return next((course.surveys[s] for s in SURVEY_ORDER if s in course.surveys and s not in answered
-                 and survey_open_given(s, answered, tests_taken, course)), None)
+                 and survey_open_given(s, answered, lessons_begun, posttest_taken)), None)

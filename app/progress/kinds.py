@@ -7,3 +7,10 @@ class EventKind:
     LESSON_FINISHED = "lesson_finished"
     TEST_TAKEN = "test_taken"
     SURVEY_ANSWERED = "survey_answered"
+    # The account's own history (app/people.py): a move to another village, and a duplicate
+    # account joined to the one the person keeps ("merged into", followed by the queries).
+    MOVED = "moved"
+    MERGED = "merged"
+
+
+ACCOUNT_ITEM = "account"  # the item id of MOVED and MERGED events

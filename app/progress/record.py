@@ -23,16 +23,37 @@ from ..models.events import EventKind
 from ..sync import stamp
 from . import summaries
 from .derive import EventView, attempt_complete
+from .kinds import ACCOUNT_ITEM
 
 
 def events_of(user: User, item_ids: list[str] | None = None) -> list[EventView]:
-    """The learner's events, oldest first, optionally only for some lessons or tests."""
-    query = db.select(Event).where(Event.user_id == user.id)
+    """The learner's events, oldest first, optionally only for some lessons or tests; with the
+    events of accounts joined to this one (app/people.py: one person, one history)."""
+    query = db.select(Event).where(Event.user_id.in_([user.id, *joined_to(user.id)]))
     if item_ids is not None:
         query = query.where(Event.item_id.in_(item_ids))
     rows = db.session.scalars(query.order_by(*LEARNER_ORDER))
     return [EventView(kind=e.kind, item_id=e.item_id, created_at=e.created_at, question_id=e.question_id,
                       payload=e.payload or {}, lamport=e.lamport, origin=str(e.origin), seq=e.seq) for e in rows]
+
+
+def joined_to(user_id) -> list:
+    """The accounts merged into this one, directly or through others (never rewritten: followed)."""
+    found: list = []
+    todo = [user_id]
+    while todo and len(found) < 50:
+        ids = list(db.session.scalars(db.select(Event.user_id).where(
+            Event.kind == EventKind.MERGED, Event.item_id.in_([str(u) for u in todo]))))
+        todo = [u for u in ids if u not in found and u != user_id]
+        found += todo
+    return found
+
+
+def merged_into(user: User) -> User | None:
+    """The account this one was joined to (app/people.py), or None."""
+    into = db.session.scalars(db.select(Event.item_id).where(Event.user_id == user.id, Event.kind == EventKind.MERGED)
+                              .order_by(Event.origin, Event.seq).limit(1)).first()
+    return db.session.get(User, uuid.UUID(into)) if into else None
 
 
 # A learner's events in their one order across servers (docs/sync.md), never the clock's.
@@ -99,9 +120,13 @@ def answer_question(user: User, lesson: Item, question: Question, answer: tuple[
     return graded, done is not None
 
 
-def take_test(user: User, test: Item, answers: dict[str, tuple[int, ...]], lang: str, *,
+def take_test(user: User, test: Item, answers: dict[str, tuple[int, ...]], lang: str, *, role: str | None,
               at: datetime | None = None, commit: bool = True) -> dict:
-    """Store a finished test (all its answers in one event) and return its payload."""
+    """Store a finished test (all its answers in one event) and return its payload.
+
+    `role` is the part this form plays for this learner, "pre" or "post" (derive.form_order:
+    forms are counterbalanced); it is kept in the event, so that the event keeps its meaning
+    whatever the rule of assignment later becomes."""
     results, stored = {}, {}
     for question in test.variant(lang).questions:
         answer = answers.get(question.id)
@@ -112,6 +137,8 @@ def take_test(user: User, test: Item, answers: dict[str, tuple[int, ...]], lang:
     total = len(results)
     payload = {"score": round(correct / total, 4) if total else 0.0, "correct": correct, "total": total,
                "answers": stored, "results": results}
+    if role is not None:
+        payload["role"] = role
     _add(user, EventKind.TEST_TAKEN, test.id, lang, payload=payload, at=at)
     summaries.refresh(user.id, [test.id])
     _done(commit)
@@ -148,10 +175,30 @@ def answer_survey(learner: User, survey: Item, answers: dict, lang: str, entered
     _done(commit)
 
 
-def survey_answers(learner: User, survey_id: str) -> dict | None:
-    """The latest answers this learner gave to a survey, or None."""
-    latest = db.session.scalars(
+def survey_answers(learner: User, survey_id: str, paper: bool | None = None) -> dict | None:
+    """The latest answers to a survey, or None: any (`paper` None), only those a trainer typed in
+    from a paper form (True), or only the learner's own (False). Both are kept, side by side."""
+    rows = db.session.scalars(
         db.select(Event).where(Event.user_id == learner.id, Event.kind == EventKind.SURVEY_ANSWERED,
-                               Event.item_id == survey_id).order_by(*(c.desc() for c in LEARNER_ORDER)).limit(1)
-    ).first()
-    return latest.payload.get("answers", {}) if latest else None
+                               Event.item_id == survey_id).order_by(*(c.desc() for c in LEARNER_ORDER)))
+    for event in rows:
+        if paper is None or bool((event.payload or {}).get("entered_by")) == paper:
+            return event.payload.get("answers", {})
+    return None
+
+
+def record_move(learner: User, from_village, to_village, by: User, class_id=None) -> None:
+    """Note that a learner moved to another village (the account's village is changed by the
+    caller: a mutable field of the learner's record; this event is the history of it)."""
+    _add(learner, EventKind.MOVED, ACCOUNT_ITEM, learner.language, payload={
+        "from": str(from_village) if from_village else None, "to": str(to_village), "by": str(by.id),
+        "class": str(class_id) if class_id else None})
+    summaries.refresh(learner.id, [ACCOUNT_ITEM])
+
+
+def record_merge(duplicate: User, keep: User, by: User) -> None:
+    """Join a duplicate account to the one the person keeps: an immutable link ("merged into")
+    that queries follow (app/people.py); the duplicate's events are never rewritten."""
+    # The item id is the kept account's id: found by the (kind, item_id) index from either side.
+    _add(duplicate, EventKind.MERGED, str(keep.id), duplicate.language, payload={"into": str(keep.id), "by": str(by.id)})
+    summaries.refresh(duplicate.id, [str(keep.id)])

@@ -34,7 +34,8 @@ def _row(user_id, s: ItemSummary) -> dict:
     return {"user_id": user_id, "item_id": s.item_id, "kind": s.kind, "events": s.events, "last_lamport": lamport,
             "last_origin": str(origin), "last_seq": seq, "last_activity": s.last_activity, "best_score": s.best_score,
             "attempts": s.attempts, "open_attempt": s.open_attempt, "shown_finished": s.shown_finished,
-            "score": s.score, "taken_at": s.taken_at, "detail": s.detail}
+            "score": s.score, "taken_at": s.taken_at, "role": s.role, "counted_lamport": s.counted_lamport,
+            "detail": s.detail}
 
 
 def _view(row) -> EventView:
@@ -120,7 +121,7 @@ def _summary(row) -> ItemSummary:
                        last_order=(row.last_lamport, row.last_origin, row.last_seq), last_activity=row.last_activity,
                        best_score=row.best_score, attempts=row.attempts, open_attempt=row.open_attempt,
                        shown_finished=row.shown_finished, score=row.score, taken_at=row.taken_at,
-                       detail=row.detail or {})
+                       role=row.role, counted_lamport=row.counted_lamport, detail=row.detail or {})
 
 
 def of_learner(user_id: uuid.UUID, item_ids: list[str] | None = None) -> dict[str, ItemSummary]:
@@ -129,6 +130,18 @@ def of_learner(user_id: uuid.UUID, item_ids: list[str] | None = None) -> dict[st
     if item_ids is not None:
         query = query.where(ProgressItem.item_id.in_(item_ids))
     return {row.item_id: _summary(row) for row in db.session.execute(query)}
+
+
+def of_person(user) -> dict[str, ItemSummary]:
+    """A learner's summaries, following the accounts joined to theirs (app/people.py): for the
+    rare person with joined accounts, computed from the events of all of them (one history),
+    else read as kept."""
+    from . import record
+
+    if not record.joined_to(user.id):
+        return of_learner(user.id)
+    events = record.events_of(user)
+    return {item: summarise(item, [e for e in events if e.item_id == item]) for item in {e.item_id for e in events}}
 
 
 def of_learners(user_ids: list, item_ids: list[str] | None = None) -> dict:

@@ -25,16 +25,18 @@ from .derive import (
     EventView,
     LessonProgress,
     LevelProgress,
+    TestCandidate,
     TestResult,
     assemble_level,
     attempts,
     continue_from,
-    counted_test_result,
+    post_taken,
     survey_due_given,
+    test_candidates,
 )
 from .kinds import EventKind
 
-LESSON, TEST, SURVEY = "lesson", "test", "survey"
+LESSON, TEST, SURVEY, ACCOUNT = "lesson", "test", "survey", "account"
 
 STUCK_AFTER = 3  # wrong answers to one question, in the open attempt, without a right one
 
@@ -54,16 +56,22 @@ class ItemSummary:
     attempts: int = 0
     open_attempt: bool = False
     shown_finished: bool = False
-    # tests: the counted (first) result
+    # tests: the first result, the role recorded with it (None: before counterbalancing) and its
+    # Lamport step (the reports compare tests and surveys by it)
     score: float | None = None
     taken_at: datetime | None = None
+    role: str | None = None
+    counted_lamport: int | None = None
     # the rest, as JSON: lessons {shown, first, stuck}, tests {correct, total, answers, results, taken},
-    # surveys {first_own, latest_own, latest_paper, latest}
+    # surveys {first_own, latest_own, latest_paper, latest, and the
+    # place of each in the learner's order}
     detail: dict = field(default_factory=dict)
 
 
 def kind_of(events: Sequence[EventView]) -> str:
     kinds = {e.kind for e in events}
+    if kinds and kinds <= {EventKind.MOVED, EventKind.MERGED}:
+        return ACCOUNT
     if EventKind.TEST_TAKEN in kinds:
         return TEST
     if EventKind.SURVEY_ANSWERED in kinds:
@@ -84,7 +92,7 @@ def summarise(item_id: str, events: Iterable[EventView]) -> ItemSummary:
         _summarise_test(summary, mine)
     elif summary.kind == SURVEY:
         _summarise_survey(summary, mine)
-    else:
+    elif summary.kind == LESSON:
         _summarise_lesson(summary, mine)
     return summary
 
@@ -123,30 +131,38 @@ def _summarise_lesson(summary: ItemSummary, events: list[EventView]) -> None:
 
 
 def _summarise_test(summary: ItemSummary, events: list[EventView]) -> None:
-    result = counted_test_result(summary.item_id, events)
-    if result is None:
+    """The counted (first) result, and the first result of each recorded role (pre/post, or none
+    before counterbalancing): what `derive.assemble_level` needs (`candidates_of`)."""
+    found = test_candidates(events)
+    if not found:
         return
-    summary.score, summary.taken_at = result.score, result.taken_at
-    summary.detail = {"correct": result.correct, "total": result.total, "answers": result.answers,
-                      "results": result.results,
-                      "taken": sum(e.kind == EventKind.TEST_TAKEN for e in events)}
+    first = found[0].result
+    summary.score, summary.taken_at = first.score, first.taken_at
+    summary.role, summary.counted_lamport = found[0].recorded_role, found[0].order[0]
+    summary.detail = {"correct": first.correct, "total": first.total, "answers": first.answers,
+                      "results": first.results, "taken": sum(e.kind == EventKind.TEST_TAKEN for e in events),
+                      "firsts": [{"role": c.recorded_role, "order": list(c.order[:3]), "score": c.result.score,
+                                  "correct": c.result.correct, "total": c.result.total, "answers": c.result.answers,
+                                  "results": c.result.results, "taken_at": c.result.taken_at.isoformat()}
+                                 for c in found]}
 
 
 def _summarise_survey(summary: ItemSummary, events: list[EventView]) -> None:
     """The learner's own first and latest answers, and a trainer's latest paper entry, apart:
     which one a figure uses is the report's rule, not the summary's."""
-    detail: dict = {"first_own": None, "latest_own": None, "latest_paper": None, "latest": None}
+    detail: dict = {"first_own": None, "latest_own": None, "latest_paper": None, "latest": None,
+                    "first_own_order": None, "latest_own_order": None, "latest_paper_order": None}
     for e in events:
         if e.kind != EventKind.SURVEY_ANSWERED:
             continue
-        answers = e.payload.get("answers", {})
+        answers, order = e.payload.get("answers", {}), list(e.order[:3])
         detail["latest"] = answers
         if e.payload.get("entered_by"):
-            detail["latest_paper"] = answers
+            detail["latest_paper"], detail["latest_paper_order"] = answers, order
         else:
             if detail["first_own"] is None:
-                detail["first_own"] = answers
-            detail["latest_own"] = answers
+                detail["first_own"], detail["first_own_order"] = answers, order
+            detail["latest_own"], detail["latest_own_order"] = answers, order
     summary.detail = detail
 
 
@@ -173,6 +189,7 @@ def lesson_progress_of(lesson_id: str, summary: ItemSummary | None, pass_mark: i
 
 
 def test_result_of(summary: ItemSummary | None) -> TestResult | None:
+    """The first result of a test form (whatever its role)."""
     if summary is None or summary.score is None or summary.taken_at is None:
         return None
     d = summary.detail
@@ -181,18 +198,32 @@ def test_result_of(summary: ItemSummary | None) -> TestResult | None:
                       answers=d.get("answers", {}), results=d.get("results", {}))
 
 
-def level_progress_of(level, by_item: dict[str, ItemSummary]) -> LevelProgress:
+def candidates_of(by_item: dict[str, ItemSummary]) -> list[TestCandidate]:
+    """The learner's test candidates (`derive.test_candidates`) from their test summaries."""
+    found = []
+    for s in by_item.values():
+        if s.kind != TEST:
+            continue
+        for c in s.detail.get("firsts", []):
+            taken_at = datetime.fromisoformat(c["taken_at"])
+            if s.taken_at is not None and s.taken_at.tzinfo is None:
+                taken_at = taken_at.replace(tzinfo=None)  # as the database gives it (SQLite keeps no zone)
+            found.append(TestCandidate(s.item_id, c["role"], tuple(c["order"]), TestResult(
+                test_id=s.item_id, score=float(c["score"]), correct=int(c["correct"]), total=int(c["total"]),
+                taken_at=taken_at, answers=c["answers"], results=c["results"])))
+    return sorted(found, key=lambda c: c.order)
+
+
+def level_progress_of(level, by_item: dict[str, ItemSummary], learner_id=None) -> LevelProgress:
     """`derive.level_progress` from the learner's summaries (item id -> summary)."""
     return assemble_level(
         level,
         {lesson.id: lesson_progress_of(lesson.id, by_item.get(lesson.id), level.pass_mark) for lesson in level.lessons},
-        test_result_of(by_item.get(level.pretest.id)) if level.pretest else None,
-        test_result_of(by_item.get(level.posttest.id)) if level.posttest else None,
-    )
+        candidates_of(by_item), learner_id)
 
 
-def course_progress_of(course, by_item: dict[str, ItemSummary]) -> list[tuple]:
-    return [(level, level_progress_of(level, by_item)) for level in course.levels]
+def course_progress_of(course, by_item: dict[str, ItemSummary], learner_id=None) -> list[tuple]:
+    return [(level, level_progress_of(level, by_item, learner_id)) for level in course.levels]
 
 
 def continue_point_of(course, by_item: dict[str, ItemSummary]) -> tuple[str, str] | None:
@@ -205,11 +236,13 @@ def continue_point_of(course, by_item: dict[str, ItemSummary]) -> tuple[str, str
     return continue_from(course, latest.item_id, lambda level: level_progress_of(level, by_item))
 
 
-def answered_and_taken(by_item: dict[str, ItemSummary]) -> tuple[set, set]:
-    """The surveys answered and the tests taken."""
-    return ({s.item_id for s in by_item.values() if s.kind == SURVEY and s.events},
-            {s.item_id for s in by_item.values() if s.kind == TEST and s.score is not None})
+def survey_state(course, by_item: dict[str, ItemSummary]) -> tuple[set, bool, bool]:
+    """(surveys answered, a lesson question answered, a post-test taken): what decides which
+    survey is open (`derive.survey_open_given`)."""
+    answered = {s.item_id for s in by_item.values() if s.kind == SURVEY and s.events}
+    begun = any(s.kind == LESSON and (s.detail.get("first") or s.attempts) for s in by_item.values())
+    return answered, begun, post_taken(course, candidates_of(by_item))
 
 
 def survey_due_of(course, by_item: dict[str, ItemSummary]):
-    return survey_due_given(course, *answered_and_taken(by_item))
+    return survey_due_given(course, *survey_state(course, by_item))

@@ -65,7 +65,8 @@ def report_file(scope: str, villages: list[Village], lang: str, fmt: str) -> Rep
             return ReportFile(export.to_csv(table), "text/csv", f"{stem}-{lang}.csv")
         sheets = [(_("Figures"), table),
                   (_("Awareness"), export.awareness_table(report.per_village, report.total, report.item_titles, lang)),
-                  (_("Problems"), export.problem_table(report.problems, CATEGORY_LABELS, STATUS_LABELS, lang))]
+                  (_("Problems"), export.problem_table(report.problems, CATEGORY_LABELS, STATUS_LABELS, lang)),
+                  (_("Test forms"), export.forms_table(report.per_village, report.total, report.levels, lang))]
         planned = plan_rows(report.per_village)
         sheets += [(_("Coverage plan"), plan_table(planned, lang)), (_("Venues"), venue_table(planned, lang))]
         return ReportFile(export.to_xlsx(sheets), XLSX_TYPE, f"{stem}-{lang}.xlsx")

@@ -22,6 +22,11 @@ def _pct(value):
     return None if value is None else Percent(round(value * 100, 1))
 
 
+def _pct_points(value):
+    """A difference of shares in percentage points (a plain number: 12.5 for +12.5 points)."""
+    return None if value is None else round(value * 100, 1)
+
+
 def figure_table(per_village, total: Figures, levels, lang: str) -> list[list]:
     """One row per village and one for all of them, with the same columns as the page."""
     header = [_("Village"), _("Rural okrug"), _("Adult residents"), _("Learners reached"), _("Coverage, %")]
@@ -31,7 +36,9 @@ def figure_table(per_village, total: Figures, levels, lang: str) -> list[list]:
                    f"{title}: " + _("learners with both tests"), f"{title}: " + _("pre-test mean, %"),
                    f"{title}: " + _("post-test mean, %"), f"{title}: " + _("relative gain, %"),
                    f"{title}: " + _("Hake's normalised gain"), f"{title}: " + _("drop-outs")]
-    header += [_("Awareness before, %"), _("Awareness after, %"), _("Awareness change, %"),
+    header += [_("Awareness: right before, %"), _("Awareness: right after, %"),
+               _("Awareness: change, percentage points"), _("Awareness: of those who did not know, now know, %"),
+               _("Awareness change, %"),
                _("Internet at home: none"), _("Internet at home: mobile only"), _("Internet at home: fixed line"),
                _("Problems open"), _("Problems solved")]
     rows = [header]
@@ -44,7 +51,7 @@ def figure_table(per_village, total: Figures, levels, lang: str) -> list[list]:
                       _pct(g.relative), None if g.hake is None else round(g.hake, 3), g.dropouts]
         a = f.awareness_all
         net = f.internet.counts or (0, 0, 0)
-        cells += [_pct(a.before), _pct(a.after), _pct(a.relative), *net,
+        cells += [_pct(a.before), _pct(a.after), _pct_points(a.change_pp), _pct(a.newly_known), _pct(a.relative), *net,
                   sum(v[0] for v in f.problems.values()), sum(v[1] for v in f.problems.values())]
         return cells
 
@@ -56,12 +63,26 @@ def figure_table(per_village, total: Figures, levels, lang: str) -> list[list]:
 
 
 def awareness_table(per_village, total: Figures, item_titles: dict, lang: str) -> list[list]:
-    rows = [[_("Village"), _("Item"), _("Learners with both surveys"), _("Aware before, %"), _("Aware after, %"),
-             _("Change, %")]]
+    rows = [[_("Village"), _("Item"), _("Learners with both surveys"), _("Right before, %"), _("Right after, %"),
+             _("Change, percentage points"), _("Of those who did not know, now know, %"), _("Change, %")]]
     for name, f in [(v.name(lang), f) for v, f in per_village] + [(_("All villages"), total)]:
-        for r in f.awareness:
-            rows.append([name, item_titles.get(r.item, r.item), r.pairs, _pct(r.before), _pct(r.after),
-                         _pct(r.relative)])
+        for r in [*f.awareness, f.awareness_all]:
+            title = _("All items (every pair of answers)") if r.item == "all" else item_titles.get(r.item, r.item)
+            rows.append([name, title, r.pairs, _pct(r.before), _pct(r.after), _pct_points(r.change_pp),
+                         _pct(r.newly_known), _pct(r.relative)])
+    return rows
+
+
+def forms_table(per_village, total: Figures, levels, lang: str) -> list[list]:
+    """Each level's test forms: learners and mean as test before and as test after."""
+    rows = [[_("Village"), _("Level"), _("Form"), _("As test before: learners"), _("As test before: mean, %"),
+             _("As test after: learners"), _("As test after: mean, %")]]
+    for name, f in [(v.name(lang), f) for v, f in per_village] + [(_("All villages"), total)]:
+        for level in levels:
+            c = f.forms.get(level.id)
+            for form in ("A", "B") if c else ():
+                pre, post = c.cells[(form, "pre")], c.cells[(form, "post")]
+                rows.append([name, level.title(lang), form, pre.n, _pct(pre.mean), post.n, _pct(post.mean)])
     return rows
 
 

@@ -14,13 +14,27 @@ The rules are the methodology printed in the report (`templates/reports/report.h
   counted apart as drop-outs (during the class they are still learning). A mean pre-test of
   0 % (relative gain) or of 100 % (Hake) makes that ratio undefined: "not enough data".
 - A target counts as met (✓) only on at least MIN_FOR_TARGET learners: fewer is too few to say.
-- **Awareness**, per item, only over learners who answered the item in **both** surveys:
-  share "aware" before and after; relative change = (after − before) / before (target +50 %).
+- **Awareness** is measured as knowledge: each item is a short question with one right answer
+  (and "not sure"), asked alike in the intake and the exit survey. Per item, only over learners
+  who answered it in **both** surveys: share right before and after; change in percentage
+  points (after − before); the share of the previously unaware (wrong or "not sure" before) who
+  answer right after; and the charter's relative change (after − before) / before (target
+  +50 %). **Overall**: every (learner, item) pair of answers counted together (so items weigh by
+  the number of pairs), the same four figures. Which answers: the learner's own (the intake's
+  first, the exit's latest); a trainer's typed-in paper form only for a learner with no own
+  answers to that survey (counted and shown). An intake answered after the learner's first
+  post-test is not "before" and is left out.
+- **Forms**: the two test forms of a level are given in both orders (derive.form_order). For
+  each form, its mean score as pre-test and as post-test; the forms behave as parallel when,
+  both as pre-test and as post-test, the 95 % interval (Welch, normal approximation) of the
+  difference of their means lies within ±PARALLEL_MARGIN; they differ when an interval excludes
+  0; else (or with fewer than MIN_PER_FORM learners in a cell) it is not yet clear.
 - **Internet at home**: the intake survey's answers, as shares of those who answered.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +45,8 @@ GAIN_TARGET = 0.3
 AWARENESS_TARGET = 0.5
 MIN_PAIRS = 1  # fewer paired learners than this: "not enough data"
 MIN_FOR_TARGET = 5  # fewer than this: figures are shown, but no target is called met
+PARALLEL_MARGIN = 0.10  # forms are parallel when their means differ by less than 10 percentage points
+MIN_PER_FORM = 10  # fewer learners per form and role: too few to judge the forms
 INTERNET_QUESTION, INTERNET_OPTIONS = "internet-home", 3  # none / mobile only / fixed line
 
 
@@ -46,6 +62,13 @@ class LearnerFacts:
     post: Mapping[str, float] = field(default_factory=dict)  # level id -> first post-test score
     intake: Mapping[str, Any] | None = None  # survey answers: question id -> [option, …] or text
     exit: Mapping[str, Any] | None = None
+    # Where the survey answers used come from: "own" (the learner) or "paper" (a trainer typed
+    # in the paper form; used only when the learner has no own answers). None: no answers.
+    intake_source: str | None = None
+    exit_source: str | None = None
+    # Which form ("A" or "B") the learner took as pre-test and as post-test, per level.
+    pre_form: Mapping[str, str] = field(default_factory=dict)
+    post_form: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -101,11 +124,26 @@ def learning_gain(level: str, learners: Iterable[LearnerFacts]) -> Gain:
 
 @dataclass(frozen=True)
 class AwarenessRow:
-    item: str  # question id, "aware-…"
-    pairs: int
-    before: float | None  # share aware at intake
-    after: float | None
-    relative: float | None  # (after - before) / before
+    item: str  # question id, "know-…", or "all"
+    pairs: int  # learners (per item) or (learner, item) pairs (overall) with an answer in both surveys
+    before: float | None  # share right at intake
+    after: float | None  # share right at exit
+    relative: float | None  # (after - before) / before: the charter's measure
+    unaware: int = 0  # pairs not right before (wrong or "not sure")
+    learned: int = 0  # of those, right after
+    learners: int = 0  # distinct learners behind the row
+    right_before: int = 0  # pairs right at intake
+    right_after: int = 0
+
+    @property
+    def change_pp(self) -> float | None:
+        """The change as a share (0.12 = 12 percentage points)."""
+        return None if self.before is None or self.after is None else self.after - self.before
+
+    @property
+    def newly_known(self) -> float | None:
+        """The share of the previously unaware who now know."""
+        return self.learned / self.unaware if self.unaware else None
 
     @property
     def meets_target(self) -> bool | None:
@@ -114,37 +152,122 @@ class AwarenessRow:
         return self.relative >= AWARENESS_TARGET - 1e-9
 
 
+def _knows(answer, right: frozenset) -> bool:
+    return isinstance(answer, list) and len(answer) == 1 and answer[0] in right
+
+
+def _row(item: str, pairs: int, before: int, after: int, unaware: int, learned: int, learners: int) -> AwarenessRow:
+    if pairs < MIN_PAIRS:
+        return AwarenessRow(item, pairs, None, None, None, learners=learners)
+    share_before, share_after = before / pairs, after / pairs
+    relative = (share_after - share_before) / share_before if share_before > 0 else None
+    return AwarenessRow(item, pairs, share_before, share_after, relative, unaware, learned, learners, before, after)
+
+
 def awareness(items: Mapping[str, frozenset], learners: Iterable[LearnerFacts]) -> list[AwarenessRow]:
-    """`items` maps each awareness question id to the option indexes that count as aware."""
+    """`items` maps each knowledge question id to its right option(s)."""
     learners = [lr for lr in learners if lr.intake and lr.exit]
     rows = []
-    for item, aware_options in items.items():
-        before = after = pairs = 0
+    for item, right in items.items():
+        before = after = pairs = unaware = learned = 0
         for learner in learners:
             a, b = (learner.intake or {}).get(item), (learner.exit or {}).get(item)
             if not a or not b:
                 continue
             pairs += 1
-            before += any(o in aware_options for o in a)
-            after += any(o in aware_options for o in b)
-        if pairs < MIN_PAIRS:
-            rows.append(AwarenessRow(item, pairs, None, None, None))
-            continue
-        share_before, share_after = before / pairs, after / pairs
-        relative = (share_after - share_before) / share_before if share_before > 0 else None
-        rows.append(AwarenessRow(item, pairs, share_before, share_after, relative))
+            knew, knows = _knows(a, right), _knows(b, right)
+            before += knew
+            after += knows
+            if not knew:
+                unaware += 1
+                learned += knows
+        rows.append(_row(item, pairs, before, after, unaware, learned, pairs))
     return rows
 
 
-def overall_awareness(rows: Sequence[AwarenessRow]) -> AwarenessRow:
-    """All items together: the mean of the item shares, over items with data."""
-    known = [(r.before, r.after, r.pairs) for r in rows if r.before is not None and r.after is not None]
-    if not known:
-        return AwarenessRow("all", 0, None, None, None)
-    before = sum(b for b, _, _ in known) / len(known)
-    after = sum(a for _, a, _ in known) / len(known)
-    return AwarenessRow("all", min(p for _, _, p in known), before, after,
-                        (after - before) / before if before > 0 else None)
+def overall_awareness(rows: Sequence[AwarenessRow], learners: int = 0) -> AwarenessRow:
+    """All items together: every (learner, item) pair of answers counts once."""
+    known = [r for r in rows if r.before is not None]
+    pairs = sum(r.pairs for r in known)
+    return _row("all", pairs, sum(r.right_before for r in known), sum(r.right_after for r in known),
+                sum(r.unaware for r in known),
+                sum(r.learned for r in known), learners)
+
+
+@dataclass(frozen=True)
+class SurveySources:
+    """How many learners' survey answers used come from their own hand or a paper form."""
+
+    intake_own: int = 0
+    intake_paper: int = 0
+    exit_own: int = 0
+    exit_paper: int = 0
+
+
+def survey_sources(learners: Iterable[LearnerFacts]) -> SurveySources:
+    found: Counter[tuple] = Counter()
+    for lr in learners:
+        found[("intake", lr.intake_source)] += 1
+        found[("exit", lr.exit_source)] += 1
+    return SurveySources(found[("intake", "own")], found[("intake", "paper")],
+                         found[("exit", "own")], found[("exit", "paper")])
+
+
+@dataclass(frozen=True)
+class FormCell:
+    n: int
+    mean: float | None
+    sd: float | None  # sample standard deviation (n − 1)
+
+
+@dataclass(frozen=True)
+class FormComparison:
+    """The two test forms of a level, each as pre-test and as post-test."""
+
+    level: str
+    cells: dict  # ("A" | "B", "pre" | "post") -> FormCell
+    differences: dict  # "pre" | "post" -> (A − B, low, high) or None
+    verdict: str  # "parallel", "differ", "unclear", "too_few"
+    min_n: int = MIN_PER_FORM
+
+
+def _cell(scores: list[float]) -> FormCell:
+    if not scores:
+        return FormCell(0, None, None)
+    mean = sum(scores) / len(scores)
+    sd = math.sqrt(sum((x - mean) ** 2 for x in scores) / (len(scores) - 1)) if len(scores) > 1 else None
+    return FormCell(len(scores), mean, sd)
+
+
+def compare_forms(level: str, learners: Iterable[LearnerFacts]) -> FormComparison:
+    """Mean score of each form as pre-test and as post-test, and whether they behave as parallel
+    (rule in the module's docstring). Every first attempt counts, paired or not."""
+    scores: dict = {(f, r): [] for f in "AB" for r in ("pre", "post")}
+    for lr in learners:
+        for role, tests, forms in (("pre", lr.pre, lr.pre_form), ("post", lr.post, lr.post_form)):
+            if level in tests and forms.get(level) in ("A", "B"):
+                scores[(forms[level], role)].append(tests[level])
+    cells = {key: _cell(v) for key, v in scores.items()}
+    differences: dict = {}
+    verdicts = []
+    for role in ("pre", "post"):
+        a, b = cells[("A", role)], cells[("B", role)]
+        if min(a.n, b.n) < max(MIN_PER_FORM, 2) or a.mean is None or b.mean is None:
+            differences[role] = None
+            verdicts.append("too_few")
+            continue
+        diff = a.mean - b.mean
+        se = math.sqrt((a.sd or 0) ** 2 / a.n + (b.sd or 0) ** 2 / b.n)
+        low, high = diff - 1.96 * se, diff + 1.96 * se
+        differences[role] = (diff, low, high)
+        if low > 0 or high < 0:
+            verdicts.append("differ")
+        elif -PARALLEL_MARGIN < low and high < PARALLEL_MARGIN:
+            verdicts.append("parallel")
+        else:
+            verdicts.append("unclear")
+    verdict = next((v for v in ("differ", "too_few", "unclear") if v in verdicts), "parallel")
+    return FormComparison(level, cells, differences, verdict)
 
 
 @dataclass(frozen=True)
@@ -182,6 +305,8 @@ class Figures:
     awareness_all: AwarenessRow
     internet: Internet
     problems: dict  # category -> (open, solved)
+    forms: dict = field(default_factory=dict)  # level -> FormComparison
+    survey_sources: SurveySources = SurveySources()
 
 
 def figures(residents: int | None, learners: Sequence[LearnerFacts], levels: Sequence[str],
@@ -208,9 +333,11 @@ def figures(residents: int | None, learners: Sequence[LearnerFacts], levels: Seq
         finished={lv: sum(lv in lr.post for lr in learners) for lv in levels},
         gains={lv: learning_gain(lv, learners) for lv in levels},
         awareness=rows,
-        awareness_all=overall_awareness(rows),
+        awareness_all=overall_awareness(rows, sum(1 for lr in learners if lr.intake and lr.exit)),
         internet=internet_at_home(learners),
         problems={k: tuple(v) for k, v in sorted(by_category.items())},
+        forms={lv: compare_forms(lv, learners) for lv in levels},
+        survey_sources=survey_sources(learners),
     )
 
 

@@ -12,17 +12,19 @@ from babel.numbers import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..content.model import Course
+from ..content.model import KNOWLEDGE_PREFIX, Course
 from ..extensions import db
 from ..i18n import alphabetical
 from ..models import VillageProblem
 from . import charts
-from .figures import AWARENESS_TARGET, COVERAGE_TARGET, GAIN_TARGET, INTERNET_QUESTION, Figures
+from .figures import COVERAGE_TARGET, GAIN_TARGET, INTERNET_QUESTION, Figures
 from .queries import report_data
 
 TAGS = re.compile(r"<[^>]+>")
 # A village where this share of learners has no internet at home is named for the internet projects.
 NO_INTERNET_ALERT = 0.3
+# An awareness item where fewer of the previously unaware now know is named for more class time.
+NEWLY_KNOWN_ALERT = 0.5
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,13 @@ class Report:
         pattern = Locale.parse(self.lang).percent_formats[None].pattern.replace("#,##0", "#,##0.#", 1)
         return format_percent(value, pattern, locale=self.lang)  # one decimal at most
 
+    def points(self, value) -> str:
+        """A difference of two shares in percentage points, signed: 0.125 -> "+12,5"."""
+        if value is None:
+            return "—"
+        text = format_decimal(abs(value) * 100, "#,##0.#", locale=self.lang)
+        return text if text == "0" else ("+" if value > 0 else "−") + text
+
     def num(self, value) -> str:
         return "—" if value is None else format_decimal(value, "#,##0.##", locale=self.lang)
 
@@ -72,7 +81,7 @@ def build_report(title: str, villages, course: Course, lang: str) -> Report:
     per_village, total = report_data(villages, course)
     intake = course.surveys.get("intake")
     questions = {q.id: q for q in intake.variant(lang).questions} if intake else {}
-    item_titles = {qid: q.short or _plain(q.text) for qid, q in questions.items() if qid.startswith("aware-")}
+    item_titles = {qid: q.short or _plain(q.text) for qid, q in questions.items() if qid.startswith(KNOWLEDGE_PREFIX)}
     internet = questions.get(INTERNET_QUESTION)
     internet_labels = [_plain(o.text) for o in internet.options] if internet else []
     problems = list(db.session.scalars(
@@ -104,7 +113,7 @@ def _charts(r: Report) -> dict:
              for name, f in rows if f.gains[level.id].pairs],  # villages without both tests: in the table
             before_label=_("before"), after_label=_("after"))
     found["awareness"] = charts.paired_bar_chart(
-        _("Awareness of digital services, before and after (share aware)"),
+        _("Knowledge of digital services, before and after (share of right answers)"),
         [charts.PairRow(r.item_titles.get(a.item, a.item), a.before, a.after, r.pct(a.before), r.pct(a.after))
          for a in r.total.awareness],
         before_label=_("before"), after_label=_("after"))
@@ -149,10 +158,10 @@ def _recommendations(r: Report) -> list[str]:
                 "%(level)s: %(num)d learners took the pre-test but not the post-test: invite them back.",
                 g.dropouts, level=level.title(r.lang)))
     low = [r.item_titles.get(a.item, a.item) for a in r.total.awareness
-           if a.relative is not None and a.relative < AWARENESS_TARGET]
+           if a.newly_known is not None and a.newly_known < NEWLY_KNOWN_ALERT]
     if low:
-        notes.append(_("Awareness rose by less than %(target)s for: %(items)s. Give these topics more time.",
-                       target=r.pct(AWARENESS_TARGET), items="; ".join(low)))
+        notes.append(_("Fewer than half of those who did not know now know: %(items)s. Give these topics more "
+                       "time.", items="; ".join(low)))
     for p in r.problems:
         if p.status != "solved" and p.solution:
             notes.append(f"{p.village.name(r.lang)}: {p.solution}")

@@ -8,9 +8,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import String, cast, func, select, type_coerce
+from sqlalchemy import String, cast, func, or_, select, type_coerce
 
-from ..content.model import Course
+from ..content.model import KNOWLEDGE_PREFIX, Course
 from ..extensions import db
 from ..models import (
     Attendance,
@@ -24,6 +24,7 @@ from ..models import (
     class_learners,
 )
 from ..models.events import EventKind
+from ..people import merge_links
 from ..progress import summary
 from .figures import Figures, LearnerFacts, district_residents, figures
 
@@ -31,31 +32,42 @@ SURVEY_EVENT = EventKind.SURVEY_ANSWERED
 
 
 def awareness_items(course: Course) -> dict[str, frozenset]:
-    """Awareness question ids and the options that count as aware, from the intake survey."""
+    """Knowledge question ids and their right option, from the intake survey."""
     intake = course.surveys.get("intake")
     if intake is None:
         return {}
-    return {q.id: frozenset(q.correct_indexes) for q in intake.variant("kk").questions if q.id.startswith("aware-")}
+    return {q.id: frozenset(q.correct_indexes) for q in intake.variant("kk").questions
+            if q.id.startswith(KNOWLEDGE_PREFIX)}
 
 
 def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date | None = None) -> list[LearnerFacts]:
-    """One `LearnerFacts` per learner of these villages (`today` decides which classes have ended)."""
+    """One `LearnerFacts` per person of these villages (`today` decides which classes have ended),
+    from the progress summaries, never from the events.
+
+    One person, one account (app/people.py): an account joined to another counts as the account
+    it was merged into, wherever that one is; its own row is left out.
+    """
     today = today or date.today()
     # Ids as the database's own text, not UUID objects: building 100,000s of UUIDs costs more
     # than the queries (bench/report-scale.md). They are only keys within this function.
-    learners = db.session.execute(
+    key = _key_of()
+    person = {key(dup): key(keep) for dup, keep in merge_links().items()}
+    learners = [(lid, vid) for lid, vid in db.session.execute(
         select(_text(User.id), _text(User.village_id)).where(User.role == Role.LEARNER, User.village_id.in_(village_ids))
-    ).all()
+    ).all() if lid not in person]
     if not learners:
         return []
     village_text = {raw: str(uuid.UUID(raw)) for raw in {v for _, v in learners}}
+    kept = {lid for lid, _ in learners}
+    joined = [uuid.UUID(dup) for dup, keep in person.items() if keep in kept]
     # Join on the village instead of a long IN (…ids…) list: fast on SQLite and PostgreSQL alike.
-    of_villages = User.village_id.in_(village_ids)
+    of_villages = or_(User.village_id.in_(village_ids), User.id.in_(joined)) if joined else \
+        User.village_id.in_(village_ids)
     # Reached: did anything (a progress summary exists) or attended a class day.
-    active = set(db.session.scalars(select(_text(ProgressLearner.user_id)).join(User, User.id == ProgressLearner.user_id)
-                                    .where(of_villages)))
-    active |= set(db.session.scalars(select(_text(Attendance.user_id)).join(User, User.id == Attendance.user_id)
-                                     .where(of_villages).distinct()))
+    active = {person.get(u, u) for u in db.session.scalars(
+        select(_text(ProgressLearner.user_id)).join(User, User.id == ProgressLearner.user_id).where(of_villages))}
+    active |= {person.get(u, u) for u in db.session.scalars(
+        select(_text(Attendance.user_id)).join(User, User.id == Attendance.user_id).where(of_villages).distinct())}
     enrolled: dict = defaultdict(set)
     over: dict = defaultdict(set)
     for user_id, level, day2 in db.session.execute(
@@ -63,52 +75,94 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
         .join(TrainingClass, TrainingClass.id == class_learners.c.class_id)
         .join(User, User.id == class_learners.c.user_id).where(of_villages)
     ):
+        user_id = person.get(user_id, user_id)
         enrolled[user_id].add(level)
         if day2 < today:
             over[user_id].add(level)
-    role_of = {}  # test id -> (level, "pre" | "post")
+    role_of = {}  # test id -> (level, role before counterbalancing, form)
     for level in course.levels:
         if level.pretest:
-            role_of[level.pretest.id] = (level.id, "pre")
+            role_of[level.pretest.id] = (level.id, "pre", "A")
         if level.posttest:
-            role_of[level.posttest.id] = (level.id, "post")
-    tests: dict = defaultdict(lambda: {"pre": {}, "post": {}})
-    surveys: dict = defaultdict(dict)
-    # Tests and surveys from the progress summaries (kept from the events by the one writer):
-    # the tests' counted scores from a column, only the surveys' answers from JSON.
-    for user_id, item_id, score in db.session.execute(
-        select(_text(ProgressItem.user_id), ProgressItem.item_id, ProgressItem.score).join(User, User.id == ProgressItem.user_id)
+            role_of[level.posttest.id] = (level.id, "post", "B")
+    # Tests: each form's first result, with the role recorded with it (counterbalanced forms) and
+    # its Lamport step; the first of each role counts. Columns only: no JSON is read for tests.
+    firsts: dict = {}  # (person, level, role) -> (lamport, score, form)
+    first_post: dict = {}  # person -> the Lamport step of their first post-test
+    for user_id, item_id, score, role, lamport in db.session.execute(
+        select(_text(ProgressItem.user_id), ProgressItem.item_id, ProgressItem.score, ProgressItem.role,
+               ProgressItem.counted_lamport).join(User, User.id == ProgressItem.user_id)
         .where(of_villages, ProgressItem.item_id.in_(list(role_of)), ProgressItem.score.is_not(None))
     ):
-        level, which = role_of[item_id]
-        tests[user_id][which][level] = float(score)  # the first counts (the summary keeps it)
+        user_id = person.get(user_id, user_id)
+        level, which, form = role_of[item_id]
+        which = role if role in ("pre", "post") else which
+        lamport = lamport or 0
+        found = firsts.get((user_id, level, which))
+        if found is None or lamport < found[0]:
+            firsts[(user_id, level, which)] = (lamport, float(score), form)
+        if which == "post":
+            first_post[user_id] = min(first_post.get(user_id, lamport), lamport)
+    tests: dict = defaultdict(lambda: {"pre": {}, "post": {}})
+    forms: dict = defaultdict(lambda: {"pre": {}, "post": {}})
+    for (user_id, level, which), (_, score, form) in firsts.items():
+        tests[user_id][which][level] = score
+        forms[user_id][which][level] = form
+    # Surveys: the learner's own answers and a trainer's typed-in paper form, kept side by side.
+    own: dict = defaultdict(dict)  # person -> survey -> (order, answers)
+    paper: dict = defaultdict(dict)
     for user_id, item_id, detail in db.session.execute(
         select(_text(ProgressItem.user_id), ProgressItem.item_id, ProgressItem.detail).join(User, User.id == ProgressItem.user_id)
         .where(of_villages, ProgressItem.kind == summary.SURVEY)
     ):
-        answers = _counted_survey(item_id, detail or {})
-        if answers is not None:
-            surveys[user_id][item_id] = answers
-    return [
-        LearnerFacts(village_id=village_text[village_id], levels_enrolled=frozenset(enrolled[lid]),
-                     classes_over=frozenset(over[lid]), active=lid in active,
-                     pre=tests[lid]["pre"], post=tests[lid]["post"],
-                     intake=surveys[lid].get("intake"), exit=surveys[lid].get("exit"))
-        for lid, village_id in learners
-    ]
+        user_id, detail = person.get(user_id, user_id), detail or {}
+        if item_id == "intake":
+            # the learner's own first answers are the "before"; after a post-test they are not
+            order = detail.get("first_own_order")
+            if order is not None and order[0] < first_post.get(user_id, order[0] + 1):
+                _keep(own[user_id], item_id, order, detail.get("first_own"), earliest=True)
+        else:
+            _keep(own[user_id], item_id, detail.get("latest_own_order"), detail.get("latest_own"), earliest=False)
+        _keep(paper[user_id], item_id, detail.get("latest_paper_order"), detail.get("latest_paper"), earliest=False)
+
+    def used(lid, survey_id):
+        if survey_id in own[lid]:
+            return own[lid][survey_id][1], "own"
+        if survey_id in paper[lid]:
+            return paper[lid][survey_id][1], "paper"
+        return None, None
+
+    facts = []
+    for lid, village_id in learners:
+        intake, intake_source = used(lid, "intake")
+        exit_answers, exit_source = used(lid, "exit")
+        facts.append(LearnerFacts(
+            village_id=village_text[village_id], levels_enrolled=frozenset(enrolled[lid]),
+            classes_over=frozenset(over[lid]), active=lid in active, pre=tests[lid]["pre"], post=tests[lid]["post"],
+            intake=intake, exit=exit_answers, intake_source=intake_source, exit_source=exit_source,
+            pre_form=forms[lid]["pre"], post_form=forms[lid]["post"]))
+    return facts
+
+
+def _keep(found: dict, survey_id: str, order, answers, earliest: bool) -> None:
+    """Keep a person's answers to a survey: the earliest or the latest of their accounts'."""
+    if order is None or answers is None:
+        return
+    order = tuple(order)
+    if survey_id not in found or (order < found[survey_id][0] if earliest else order > found[survey_id][0]):
+        found[survey_id] = (order, answers)
+
+
+def _key_of():
+    """How `_text` shows a UUID in this database: a function from UUID to that text."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return lambda u: u.hex
+    return str
 
 
 def _text(column):
     """A UUID column read as text (the same text for the same id in one query)."""
     return type_coerce(column, String) if db.session.get_bind().dialect.name == "sqlite" else cast(column, String)
-
-
-def _counted_survey(survey_id: str, detail: dict):
-    """Intake: the learner's own first answers are the "before" (a later visit is not before),
-    unless a trainer typed in a paper form, which corrects them. Exit: the latest answers."""
-    if survey_id == "intake":
-        return detail.get("latest_paper") or detail.get("first_own")
-    return detail.get("latest")
 
 
 def problems_of(village_ids: Sequence[uuid.UUID]) -> dict[str, list[tuple[str, str]]]:

@@ -59,7 +59,10 @@ def class_page(class_id: str):
 def class_add_learner(class_id: str):
     cls = _class_or_404(class_id)
     created, error = classes.add_learner(cls, request.form.get("name", ""), request.form.get("code", ""),
-                                         request.form.get("language", "kk"))
+                                         request.form.get("language", "kk"), trainer=current_user,
+                                         move=request.form.get("move") == "yes")
+    if isinstance(error, classes.MoveAsked):  # a learner of another village: confirm the move first
+        return render_template("trainer/move_confirm.html", cls=cls, asked=error, form=request.form)
     if error:
         flash(error, "error")
         return redirect(url_for("trainer.class_page", class_id=cls.id) + "#register")

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
+from .. import people
 from ..auth import accounts, login_sessions
 from ..auth.roles import visible_villages
 from ..csv_import import read_csv
 from ..extensions import db
 from ..i18n import alphabetical
-from ..models import Attendance, ClassSession, Role, TrainingClass, User, class_learners, get_by_id
+from ..models import Attendance, ClassSession, Role, TrainingClass, User, Village, class_learners, get_by_id
 from ..sync import stamp
 from ..text import NAME_MAX, clean_name
 
@@ -103,8 +105,11 @@ def _check_row(cls: TrainingClass, name: str, code: str, names: set[str], codes:
     """
     existing = db.session.scalar(db.select(User).where(User.login_code == code)) if code else None
     if existing is not None:
-        if existing.role != Role.LEARNER or existing.village_id != cls.village_id:
+        if existing.role != Role.LEARNER:
             return "problem", _l("The login code %(code)s belongs to someone in another village.", code=code)
+        if existing.village_id != cls.village_id:
+            # One person, one account: a learner of another village moves here (after a confirmation).
+            return "move", existing
         if existing in cls.learners or code in codes:
             return "problem", _l("%(name)s is listed twice or is already in this class.", name=existing.name)
         return "existing", existing
@@ -117,16 +122,38 @@ def _check_row(cls: TrainingClass, name: str, code: str, names: set[str], codes:
     return "new", None
 
 
-def add_learner(cls: TrainingClass, name: str, code: str = "",
-                language: str = "kk") -> tuple[tuple[User, str | None] | None, str | None]:
+@dataclass(frozen=True)
+class MoveAsked:
+    """The login code belongs to a learner of another village: move them here? (ask first)"""
+
+    learner: User
+    village: Village | None  # where they are now
+
+
+def add_learner(cls: TrainingClass, name: str, code: str = "", language: str = "kk", *, trainer: User | None = None,
+                move: bool = False) -> tuple[tuple[User, str | None] | None, str | MoveAsked | None]:
     """Register one person in the class: ((learner, new PIN or None), None) or (None, message).
 
     With the login code of a learner of this village, that learner joins the class (no new PIN).
+    With the code of a learner of another village: (None, MoveAsked) until `move` confirms it;
+    then the learner moves to the class's village (app/people.py) and joins the class.
     """
     name, code = clean_name(name), accounts.normalise_code(code)
     kind, found = _check_row(cls, name, code, _names_in(cls), set())
     if kind == "problem":
         return None, str(found)
+    if kind == "move":
+        if not move or trainer is None:
+            return None, MoveAsked(found, found.village)
+        try:
+            people.move(found, cls.village, trainer, cls.id)
+        except people.MoveRefused:
+            db.session.rollback()
+            return None, str(_l("%(name)s's account is kept on another server: a move between servers is not "
+                                "possible yet. Ask the district coordinator.", name=found.name))
+        cls.learners.append(found)
+        db.session.commit()
+        return (found, None), None
     if kind == "existing":
         cls.learners.append(found)
         db.session.commit()
@@ -167,6 +194,10 @@ def import_learners(cls: TrainingClass, data: bytes) -> tuple[list[tuple[User, s
         kind, found = _check_row(cls, name, code, names, codes)
         if kind == "problem":
             problems.append((row["_line"], str(found)))
+        elif kind == "move":
+            problems.append((row["_line"], str(_l(
+                "The login code %(code)s belongs to a learner of another village: add that person on their own, "
+                "with the form above, to move them to this class.", code=code))))
         plan.append((kind, found, name, code))
         names.add(_name_key(name))
         if code:

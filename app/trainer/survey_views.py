@@ -30,5 +30,8 @@ def survey_entry(learner_id: str, survey_id: str):
         record.answer_survey(person, survey, answers, lang, entered_by=current_user)
         flash(_("The survey is saved."), "info")
         return redirect(url_for("trainer.learner", learner_id=person.id))
+    # The paper form is kept beside the learner's own answers, never over them (the report uses
+    # the learner's own when there are any): the form shows the last paper entry only.
     return render_template("trainer/survey_entry.html", person=person, survey=survey, variant=survey.variant(lang),
-                           answers=record.survey_answers(person, survey.id) or {})
+                           answers=record.survey_answers(person, survey.id, paper=True) or {},
+                           own=record.survey_answers(person, survey.id, paper=False) is not None)

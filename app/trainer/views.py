@@ -12,6 +12,7 @@ from ..course import get_course
 from ..extensions import db
 from ..i18n import alphabetical
 from ..models import Role, User, get_by_id
+from ..people import merge_links
 from ..progress import record, summaries, summary
 from . import classes
 
@@ -29,13 +30,14 @@ def _learner_or_404(learner_id: str) -> User:
 @bp.get("/")
 def home():
     villages = visible_villages(current_user)
-    learners = sorted(db.session.scalars(
+    joined = merge_links()  # accounts joined to another one (app/people.py) are not listed again
+    learners = sorted((lr for lr in db.session.scalars(
         db.select(User).where(User.role == Role.LEARNER, User.village_id.in_([v.id for v in villages]))
-    ), key=lambda lr: alphabetical(lr.name))
+    ) if lr.id not in joined), key=lambda lr: alphabetical(lr.name))
     course = get_course()
     # Lessons mastered, from the progress summaries: one query, no events read.
     found = summaries.of_villages([v.id for v in villages])
-    rows = [(lr, [summary.level_progress_of(level, found[lr.id]) for level in course.levels]) for lr in learners]
+    rows = [(lr, [summary.level_progress_of(level, found[lr.id], lr.id) for level in course.levels]) for lr in learners]
     shown = classes.visible_classes(current_user)
     return render_template("trainer/home.html", villages=villages, rows=rows, levels=course.levels,
                            classes=shown, class_sizes=classes.class_sizes(shown),
@@ -46,7 +48,7 @@ def home():
 def learner(learner_id: str):
     person = _learner_or_404(learner_id)
     course = get_course()
-    levels = summary.course_progress_of(course, summaries.of_learner(person.id))
+    levels = summary.course_progress_of(course, summaries.of_person(person), person.id)
     surveys = [(s, record.survey_answers(person, s.id) is not None) for s in course.surveys.values()]
     return render_template("trainer/learner.html", person=person, levels=levels, surveys=surveys)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from app.content.loader import load_course
-from tests.conftest import FIXTURE_CONTENT
+from tests.conftest import FIXTURE_CONTENT, REAL_CONTENT
 
 
 @pytest.fixture
@@ -197,11 +197,27 @@ def test_header_must_come_first(tmp_path, course_copy):
 def test_surveys_are_loaded_and_awareness_items_must_match(course_copy):
     course, problems = load_course(course_copy)
     assert problems == [] and set(course.surveys) == {"intake", "exit"}
-    aware = course.surveys["intake"].question("aware-1414", "kk")
-    assert aware.correct_indexes == (0, 1)  # [x] marks the options that count as aware
-    edit(course_copy / "surveys/exit/kk.md", "- [x] Иә, естідім", "- [ ] Иә, естідім")
-    edit(course_copy / "surveys/exit/ru.md", "- [x] Да, слышал", "- [ ] Да, слышал")
-    assert any("awareness item 'aware-1414' differs from the intake survey" in p for p in problems_of(course_copy))
+    know = course.surveys["intake"].question("know-1414", "kk")
+    assert know.correct_indexes == (0,)  # [x] marks the one right answer
+    edit(course_copy / "surveys/exit/kk.md", "- [ ] Дұрыс емес", "- [x] Дұрыс емес")
+    edit(course_copy / "surveys/exit/ru.md", "- [ ] Неверно", "- [x] Неверно")
+    found = problems_of(course_copy)
+    assert any("awareness item 'know-1414' differs from the intake survey" in p for p in found)
+    assert any("knowledge item 'know-1414' must be a single choice with one right option" in p for p in found)
+
+
+def test_the_real_knowledge_items_are_paired_and_do_not_ask_do_you_know():
+    course, problems = load_course(REAL_CONTENT)
+    assert problems == []
+    intake, exit_ = course.surveys["intake"], course.surveys["exit"]
+    for lang, not_sure in (("kk", "Білмеймін"), ("ru", "Не знаю")):
+        items = [q for q in intake.variant(lang).questions if q.id.startswith("know-")]
+        assert len(items) == 10
+        for q in items:
+            assert "білесіз бе" not in q.text and "Знаете ли" not in q.text
+            assert not_sure in q.options[-1].text and len(q.correct_indexes) == 1
+            paired = exit_.question(q.id, lang)
+            assert paired is not None and paired.text == q.text and paired.options == q.options
 
 
 def test_text_questions_belong_to_surveys_only(course_copy):
@@ -273,7 +289,6 @@ def test_a_picture_with_a_script_is_flagged_and_its_lesson_left_out(course_copy)
 
 
 def test_the_real_course_renders_its_pictures_after_cleaning():
-    from tests.conftest import REAL_CONTENT
 
     course, problems = load_course(REAL_CONTENT)
     assert problems == []

@@ -4,12 +4,10 @@ import pytest
 
 from app.reports.figures import (
     LearnerFacts,
-    awareness,
     district_residents,
     figures,
     internet_at_home,
     learning_gain,
-    overall_awareness,
     ratio,
 )
 
@@ -72,38 +70,6 @@ def test_learner_in_two_classes_counts_once():
     assert f.enrolled == {"elementary": 1, "intermediate": 1}
     assert f.finished == {"elementary": 1, "intermediate": 0}
     assert f.gains["elementary"].pairs == 1 and f.gains["intermediate"].pairs == 0
-
-
-def test_awareness_pairs_answers_of_the_same_people():
-    people = [
-        learner(intake={"aware-1414": [2]}, exit={"aware-1414": [0]}),  # no -> yes
-        learner(intake={"aware-1414": [1]}, exit={"aware-1414": [1]}),  # yes -> yes
-        learner(intake={"aware-1414": [2]}, exit={"aware-1414": [2]}),  # no -> no
-        learner(intake={"aware-1414": [2]}, exit={"aware-1414": [2]}),  # no -> no
-        learner(intake={"aware-1414": [2]}),  # no exit survey: not paired
-        learner(exit={"aware-1414": [0]}),  # no intake survey: not paired
-    ]
-    row = {r.item: r for r in awareness(AWARE, people)}["aware-1414"]
-    # before 1 of 4 = 25 %, after 2 of 4 = 50 %, relative (0.5 - 0.25) / 0.25 = +100 %
-    assert row.pairs == 4 and row.before == pytest.approx(0.25) and row.after == pytest.approx(0.5)
-    assert row.relative == pytest.approx(1.0) and row.meets_target is None  # 4 pairs: too few
-    qr = {r.item: r for r in awareness(AWARE, people)}["aware-qr"]
-    assert qr.pairs == 0 and qr.before is None  # nobody answered: not enough data
-
-
-def test_awareness_from_zero_has_no_relative_change():
-    people = [learner(intake={"aware-qr": [2]}, exit={"aware-qr": [0]})]
-    row = {r.item: r for r in awareness(AWARE, people)}["aware-qr"]
-    assert row.before == 0 and row.after == 1 and row.relative is None
-
-
-def test_overall_awareness_is_the_mean_of_items():
-    people = [learner(intake={"aware-1414": [2], "aware-qr": [0]}, exit={"aware-1414": [0], "aware-qr": [0]}),
-              learner(intake={"aware-1414": [2], "aware-qr": [2]}, exit={"aware-1414": [2], "aware-qr": [1]})]
-    # 1414: 0 -> 0.5 ; qr: 0.5 -> 1.0 ; mean before 0.25, after 0.75, relative +200 %
-    total = overall_awareness(awareness(AWARE, people))
-    assert total.before == pytest.approx(0.25) and total.after == pytest.approx(0.75)
-    assert total.relative == pytest.approx(2.0)
 
 
 def test_internet_at_home_shares():

@@ -173,19 +173,52 @@ def test_report_command_writes_every_format(tmp_path):
         drop_schema()
 
 
-def test_the_learners_first_intake_is_the_before_and_a_trainers_entry_corrects_it(app, make):
+def test_the_learners_own_first_intake_is_the_before_and_a_paper_entry_is_kept_beside_it(app, make):
     from app.course import get_course
     from app.reports.queries import learner_facts
 
     village = make.village("Ауыл")
     learner = make.learner(village=village)
-    add(learner, "survey_answered", "intake", 0, answers={"aware-1414": [2]})
-    add(learner, "survey_answered", "intake", 90, answers={"aware-1414": [0]})  # after the course: not "before"
+    paper_only = make.learner(village=village)
+    add(learner, "survey_answered", "intake", 0, answers={"know-1414": [2]})
+    add(learner, "survey_answered", "intake", 90, answers={"know-1414": [0]})  # a second own: not "before"
+    add(learner, "survey_answered", "intake", 100, answers={"know-1414": [1]}, entered_by="trainer-id")
+    add(paper_only, "survey_answered", "intake", 0, answers={"know-1414": [0]}, entered_by="trainer-id")
     db.session.commit()
-    assert learner_facts([village.id], get_course())[0].intake == {"aware-1414": [2]}
-    add(learner, "survey_answered", "intake", 100, answers={"aware-1414": [1]}, entered_by="trainer-id")
+    facts = {f.intake_source: f for f in learner_facts([village.id], get_course())}
+    assert facts["own"].intake == {"know-1414": [2]}  # the paper entry did not replace the learner's answers
+    assert facts["paper"].intake == {"know-1414": [0]}  # no own answers: the paper form is used
+    assert [e.payload["answers"] for e in db.session.scalars(
+        db.select(Event).where(Event.user_id == learner.id).order_by(Event.created_at))][-1] == {"know-1414": [1]}
+
+
+def test_an_intake_answered_after_the_post_test_is_not_before(app, make):
+    from app.course import get_course
+    from app.reports.queries import learner_facts
+
+    village = make.village("Ауыл")
+    learner = make.learner(village=village)
+    add(learner, "test_taken", "basic-pre", 0, score=0.5)
+    add(learner, "test_taken", "basic-post", 60, score=1.0)
+    add(learner, "survey_answered", "intake", 70, answers={"know-1414": [0]})
+    add(learner, "survey_answered", "exit", 80, answers={"know-1414": [0]})
     db.session.commit()
-    assert learner_facts([village.id], get_course())[0].intake == {"aware-1414": [1]}
+    facts = learner_facts([village.id], get_course())[0]
+    assert facts.intake is None and facts.intake_source is None and facts.exit == {"know-1414": [0]}
+
+
+def test_report_reads_the_recorded_role_and_form_of_each_test(app, make):
+    from app.course import get_course
+    from app.reports.queries import learner_facts
+
+    village = make.village("Ауыл")
+    learner = make.learner(village=village, order="BA")
+    add(learner, "test_taken", "basic-post", 0, score=0.25, role="pre")  # form B taken before
+    add(learner, "test_taken", "basic-pre", 60, score=0.75, role="post")  # form A after
+    db.session.commit()
+    facts = learner_facts([village.id], get_course())[0]
+    assert facts.pre == {"basic": 0.25} and facts.post == {"basic": 0.75}
+    assert facts.pre_form == {"basic": "B"} and facts.post_form == {"basic": "A"}
 
 
 def test_drop_outs_are_counted_only_after_the_class_ended(app, make):

@@ -29,6 +29,8 @@ def upgrade():
     sa.Column('shown_finished', sa.Boolean(), nullable=False),
     sa.Column('score', sa.Float(), nullable=True),
     sa.Column('taken_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('role', sa.String(length=4), nullable=True),
+    sa.Column('counted_lamport', sa.Integer(), nullable=True),
     sa.Column('detail', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_progress_item_user_id_user_account')),
     sa.PrimaryKeyConstraint('user_id', 'item_id', name=op.f('pk_progress_item'))
