@@ -97,7 +97,8 @@ def item(level_id: str, item_id: str):
     lang = current_language()
     if it.kind == "test":
         return _test_page(lv, it, lang)
-    record.open_lesson(current_user, it, lang)
+    if not _saving_for_offline():
+        record.open_lesson(current_user, it, lang)
     events = record.events_of(current_user, [it.id])
     prog = derive.lesson_progress(it.id, events, it.question_ids, lv.pass_mark)
     index = lv.lesson_index(it.id)
@@ -158,6 +159,12 @@ def answer(level_id: str, item_id: str, question_id: str):
     return response
 
 
+def _saving_for_offline() -> bool:
+    """The level page's script is saving this page for offline use (issue #13): a copy, not a
+    visit, so nothing is recorded, and a test comes whole on one page."""
+    return request.headers.get("X-Offline-Save") == "1"
+
+
 def _test_page(lv: Level, test: Item, lang: str, errors=(), given=None, status: int = 200, page: int = 1):
     events = record.events_of(current_user)
     state = derive.test_state(lv, test, events)
@@ -169,7 +176,8 @@ def _test_page(lv: Level, test: Item, lang: str, errors=(), given=None, status: 
                                is_pre=test is lv.pretest)
     if state in (derive.LOCKED, derive.CLOSED):
         return render_template("learn/test_locked.html", level=lv, test=test, state=state)
-    paged = pages.test_page(pages.blocks_for(test, lang, given or {}, _secret()), page)
+    size = pages.WHOLE_TEST if _saving_for_offline() else None
+    paged = pages.test_page(pages.blocks_for(test, lang, given or {}, _secret()), page, size)
     return render_template("learn/test.html", level=lv, test=test, variant=test.variant(lang), paged=paged,
                            errors=set(errors), is_pre=test is lv.pretest, given=given or {}), status
 
