@@ -20,7 +20,6 @@ from flask_wtf.csrf import generate_csrf
 
 from ..content.grading import display_order
 from ..content.model import Item, Level
-from ..course import get_course
 from ..errors import INCOMPLETE
 from ..i18n import current_language
 from ..progress import outbox
@@ -94,7 +93,6 @@ def offline_globals():
         "see_result": _("See the result"),
         "no_network_here": _("This is not possible without the network."),
         "full": _("There is no room on this phone to keep this answer. Free some space, or answer with the network."),
-        "not_saved": _("This page is not saved on this phone. Connect to the network and try again."),
     }}
 
 

@@ -74,10 +74,11 @@ def parse_entry(data: object, fallback_lang: str) -> Entry:
             raise NotAnEntry("field values")
         clean[str(name)] = values
     names = [data.get("level"), data.get("item"), data.get("question") or ""]
-    if not all(isinstance(n, str) and len(n) <= 64 for n in names):
+    level, item, question = (n if isinstance(n, str) and len(n) <= 64 else None for n in names)
+    if level is None or item is None or question is None:
         raise NotAnEntry("names")
-    lang = data.get("lang") if data.get("lang") in LANGUAGES else fallback_lang
-    return Entry(entry_id, kind, names[0], names[1], names[2], clean, lang)
+    lang = str(data["lang"]) if data.get("lang") in LANGUAGES else fallback_lang
+    return Entry(entry_id, str(kind), level, item, question, clean, lang)
 
 
 def receive(user: User, entry: Entry, secret: str) -> Receipt:

@@ -88,11 +88,14 @@
   }
 
   // ---- Sending: one entry at a time, oldest first, only the signed-in learner's ----
-  var flushing = null;
+  var flushing = null, retryIn = 2000, retry = null;
   function flush() {
     if (flushing) return flushing;
+    clearTimeout(retry);
+    var left = false;
     flushing = entries().then(function (all) {
       if (!all.length || !navigator.onLine) return;
+      left = true; // until the server has acknowledged them all
       return fetch(statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (r) {
           var json = (r.headers.get("Content-Type") || "").indexOf("json") >= 0;
@@ -102,13 +105,19 @@
           signedIn = who ? who.learner : false;
           if (!who) return;
           var mine = all.filter(function (e) { return e.learner === who.learner; });
-          return sendEach(mine, who.csrf);
+          return sendEach(mine, who.csrf).then(function () { left = false; });
         });
-    }).catch(function () {}).then(function () { flushing = null; return render(); });
+    }).catch(function () {}).then(function () {
+      flushing = null;
+      // A weak signal: try again a little later, then less and less often (at most every minute).
+      if (left && signedIn !== false) { retry = setTimeout(flush, retryIn); retryIn = Math.min(retryIn * 2, 60000); }
+      else retryIn = 2000;
+      return render();
+    });
     return flushing;
   }
   function sendEach(list, csrf) {
-    if (!list.length) return null;
+    if (!list.length) return Promise.resolve();
     var entry = list[0];
     var body = { id: entry.id, learner: entry.learner, kind: entry.kind, level: entry.level, item: entry.item,
                  question: entry.question || "", fields: entry.fields, lang: entry.lang };
