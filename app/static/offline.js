@@ -146,7 +146,8 @@
       var span = document.createElement("span");
       span.textContent = text.test_sent + " ";
       span.appendChild(link);
-      notes.push(span);
+      var here = testParts && entry.item === testParts[2] && document.querySelector(".fb-queued");
+      if (here) { here.textContent = ""; here.appendChild(span); } else notes.push(span);
     }
     if (receipt.finished && lesson && entry.item === lesson.item) reloadTo = location.pathname;
   }

@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from app.content.grading import display_order
 from app.course import get_course
@@ -64,8 +65,9 @@ def wait_for(page, check, seconds=10.0):
 def save_level(page, base, lang="kk"):
     page.goto(base + LEVEL)
     saver = page.locator("#offline-save")
-    saver.locator("[data-save]").wait_for()
-    assert "~" not in saver.inner_text()
+    expect(saver.locator(".offline-state")).to_contain_text("КБ")  # the size, before saving
+    saver.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / f"level-before-{lang}-360.png"))
     saver.locator("[data-save]").click()
     saver.locator("[data-remove]").wait_for()  # shown once everything is in the cache
     state = saver.locator(".offline-state").inner_text()
@@ -114,9 +116,11 @@ def answer_two_offline(page, app, base, shot=None):
     assert "is-right" in second.get_attribute("class")
     page.locator("#outbox").wait_for()
     assert "2" in page.locator("#outbox").inner_text()
-    if shot:
-        first.scroll_into_view_if_needed()
-        page.screenshot(path=str(SHOTS / shot))
+    if shot:  # the outbox line at the top, then the feedback of the wrong answer
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(SHOTS / f"lesson-outbox-{shot}"))
+        first.locator(".fb-line.wrong").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"lesson-feedback-{shot}"))
     return lesson
 
 
@@ -133,7 +137,7 @@ def test_answers_given_offline_are_stored_once_when_back_online(browser, server)
     save_level(page, base)
     page.screenshot(path=str(SHOTS / "level-saved-kk-360.png"))
     context.set_offline(True)
-    answer_two_offline(page, server, base, shot="lesson-offline-kk-360.png")
+    answer_two_offline(page, server, base, shot="kk-360.png")
     assert stored(server, "aigul", "answer") == []
     context.set_offline(False)  # the page's script sends them as the network returns
     wait_for(page, lambda: len(stored(server, "aigul", "answer")) >= 2)
@@ -151,9 +155,10 @@ def test_a_lost_acknowledgement_does_not_store_an_answer_twice(browser, server):
     page = context.new_page()
     base = server.base_url
     sign_in(page, base, "bolat", "3691")
-    save_level(page, base)
+    page.click('.lang button[value="ru"]')
+    save_level(page, base, lang="ru")
     context.set_offline(True)
-    answer_two_offline(page, server, base)
+    answer_two_offline(page, server, base, shot="ru-360.png")
     lost = []
 
     def drop_the_answer(route):
@@ -198,13 +203,14 @@ def test_a_test_answered_offline_is_graded_when_it_arrives(browser, server):
         fill(page.locator(f"#q-{question.id}"), question, server.config["SECRET_KEY"], prefix=f"{question.id}:")
     page.click('button[value="finish"]')
     page.locator(".fb-queued").wait_for()
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SHOTS / "test-queued-ru-360.png"))
     assert stored(server, "dana", "test_taken") == []
     context.set_offline(False)
-    page.locator("#outbox a").wait_for()  # "see the result"
+    page.locator(".fb-queued a").wait_for()  # "your test has reached the server: see the result"
     page.screenshot(path=str(SHOTS / "test-sent-ru-360.png"))
     taken = stored(server, "dana", "test_taken")
     assert len(taken) == 1 and taken[0].payload["correct"] == len(questions)
-    page.locator("#outbox a").click()
+    page.locator(".fb-queued a").click()
     assert "/learn/elementary/" in page.url
     context.close()
