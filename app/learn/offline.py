@@ -9,6 +9,7 @@ as its form fields and is graded here (app/progress/outbox.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from babel import Locale
@@ -29,7 +30,6 @@ from .views import bp as learn_bp
 # Public: the browser fetches these without a session (installing, updating the worker).
 bp = Blueprint("pwa", __name__)
 
-PAGE_CHROME_BYTES = 9_000  # header, language buttons, forms' tokens: measured on the real course
 IMG_SRC = re.compile(r'<img[^>]+src="(/[^"]+)"')
 
 
@@ -62,13 +62,13 @@ def service_worker():
     return response
 
 
-def plural_forms(msg_one: str, msg_many: str) -> dict[str, str]:
-    """A counted message in every CLDR plural category of the language, with `{n}` for the
-    number: the page's script picks one with Intl.PluralRules (Russian has three forms)."""
+def plural_forms(message: Callable[[int], str]) -> dict[str, str]:
+    """A counted message (an `ngettext` with `count="{n}"`) in every CLDR plural category of the
+    language: the page's script picks one with Intl.PluralRules (Russian has three forms)."""
     locale = Locale.parse(current_language())
     forms: dict[str, str] = {}
     for n in (1, 2, 5, 21, 22, 25, 0):
-        forms.setdefault(locale.plural_form(n), ngettext(msg_one, msg_many, n, count="{n}"))
+        forms.setdefault(locale.plural_form(n), message(n))
     return forms
 
 
@@ -78,15 +78,16 @@ def offline_globals():
     if not current_user.is_authenticated:
         return {}
     return {"offline_learner": str(current_user.id), "offline_text": {
-        "waiting": plural_forms("%(count)s answer waiting to be sent", "%(count)s answers waiting to be sent"),
+        "waiting": plural_forms(lambda n: ngettext(
+            "%(count)s answer waiting to be sent", "%(count)s answers waiting to be sent", n, count="{n}")),
         "sending": _("Sending your answers…"),
         "sent": _("All your answers are sent."),
         "offline": _("No network now. Your answers stay on this phone and are sent when the network returns."),
         "signin": _("Sign in to send them: they are sent under the account that gave them."),
-        "other": plural_forms("%(count)s answer of another learner is waiting on this phone: it is sent when "
-                              "that learner signs in.",
-                              "%(count)s answers of another learner are waiting on this phone: they are sent "
-                              "when that learner signs in."),
+        "other": plural_forms(lambda n: ngettext(
+            "%(count)s answer of another learner is waiting on this phone: it is sent when that learner signs in.",
+            "%(count)s answers of another learner are waiting on this phone: they are sent when that learner "
+            "signs in.", n, count="{n}")),
         "test_queued": _("Your test is saved on this phone. It is graded when it reaches the server; you see "
                          "the result then."),
         "test_sent": _("Your test has reached the server."),
@@ -128,10 +129,16 @@ def _images(item: Item, lang: str) -> list[str]:
     return found
 
 
-def _page_estimate(item: Item, lang: str) -> int:
-    """Bytes the saved page takes, about: its text as rendered plus the page around it."""
+def _source_bytes(item: Item, lang: str) -> int:
     source = Path(item.folder) / f"{lang}.md"
-    return PAGE_CHROME_BYTES + (source.stat().st_size if source.exists() else 0)
+    return source.stat().st_size if source.exists() else 0
+
+
+# How many bytes a saved page takes per byte of its Markdown, measured on the real course
+# (December 2026: lessons 2.0–2.5, a whole test 1.7, a lesson's feedback 0.6), and the pages
+# with no lesson text (home, level, "not saved"). An estimate, said as "about".
+LESSON_PER_SOURCE, TEST_PER_SOURCE, KEY_PER_SOURCE, SMALL_PAGE = 2.3, 1.7, 0.6, 8_500
+SAVED_STATIC = ("site.css", "site.js", "offline.js")
 
 
 @learn_bp.get("/offline/<level_id>/pack")
@@ -141,15 +148,17 @@ def pack(level_id: str):
     level: Level = _level_or_404(level_id)
     lang = current_language()
     pages = [url_for("learn.home"), url_for("learn.level", level_id=level.id), url_for("learn.offline_missing")]
-    keys, images, size = [], [], 2 * PAGE_CHROME_BYTES
+    static = Path(current_app.static_folder or "static")
+    size = 3 * SMALL_PAGE + sum((static / name).stat().st_size for name in SAVED_STATIC)
+    keys, images = [], []
     for item in (level.pretest, *level.lessons, level.posttest):
         if item is None:
             continue
         pages.append(url_for("learn.item", level_id=level.id, item_id=item.id))
-        size += _page_estimate(item, lang)
+        source = _source_bytes(item, lang)
+        size += int(source * (LESSON_PER_SOURCE + KEY_PER_SOURCE if item.kind == "lesson" else TEST_PER_SOURCE))
         if item.kind == "lesson":
             keys.append(url_for("learn.offline_key", level_id=level.id, item_id=item.id))
-            size += 2_000
             for src in _images(item, lang):
                 images.append(src)
                 name = src.rsplit("/", 1)[-1]
