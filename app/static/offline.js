@@ -1,5 +1,5 @@
 // Auyl DigitAll: lessons saved on the phone and answers given without the network (issue #13).
-// Loaded (deferred) on a learner's pages after the page is usable; every page works without it.
+// site.js loads it after the page is usable, only where it has work; every page works without it.
 // - The outbox: answers wait in IndexedDB, each with an id made here, until the server has
 //   acknowledged them; a re-send is stored once (the server keeps one event per id). An answer
 //   belongs to the learner who gave it: it is sent only while that learner is signed in.

@@ -147,7 +147,7 @@ def test_saving_a_page_is_not_a_visit_and_a_test_comes_whole(learner_client):
 def test_a_learners_page_carries_the_outbox_in_their_language(learner_client):
     page = learner_client.get("/learn/basic/").get_data(as_text=True)
     assert 'id="outbox"' in page and f'data-learner="{learner_client.learner.id}"' in page
-    assert 'id="offline-save"' in page and "offline.js" in page
+    assert 'id="offline-save"' in page and "offline.js" in page and '<script src="/static/offline.js' not in page
     text = json.loads(re.search(r'id="offline-text">(.*?)</script>', page).group(1))
     assert set(text["waiting"]) == {"one", "other"} and "{n}" in text["waiting"]["other"]
     assert CSRF_RE.search(page)
