@@ -214,3 +214,30 @@ def test_a_test_answered_offline_is_graded_when_it_arrives(browser, server):
     page.locator(".fb-queued a").click()
     assert "/learn/elementary/" in page.url
     context.close()
+
+
+def test_answers_wait_for_the_learner_who_gave_them_on_a_shared_phone(browser, server):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    base = server.base_url
+    sign_in(page, base, "erzhan", "5813")
+    save_level(page, base)
+    context.set_offline(True)
+    answer_two_offline(page, server, base)
+    context.clear_cookies()  # meanwhile erzhan's session ended
+    context.set_offline(False)
+    page.reload()  # the sign-in page: nothing is sent for no one
+    assert stored(server, "erzhan", "answer") == []
+    before = len(stored(server, "aigul", "answer"))
+    sign_in(page, base, "aigul", "2580")  # another learner on the same phone
+    expect(page.locator("#outbox")).to_contain_text("2")  # "2 answers of another learner ..."
+    page.screenshot(path=str(SHOTS / "other-learner-kk-360.png"))
+    assert stored(server, "erzhan", "answer") == [] and len(stored(server, "aigul", "answer")) == before
+    page.click("#signout button")  # the saved pages go with aigul; erzhan's answers stay
+    expect(page.locator("#signout")).to_have_count(0)
+    sign_in(page, base, "erzhan", "5813")  # back: now they go
+    wait_for(page, lambda: len(stored(server, "erzhan", "answer")) >= 2)
+    page.locator("#outbox").wait_for(state="hidden")
+    assert sorted(e.question_id for e in stored(server, "erzhan", "answer")) == ["egov-what", "which-service"]
+    assert len(stored(server, "aigul", "answer")) == before
+    context.close()
