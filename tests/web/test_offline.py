@@ -151,3 +151,14 @@ def test_a_learners_page_carries_the_outbox_in_their_language(learner_client):
     text = json.loads(re.search(r'id="offline-text">(.*?)</script>', page).group(1))
     assert set(text["waiting"]) == {"one", "other"} and "{n}" in text["waiting"]["other"]
     assert CSRF_RE.search(page)
+
+
+def test_two_sends_of_one_answer_at_once_store_it_once(learner_client, monkeypatch):
+    """Both requests looked before either stored: the database's unique (learner, id) decides."""
+    from app.progress import outbox, record
+
+    entry = answer_entry()
+    assert send(learner_client, entry).get_json()["status"] == "stored"
+    monkeypatch.setattr(record, "client_answer_known", lambda user, client_id: False)
+    assert send(learner_client, entry).get_json()["status"] == outbox.DUPLICATE
+    assert len(events("answer")) == 1
