@@ -1,4 +1,4 @@
-// Auyl DigitAll service worker (issue #13). Hand-written, about 40 lines, no library:
+// Auyl DigitAll service worker (issue #13). Hand-written, 30 lines, no library:
 // the network first, always; when there is none, the copy the level page saved
 // ("Save this level for offline use", static/offline.js) from the cache "auyl-saved".
 // Answers never pass through here: offline.js keeps them in IndexedDB until the server

@@ -147,6 +147,9 @@ def test_answers_given_offline_are_stored_once_when_back_online(browser, server)
         ("egov-what", False), ("which-service", True)]
     assert len({e.client_id for e in answers}) == 2 and None not in {e.client_id for e in answers}
     assert stored(server, "aigul", "lesson_opened") == []  # saving was not a visit
+    page.evaluate("caches.delete('auyl-saved')")  # someone clears the browser's data
+    page.goto(base + LEVEL)
+    expect(page.locator("#offline-save .offline-state")).to_contain_text("браузер деректері тазартылған")
     context.close()
 
 
