@@ -117,6 +117,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp, url_prefix="/learn")
+    from .learn.offline import bp as pwa_bp
+
+    app.register_blueprint(pwa_bp)
     app.register_blueprint(trainer_bp, url_prefix="/trainer")
     app.register_blueprint(district_bp, url_prefix="/district")
     app.register_blueprint(classroom_bp, url_prefix="/class")

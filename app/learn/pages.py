@@ -79,6 +79,7 @@ def question_view(item: Item, lang: str, question_id: str, answers: dict, secret
 
 
 TEST_PAGE_SIZE = 4  # questions per test page: short pages on a small screen (issue #14)
+WHOLE_TEST = 10_000  # a test saved for offline use is one page: no server to fetch the next one
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,8 @@ def item(level_id: str, item_id: str):
     lang = current_language()
     if it.kind == "test":
         return _test_page(lv, it, lang)
-    record.open_lesson(current_user, it, lang)
+    if not _saving_for_offline():
+        record.open_lesson(current_user, it, lang)
     events = record.events_of(current_user, [it.id])
     prog = derive.lesson_progress(it.id, events, it.question_ids, lv.pass_mark)
     index = lv.lesson_index(it.id)
@@ -168,6 +169,12 @@ def answer(level_id: str, item_id: str, question_id: str):
     return response
 
 
+def _saving_for_offline() -> bool:
+    """The level page's script is saving this page for offline use (issue #13): a copy, not a
+    visit, so nothing is recorded, and a test comes whole on one page."""
+    return request.headers.get("X-Offline-Save") == "1"
+
+
 def _test_page(lv: Level, test: Item, lang: str, errors=(), given=None, status: int = 200, page: int = 1):
     progress = summary.level_progress_of(lv, summaries.of_learner(current_user.id, lv.item_ids), current_user.id)
     state = derive.test_state_of(test, progress)
@@ -180,7 +187,8 @@ def _test_page(lv: Level, test: Item, lang: str, errors=(), given=None, status: 
                                is_pre=is_pre)
     if state in (derive.LOCKED, derive.CLOSED):
         return render_template("learn/test_locked.html", level=lv, test=test, state=state)
-    paged = pages.test_page(pages.blocks_for(test, lang, given or {}, _secret()), page)
+    size = pages.WHOLE_TEST if _saving_for_offline() else None
+    paged = pages.test_page(pages.blocks_for(test, lang, given or {}, _secret()), page, size)
     return render_template("learn/test.html", level=lv, test=test, variant=test.variant(lang), paged=paged,
                            errors=set(errors), is_pre=is_pre, given=given or {}), status
 

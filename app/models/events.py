@@ -22,7 +22,8 @@ class Event(db.Model):  # type: ignore[name-defined]  # db.Model is made at run 
                       Index("ix_event_user_lamport", "user_id", "lamport"),
                       # Account links (app/people.py): `merged` events by the account they point to.
                       Index("ix_event_kind_item", "kind", "item_id"),
-                      UniqueConstraint("origin", "seq", name="uq_event_origin_seq"))
+                      UniqueConstraint("origin", "seq", name="uq_event_origin_seq"),
+                      UniqueConstraint("user_id", "client_id", name="uq_event_user_client"))
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
@@ -39,6 +40,9 @@ class Event(db.Model):  # type: ignore[name-defined]  # db.Model is made at run 
     # The order of one learner's events across servers: one more than the highest this server
     # knew for the learner when it recorded the event (a Lamport clock); ties by origin.
     lamport: Mapped[int] = mapped_column()
+    # The id a phone gave an answer it queued while offline (app/progress/outbox.py): a re-send
+    # of the same answer is recognised and stored once. Empty for everything else.
+    client_id: Mapped[uuid.UUID | None] = mapped_column()
 
 
 @event.listens_for(Event, "before_update")

@@ -61,7 +61,7 @@ LEARNER_ORDER = (Event.lamport, Event.origin, Event.seq)
 
 
 def _add(user: User, kind: str, item_id: str, lang: str, question_id: str | None = None,
-         payload: dict | None = None, at: datetime | None = None) -> None:
+         payload: dict | None = None, at: datetime | None = None, client_id: uuid.UUID | None = None) -> None:
     # A plain INSERT in the session's transaction: events never change, so the session need not
     # track them (and a history of thousands of events, as the demo writes, stays fast).
     # It takes this server's next change number (the sync cursor) and the learner's next step.
@@ -69,7 +69,7 @@ def _add(user: User, kind: str, item_id: str, lang: str, question_id: str | None
     db.session.execute(Event.__table__.insert(), {
         "id": uuid.uuid4(), "user_id": user.id, "kind": kind, "item_id": item_id, "question_id": question_id,
         "lang": lang, "payload": payload or {}, "created_at": at or _next_time(user),
-        "origin": origin, "seq": seq, "lamport": lamport})
+        "origin": origin, "seq": seq, "lamport": lamport, "client_id": client_id})
 
 
 def _next_time(user: User) -> datetime:
@@ -102,14 +102,17 @@ def open_lesson(user: User, lesson: Item, lang: str, *, at: datetime | None = No
 
 
 def answer_question(user: User, lesson: Item, question: Question, answer: tuple[int, ...], lang: str, *,
-                    at: datetime | None = None, commit: bool = True) -> tuple[Graded, bool]:
+                    at: datetime | None = None, commit: bool = True,
+                    client_id: uuid.UUID | None = None) -> tuple[Graded, bool]:
     """Store an answer; finish the attempt when it was the last open question.
 
-    Returns the grading and whether this answer finished the lesson.
+    Returns the grading and whether this answer finished the lesson. `client_id` is the id a
+    phone gave an answer it queued offline: the database stores one event per learner and id,
+    so a second insert of it fails (callers check `client_answer_known` first).
     """
     graded = grade(question, answer)
     _add(user, EventKind.ANSWER, lesson.id, lang, question.id,
-         {"answer": list(graded.answer), "correct": graded.correct}, at=at)
+         {"answer": list(graded.answer), "correct": graded.correct}, at=at, client_id=client_id)
     done = attempt_complete(events_of(user, [lesson.id]), lesson.id, lesson.question_ids)
     if done is not None:
         # Backdated: the finish comes right after the last answer, still before the next event.
@@ -121,12 +124,12 @@ def answer_question(user: User, lesson: Item, question: Question, answer: tuple[
 
 
 def take_test(user: User, test: Item, answers: dict[str, tuple[int, ...]], lang: str, *, role: str | None,
-              at: datetime | None = None, commit: bool = True) -> dict:
+              at: datetime | None = None, commit: bool = True, client_id: uuid.UUID | None = None) -> dict:
     """Store a finished test (all its answers in one event) and return its payload.
 
     `role` is the part this form plays for this learner, "pre" or "post" (derive.form_order:
     forms are counterbalanced); it is kept in the event, so that the event keeps its meaning
-    whatever the rule of assignment later becomes."""
+    whatever the rule of assignment later becomes. `client_id`: as for `answer_question`."""
     results, stored = {}, {}
     for question in test.variant(lang).questions:
         answer = answers.get(question.id)
@@ -139,10 +142,16 @@ def take_test(user: User, test: Item, answers: dict[str, tuple[int, ...]], lang:
                "answers": stored, "results": results}
     if role is not None:
         payload["role"] = role
-    _add(user, EventKind.TEST_TAKEN, test.id, lang, payload=payload, at=at)
+    _add(user, EventKind.TEST_TAKEN, test.id, lang, payload=payload, at=at, client_id=client_id)
     summaries.refresh(user.id, [test.id])
     _done(commit)
     return payload
+
+
+def client_answer_known(user: User, client_id: uuid.UUID) -> bool:
+    """Has this learner's answer with this phone-made id been stored already?"""
+    return db.session.scalar(db.select(Event.id).where(Event.user_id == user.id, Event.client_id == client_id)
+                             .limit(1)) is not None
 
 
 def events_by_user(user_ids: list, item_ids: list[str] | None = None) -> dict:

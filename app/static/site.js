@@ -62,6 +62,17 @@
     }, Math.max(5, parseInt(live.getAttribute("data-refresh"), 10) || 30) * 1000);
   }
 
+  // Phones at home (issue #13): static/offline.js loads only where it has work, after the page is
+  // usable: on a level page (to save it for offline use) and on a phone that saved a level (its
+  // service worker controls the page; answers given offline may be waiting there).
+  var outbox = document.getElementById("outbox");
+  if (outbox && (document.getElementById("offline-save") ||
+                 (navigator.serviceWorker && navigator.serviceWorker.controller))) {
+    var script = document.createElement("script");
+    script.src = outbox.getAttribute("data-script");
+    document.body.appendChild(script);
+  }
+
   // Shared computers: sign out after a quiet spell; keep the session alive while someone reads.
   var idle = parseInt(body.getAttribute("data-idle-seconds") || "0", 10);
   if (!idle) return;

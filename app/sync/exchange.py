@@ -29,6 +29,7 @@ from ..models import (
     Event,
     Role,
     SyncAttempt,
+    SyncCounter,
     SyncNode,
     SyncPeerVector,
     SyncVector,
@@ -87,6 +88,11 @@ def _max_seq_of(origin: uuid.UUID, stream: str) -> int:
         return db.session.scalar(select(db.func.max(Event.seq)).where(Event.origin == origin)) or 0
     return max(db.session.scalar(select(db.func.max(model.seq)).where(model.home == origin)) or 0
                for model in (Village, User, TrainingClass, VillageProblem, ChangeRequest, Venue))
+
+
+def _counter(node_id: uuid.UUID) -> int:
+    """The last change number this server handed out (app/sync/stamp.py)."""
+    return db.session.scalar(select(SyncCounter.last_seq).where(SyncCounter.node_id == node_id)) or 0
 
 
 def _advance(origin: str, stream: str, since: int, upto: int) -> None:
@@ -148,7 +154,7 @@ def _records_for(peer: SyncNode, since: dict[str, int]) -> list[dict]:
 
 
 _EVENT_COLUMNS = (Event.id, Event.user_id, Event.kind, Event.item_id, Event.question_id, Event.lang, Event.payload,
-                  Event.created_at, Event.origin, Event.seq, Event.lamport)
+                  Event.created_at, Event.origin, Event.seq, Event.lamport, Event.client_id)
 
 
 def _events_for(peer: SyncNode, since: dict[str, int]):
@@ -207,7 +213,8 @@ def _request_record(r: ChangeRequest) -> dict:
 def _event_record(e) -> dict:
     return {"t": "event", "id": str(e.id), "user_id": str(e.user_id), "kind": e.kind, "item_id": e.item_id,
             "question_id": e.question_id, "lang": e.lang, "payload": e.payload, "created_at": e.created_at.isoformat(),
-            "origin": str(e.origin), "seq": e.seq, "lamport": e.lamport}
+            "origin": str(e.origin), "seq": e.seq, "lamport": e.lamport,
+            "client_id": str(e.client_id) if e.client_id else None}  # a phone's id for a queued answer
 
 
 # --- export ----------------------------------------------------------------------------------
@@ -322,7 +329,9 @@ def _apply(got: bundle.Bundle, sender: SyncNode) -> Applied:
     for stream in STREAMS:
         # The peer says it holds more of this server's changes than this server has made: this
         # server went back in time (restored from an older backup). Going on would reuse numbers.
-        made = _max_seq_of(uuid.UUID(me), stream)
+        # (The counter too, not only the rows: a record of ours may be gone, a venue that lost a
+        # double entry, and its number with it.)
+        made = max(_max_seq_of(uuid.UUID(me), stream), _counter(uuid.UUID(me)))
         if holds.get(stream, {}).get(me, 0) > made:
             raise SyncError("restored_backup", f"the peer holds {stream} of this server up to "
                                                f"{holds[stream][me]}, this server has made {made}")
@@ -571,7 +580,8 @@ def _event_values(row: dict) -> dict:
     return {"id": uuid.UUID(row["id"]), "user_id": uuid.UUID(row["user_id"]), "kind": row["kind"], "item_id": row["item_id"],
             "question_id": row["question_id"], "lang": row["lang"], "payload": row["payload"],
             "created_at": datetime.fromisoformat(row["created_at"]), "origin": uuid.UUID(row["origin"]),
-            "seq": int(row["seq"]), "lamport": int(row["lamport"])}
+            "seq": int(row["seq"]), "lamport": int(row["lamport"]),
+            "client_id": uuid.UUID(row["client_id"]) if row.get("client_id") else None}
 
 
 # --- the record of every attempt (the coordinator's view of each village's link) -------------

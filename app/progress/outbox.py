@@ -1,0 +1,135 @@
+"""Answers a phone queued while offline (issue #13), received one by one when it is back online.
+
+Each entry carries an id made on the phone. The server stays the authority: it grades every
+answer again from the content as it is now, and stores it through `record` (the one writer)
+with that id, so an entry sent twice (the acknowledgement was lost) is stored once. An entry
+that can never be stored (its question left the content, the test is closed) is refused with
+a reason; the phone drops it, tells the learner, and goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from ..content.grading import IncompleteAnswer, InvalidAnswer, parse_answer
+from ..course import get_course
+from ..errors import INCOMPLETE, NOT_FITTING
+from ..extensions import db
+from ..i18n import LANGUAGES
+from ..models import User
+from . import derive, record, summaries, summary
+
+STORED, DUPLICATE, REFUSED = "stored", "duplicate", "refused"
+MAX_FIELDS = 200  # a test has a few dozen fields; anything larger did not come from our pages
+
+GONE = _l("An answer saved on this phone was for a question that is no longer in the lesson. "
+          "It was not saved.")
+TEST_TAKEN = _l("This test had already been taken: only the first try counts. The answers saved "
+                "on this phone were not counted.")
+TEST_CLOSED = _l("The test saved on this phone can no longer be taken now. Its answers were not counted.")
+TEST_MISSING = _l("The test saved on this phone was not complete. Open the test and take it again.")
+
+
+class NotAnEntry(ValueError):
+    """The request is not an outbox entry our script makes: refuse it, store nothing."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    status: str  # STORED, DUPLICATE or REFUSED
+    message: str = ""  # why it was refused, in the learner's language
+    finished: bool = False  # this answer finished its lesson
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: uuid.UUID
+    kind: str  # "answer" (a lesson question) or "test" (a whole pre- or post-test)
+    level: str
+    item: str
+    question: str
+    fields: dict[str, list[str]]
+    lang: str
+
+
+def parse_entry(data: object, fallback_lang: str) -> Entry:
+    """Check the shape of an entry sent by static/offline.js; raises NotAnEntry."""
+    if not isinstance(data, dict):
+        raise NotAnEntry("not an object")
+    try:
+        entry_id = uuid.UUID(str(data.get("id")))
+    except ValueError:
+        raise NotAnEntry("no id") from None
+    kind = data.get("kind")
+    fields = data.get("fields")
+    if kind not in ("answer", "test") or not isinstance(fields, dict) or len(fields) > MAX_FIELDS:
+        raise NotAnEntry("kind or fields")
+    clean: dict[str, list[str]] = {}
+    for name, values in fields.items():
+        if not isinstance(values, list) or not all(isinstance(v, str) and len(v) < 20 for v in values):
+            raise NotAnEntry("field values")
+        clean[str(name)] = values
+    names = [data.get("level"), data.get("item"), data.get("question") or ""]
+    level, item, question = (n if isinstance(n, str) and len(n) <= 64 else None for n in names)
+    if level is None or item is None or question is None:
+        raise NotAnEntry("names")
+    lang = str(data["lang"]) if data.get("lang") in LANGUAGES else fallback_lang
+    return Entry(entry_id, str(kind), level, item, question, clean, lang)
+
+
+def receive(user: User, entry: Entry, secret: str) -> Receipt:
+    """Grade and store one queued entry for `user`, once per entry id."""
+    if record.client_answer_known(user, entry.id):
+        return Receipt(DUPLICATE)
+    try:
+        receipt = _answer(user, entry, secret) if entry.kind == "answer" else _test(user, entry, secret)
+    except IntegrityError:  # the same entry, sent twice at once, was stored by the other request
+        db.session.rollback()
+        return Receipt(DUPLICATE)
+    return receipt
+
+
+def _answer(user: User, entry: Entry, secret: str) -> Receipt:
+    level = get_course().level(entry.level)
+    lesson = next((it for it in level.lessons if it.id == entry.item), None) if level else None
+    question = lesson.question(entry.question, entry.lang) if lesson else None
+    if lesson is None or question is None:
+        return Receipt(REFUSED, str(GONE))
+    try:
+        given = parse_answer(question, entry.fields, secret)
+    except InvalidAnswer:
+        return Receipt(REFUSED, str(NOT_FITTING))
+    except IncompleteAnswer as exc:
+        return Receipt(REFUSED, str(INCOMPLETE.get(exc.reason, INCOMPLETE["choose"])))
+    _, finished = record.answer_question(user, lesson, question, given, entry.lang, client_id=entry.id)
+    return Receipt(STORED, finished=finished)
+
+
+def _test(user: User, entry: Entry, secret: str) -> Receipt:
+    level = get_course().level(entry.level)
+    test = None
+    if level is not None:
+        test = next((t for t in (level.pretest, level.posttest) if t is not None and t.id == entry.item), None)
+    if level is None or test is None:
+        return Receipt(REFUSED, str(GONE))
+    progress = summary.level_progress_of(level, summaries.of_learner(user.id, level.item_ids), user.id)
+    state = derive.test_state_of(test, progress)
+    if state == derive.TAKEN:
+        return Receipt(REFUSED, str(TEST_TAKEN))
+    if state != derive.OPEN:
+        return Receipt(REFUSED, str(TEST_CLOSED))
+    answers = {}
+    for question in test.variant(entry.lang).questions:
+        scoped = {k[len(question.id) + 1:]: v for k, v in entry.fields.items() if k.startswith(question.id + ":")}
+        try:
+            answers[question.id] = parse_answer(question, scoped, secret)
+        except IncompleteAnswer:
+            return Receipt(REFUSED, str(TEST_MISSING))
+        except InvalidAnswer:
+            return Receipt(REFUSED, str(NOT_FITTING))
+    record.take_test(user, test, answers, entry.lang, role=progress.role_of(test), client_id=entry.id)
+    return Receipt(STORED)
