@@ -58,17 +58,21 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
             role_of[level.pretest.id] = (level.id, "pre")
         if level.posttest:
             role_of[level.posttest.id] = (level.id, "post")
-    tests: dict = defaultdict(lambda: {"pre": {}, "post": {}})
+    tests: dict = defaultdict(lambda: {"pre": {}, "post": {}, "pre_on": {}})
     surveys: dict = defaultdict(dict)
     rows = db.session.execute(
-        select(Event.user_id, Event.kind, Event.item_id, Event.payload).join(User, User.id == Event.user_id)
+        select(Event.user_id, Event.kind, Event.item_id, Event.payload, Event.created_at)
+        .join(User, User.id == Event.user_id)
         .where(of_villages, Event.kind.in_([EventKind.TEST_TAKEN, SURVEY_EVENT]))
         .order_by(Event.user_id, Event.lamport, Event.origin, Event.seq)
     )
-    for user_id, kind, item_id, payload in rows:
+    for user_id, kind, item_id, payload, created_at in rows:
         if kind == "test_taken" and item_id in role_of:
             level, which = role_of[item_id]
-            tests[user_id][which].setdefault(level, float(payload.get("score", 0)))  # the first counts
+            if level not in tests[user_id][which]:  # the first counts
+                tests[user_id][which][level] = float(payload.get("score", 0))
+                if which == "pre":  # the date the server that recorded it gave it (drop-out rule)
+                    tests[user_id]["pre_on"][level] = created_at.date()
         elif kind == SURVEY_EVENT:
             answers = payload.get("answers", {})
             if item_id == "intake" and not payload.get("entered_by"):
@@ -79,7 +83,7 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
     return [
         LearnerFacts(village_id=str(village_id), levels_enrolled=frozenset(enrolled[lid]),
                      classes_over=frozenset(over[lid]), active=lid in active,
-                     pre=tests[lid]["pre"], post=tests[lid]["post"],
+                     pre=tests[lid]["pre"], post=tests[lid]["post"], pre_on=tests[lid]["pre_on"],
                      intake=surveys[lid].get("intake"), exit=surveys[lid].get("exit"))
         for lid, village_id in learners
     ]
@@ -95,21 +99,23 @@ def problems_of(village_ids: Sequence[uuid.UUID]) -> dict[str, list[tuple[str, s
     return found
 
 
-def report_data(villages: Sequence[Village], course: Course) -> tuple[list[tuple[Village, Figures]], Figures]:
-    """Figures per village and for all of them together."""
+def report_data(villages: Sequence[Village], course: Course,
+                today: date | None = None) -> tuple[list[tuple[Village, Figures]], Figures]:
+    """Figures per village and for all of them together, as of `today` (the report's date)."""
+    today = today or date.today()
     ids = [v.id for v in villages]
-    facts = learner_facts(ids, course)
+    facts = learner_facts(ids, course, today)
     problems = problems_of(ids)
     levels = [lv.id for lv in course.levels]
     items = awareness_items(course)
     by_village = defaultdict(list)
     for lf in facts:
         by_village[lf.village_id].append(lf)
-    per_village = [(v, figures(v.residents, by_village[str(v.id)], levels, items, problems[str(v.id)]))
+    per_village = [(v, figures(v.residents, by_village[str(v.id)], levels, items, problems[str(v.id)], as_of=today))
                    for v in villages]
     residents, counted = district_residents((str(v.id), v.residents) for v in villages)
     all_problems = [p for v in villages for p in problems[str(v.id)]]
-    total = figures(residents, facts, levels, items, all_problems, counted_villages=counted)
+    total = figures(residents, facts, levels, items, all_problems, counted_villages=counted, as_of=today)
     return per_village, total
 
 
