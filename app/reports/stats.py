@@ -8,7 +8,9 @@
   `RESAMPLES` resamples of the learners with replacement, drawn by `random.Random(SEED)` from
   the learners sorted by their scores (so the interval depends only on the scores, never on
   the order the database returns them); the interval runs from the 25th to the 976th of the
-  1,000 sorted resample values. Above `BOOTSTRAP_MAX_N` learners, where the bootstrap costs
+  1,000 sorted resample values. A resample where a ratio is undefined (everyone drawn at 0 %
+  or at 100 % before) is left out of that ratio's values; if more than 5 % are, no interval.
+  Above `BOOTSTRAP_MAX_N` learners, where the bootstrap costs
   time and the normal approximation is sound, an analytic interval: mean ± 1.96 standard
   errors for a mean, and the delta method for a ratio of two means. One learner: no interval.
 """
@@ -27,6 +29,7 @@ SEED = 20261206
 RESAMPLES = 1000
 BOOTSTRAP_MAX_N = 200  # more learners than this: an analytic interval (see the docstring)
 MIN_TO_JUDGE = 20  # fewer learners than this: "too few to judge" a target
+MIN_DEFINED = 0.95  # share of resamples where a ratio must be defined (see the docstring)
 
 
 def half_up(value: float, places: int) -> Decimal:
@@ -151,8 +154,9 @@ def gain_estimates(pairs: Sequence[tuple[float, float]], seed: int = SEED, resam
             for name, stat in STATISTICS.items():
                 drawn[name].append(stat(*resample))
         for name, found in drawn.items():
-            if values[name] is not None and None not in found:
-                intervals[name] = percentile_interval(found)
+            defined = [v for v in found if v is not None]
+            if values[name] is not None and len(defined) >= MIN_DEFINED * resamples:
+                intervals[name] = percentile_interval(defined)
     elif n > max_n:
         method = "normal"
         intervals["points"] = normal_interval([q - p for p, q in pairs])
