@@ -50,7 +50,7 @@ def _verdict_text(verdict: str) -> str:
 
 def figure_table(per_village, total: Figures, levels, lang: str) -> list[list]:
     """One row per village and, for more than one village, one for all of them: the page's figures."""
-    low, high = _("95 % interval: low"), _("95 % interval: high")
+    low, high = _("low end (95 %)"), _("high end (95 %)")
     header = [_("Village"), _("Rural okrug"), _("Adult residents (18 and over)"), _("Confirmed as adults only"),
               _("Source of the residents figure"), _("Date of the residents figure"), _("Learners reached"),
               _("Coverage, %"), _("More learners than residents")]

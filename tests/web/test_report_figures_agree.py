@@ -92,7 +92,7 @@ def test_page_xlsx_and_csv_agree_and_round_half_up(client, make, village):
     # every interval on the page is the one in the files
     as_g = lambda v: f"{v:.3f}".rstrip("0").rstrip(".")  # noqa: E731  (up to 3 decimals, as Babel's #,##0.###)
     for name, shown in ((ru("Hake's gain of the means"), as_g), (ru("change"), "{:+.1f}".format)):
-        low = next(j for j, h in enumerate(header) if h.endswith(name + ", " + ru("95 % interval: low")))
+        low = next(j for j, h in enumerate(header) if h.endswith(name + ", " + ru("low end (95 %)")))
         values = sheet[1][low], sheet[1][low + 1]
         assert all(v is not None for v in values)
         assert f"({_page_number(shown(values[0]))} … {_page_number(shown(values[1]))})" in page
