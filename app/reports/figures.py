@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -152,15 +152,15 @@ def learning_gain(level: str, learners: Iterable[LearnerFacts], as_of: date | No
                 dropped.append(learner.pre[level])
         elif level in learner.post:
             post_only += 1
-    attrition = {"started": len(started), "pre_dropouts": _mean(dropped), "pre_started": _mean(started),
-                 "post_only": post_only}
+    counted = Gain(level, len(pairs), len(dropped), None, None, started=len(started), pre_dropouts=_mean(dropped),
+                   pre_started=_mean(started), post_only=post_only)
     if len(pairs) < MIN_PAIRS:
-        return Gain(level, len(pairs), len(dropped), None, None, **attrition)
+        return counted
     est = gain_estimates(pairs)
-    return Gain(level, len(pairs), len(dropped), _mean([p for p, _ in pairs]), _mean([q for _, q in pairs]),
-                points=est["points"], relative=est["relative"], hake=est["hake"], hake_mean=est["hake_mean"],
-                at_ceiling=sum(1 for p, _ in pairs if learner_g(p, 1.0) is None),
-                points_all=sum(q - p for p, q in pairs) / (len(pairs) + len(dropped)), **attrition)
+    return replace(counted, mean_pre=_mean([p for p, _ in pairs]), mean_post=_mean([q for _, q in pairs]),
+                   points=est["points"], relative=est["relative"], hake=est["hake"], hake_mean=est["hake_mean"],
+                   at_ceiling=sum(1 for p, _ in pairs if learner_g(p, 1.0) is None),
+                   points_all=sum(q - p for p, q in pairs) / (len(pairs) + len(dropped)))
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from ..models import VillageProblem
 from . import charts
 from .figures import AWARENESS_TARGET, COVERAGE_TARGET, DROPOUT_DAYS, GAIN_TARGET, INTERNET_QUESTION, Figures
 from .queries import report_data
-from .stats import BOOTSTRAP_MAX_N, MIN_TO_JUDGE, RESAMPLES, SEED, Estimate, half_up, percent
+from .stats import BOOTSTRAP_MAX_N, MIN_TO_JUDGE, RESAMPLES, SEED, Estimate, half_up
 
 TAGS = re.compile(r"<[^>]+>")
 # A village where this share of learners has no internet at home is named for the internet projects.
@@ -55,7 +55,7 @@ class Report:
         if value is None:
             return "—"
         pattern = Locale.parse(self.lang).percent_formats[None].pattern.replace("#,##0", "#,##0.#", 1)
-        return format_percent(percent(value) / 100, pattern, locale=self.lang)
+        return format_percent(half_up(value * 100, 1) / 100, pattern, locale=self.lang)
 
     def num(self, value, places: int = 2) -> str:
         """A count, or a number rounded half up to `places` decimals at most (Hake's g: 3)."""
@@ -67,7 +67,7 @@ class Report:
         """A change in percentage points, signed: "+25,3"."""
         if value is None:
             return "—"
-        text = format_decimal(percent(value), "#,##0.0", locale=self.lang)
+        text = format_decimal(half_up(value * 100, 1), "#,##0.0", locale=self.lang)
         return text if text.startswith(("-", "−")) else "+" + text
 
     def interval(self, est: Estimate, kind: str = "pct") -> str:

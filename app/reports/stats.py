@@ -165,6 +165,8 @@ def gain_estimates(pairs: Sequence[tuple[float, float]], seed: int = SEED, resam
         intervals["relative"] = None if relative is None else (relative[0] - 1, relative[1] - 1)
         rest = ratio_interval([1 - q for q in post], [1 - p for p in pre])  # hake = 1 − mean(1−post)/mean(1−pre)
         intervals["hake"] = None if rest is None else (1 - rest[1], 1 - rest[0])
-    return {name: Estimate(values[name], *(intervals[name] or (None, None)), n=sizes[name],
-                           method=method if intervals[name] else "")
-            for name in STATISTICS}
+    estimates = {}
+    for name in STATISTICS:
+        low, high = intervals[name] or (None, None)
+        estimates[name] = Estimate(values[name], low, high, n=sizes[name], method=method if intervals[name] else "")
+    return estimates
