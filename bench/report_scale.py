@@ -1,7 +1,9 @@
 """How long the akimat's district report takes on a large district, and how much memory.
 
-Run:  .venv/bin/python bench/report_scale.py [--db URL] [--villages 20] [--learners 500]
+Run:  .venv/bin/python bench/report_scale.py [--db URL] [--villages 20] [--learners 500] [--pure 100000]
       (default: a SQLite file in a temporary folder; e.g. --db postgresql+psycopg://postgres@127.0.0.1/auyl_bench)
+      --pure N also times the figures alone (no database) over N learners held in memory, in villages
+      of 100 (every village at the bootstrap's limit: its worst case) and of 2,500; --pure 0 skips it.
 Writes the figures to stdout; the results are kept in bench/report-scale.md.
 """
 
@@ -27,7 +29,9 @@ from app.course import get_course  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Attendance, Event, TrainingClass, User, Village, class_learners  # noqa: E402
 from app.progress import record  # noqa: E402
+from app.reports.figures import LearnerFacts, figures  # noqa: E402
 from app.reports.queries import report_data  # noqa: E402
+from app.reports.stats import BOOTSTRAP_MAX_N  # noqa: E402
 from app.sync import stamp  # noqa: E402
 from app.sync.node import this_node_id  # noqa: E402
 
@@ -91,6 +95,29 @@ def _numbers(me):
         yield from stamp.reserve_seqs(db.session.connection(), me, 10_000)
 
 
+def pure_figures(learners: int, per_village: int, levels: list[str]) -> None:
+    """Every village's figures and the district's, from LearnerFacts in memory: what the 95 %
+    intervals cost (a bootstrap per village and level up to BOOTSTRAP_MAX_N learners)."""
+    rng = random.Random(2)
+    villages = max(1, learners // per_village)
+    facts = []
+    for i in range(learners):
+        pre = {lv: rng.randrange(21) / 20 for lv in levels[: 1 + i % 2]}
+        post = {lv: min(1.0, s + rng.randrange(9) / 20) for lv, s in pre.items()}
+        facts.append(LearnerFacts(village_id=str(i % villages), levels_enrolled=frozenset(pre), active=True,
+                                  pre=pre, post=post))
+    by_village: dict[str, list] = {}
+    for lf in facts:
+        by_village.setdefault(lf.village_id, []).append(lf)
+
+    def run():
+        for group in by_village.values():
+            figures(len(group) * 2, group, levels, {}, [])
+        figures(learners * 2, facts, levels, {}, [])
+
+    timed(f"figures alone: {villages} villages x {per_village}", run)
+
+
 def timed(label, fn):
     """Wall time of one run, then the peak of Python memory in a second run (tracemalloc slows
     Python down, so the two are measured apart)."""
@@ -110,6 +137,7 @@ def main() -> None:
     parser.add_argument("--db")
     parser.add_argument("--villages", type=int, default=20)
     parser.add_argument("--learners", type=int, default=500)
+    parser.add_argument("--pure", type=int, default=100_000)
     args = parser.parse_args()
     url = args.db or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
     # The app's own factory and the real course: no test code (pytest need not be installed).
@@ -132,6 +160,11 @@ def main() -> None:
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+        if args.pure:
+            levels = [lv.id for lv in course.levels]
+            print(f"{args.pure} learners in memory, {len(levels)} levels; bootstrap up to {BOOTSTRAP_MAX_N} learners")
+            for size in (BOOTSTRAP_MAX_N, 2500):
+                pure_figures(args.pure, size, levels)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ The rules are the methodology printed in the report (`templates/reports/report.h
     progress that was made;
   - mean of learners' g = the mean of (post − pre) / (1 − pre) over completers whose pre-test
     was below 100 % (those at 100 % had nothing left to gain: left out and counted apart).
-  Each with a 95 % interval (`stats.py`: bootstrap up to 200 learners, analytic above) and n.
+  Each with a 95 % interval (`stats.py`: bootstrap up to 100 learners, analytic above) and n.
   A mean pre-test of 0 % (relative gain) or of 100 % (Hake) makes that ratio undefined.
 - A target counts as met (✓) only when its interval's lower bound reaches it, and only on at
   least MIN_TO_JUDGE (20) learners: fewer is "too few to judge".

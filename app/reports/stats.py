@@ -4,15 +4,17 @@
   the value is first written with 12 decimals, which sheds the binary noise of floats
   (0.4875 is stored as 0.48749999…), then rounded. Python's `round()` and Babel's default
   (half to even, on the binary value) give 0.487 where 0.488 is right.
-- **95 % intervals**: for up to `BOOTSTRAP_MAX_N` (200) learners, a percentile bootstrap:
-  `RESAMPLES` resamples of the learners with replacement, drawn by `random.Random(SEED)` from
-  the learners sorted by their scores (so the interval depends only on the scores, never on
-  the order the database returns them); the interval runs from the 25th to the 976th of the
-  1,000 sorted resample values. A resample where a ratio is undefined (everyone drawn at 0 %
-  or at 100 % before) is left out of that ratio's values; if more than 5 % are, no interval.
-  Above `BOOTSTRAP_MAX_N` learners, where the bootstrap costs
-  time and the normal approximation is sound, an analytic interval: mean ± 1.96 standard
-  errors for a mean, and the delta method for a ratio of two means. One learner: no interval.
+- **95 % intervals**: for up to `BOOTSTRAP_MAX_N` (100) learners, a percentile bootstrap:
+  `RESAMPLES` resamples of the learners with replacement, drawn by `random.Random(SEED)` (as
+  random bytes, see `_resampled_sums`) from the learners sorted by their scores (so the
+  interval depends only on the scores, never on the order the database returns them); the
+  interval runs from the 25th to the 976th of the 1,000 sorted resample values. A resample
+  where a ratio is undefined (everyone drawn at 0 % or at 100 % before) is left out of that
+  ratio's values; if more than 5 % are, no interval. Above `BOOTSTRAP_MAX_N` learners, where
+  the bootstrap costs time and the normal approximation is sound (at 100 learners the two
+  agree within about 0.01 for g and 0.03 for the relative gain), an analytic interval: mean ±
+  1.96 standard errors for a mean, and the delta method for a ratio of two means. One
+  learner: no interval.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 Z95 = 1.959963984540054  # the normal distribution's 97.5th percentile
 SEED = 20261206
 RESAMPLES = 1000
-BOOTSTRAP_MAX_N = 200  # more learners than this: an analytic interval (see the docstring)
+BOOTSTRAP_MAX_N = 100  # more learners than this: an analytic interval (see the docstring)
 MIN_TO_JUDGE = 20  # fewer learners than this: "too few to judge" a target
 MIN_DEFINED = 0.95  # share of resamples where a ratio must be defined (see the docstring)
 
@@ -125,6 +127,38 @@ def learner_g(pre: float, post: float) -> float | None:
     return (post - pre) / (1 - pre) if pre < 1 - 1e-9 else None
 
 
+FIXED = 1 << 32  # fixed-point scale of the resampled sums: scores to 2⁻³² (display needs 10⁻³)
+FIELD = 96  # bits per packed field: room for n ≤ 256 sums of g as low as −2²⁴
+
+
+def _resampled_sums(pre, post, g_values, g_counts, rng: random.Random, resamples: int):
+    """(n, Σpre, Σpost, Σg, learners with a g) of each resample of the n learners (n ≤ 256).
+
+    Fast in pure Python: a resample's learner numbers are random bytes, kept only below the
+    largest multiple of n (so each number is equally likely) and taken modulo n, both done by
+    `bytes.translate`; each learner's four values are packed, in fixed point, into one integer,
+    so one `sum` adds all four at once."""
+    n = len(pre)
+    if n > 256:
+        raise ValueError("the byte-drawn bootstrap takes at most 256 learners")
+    offset = max([0.0] + [-g for g in g_values])  # g can be below 0: shift it to stay positive
+    packed = [round(p * FIXED) | round(q * FIXED) << FIELD
+              | (round((g + offset) * FIXED) if c else 0) << 2 * FIELD | c << 3 * FIELD
+              for p, q, g, c in zip(pre, post, g_values, g_counts, strict=True)]
+    limit = 256 - 256 % n
+    modulo = bytes(b % n if b < limit else 0 for b in range(256))
+    rejected = bytes(range(limit, 256))
+    mask = (1 << FIELD) - 1
+    for _ in range(resamples):
+        picks = b""
+        while len(picks) < n:
+            picks += rng.randbytes(n + n // 2).translate(modulo, rejected)
+        total = sum(map(packed.__getitem__, picks[:n]))
+        with_g = total >> 3 * FIELD
+        yield (n, (total & mask) / FIXED, (total >> FIELD & mask) / FIXED,
+               ((total >> 2 * FIELD & mask) / FIXED) - offset * with_g, with_g)
+
+
 def gain_estimates(pairs: Sequence[tuple[float, float]], seed: int = SEED, resamples: int = RESAMPLES,
                    max_n: int = BOOTSTRAP_MAX_N) -> dict[str, Estimate]:
     """Points, relative gain, Hake's g of the means and the mean of learners' g, each with its
@@ -144,13 +178,8 @@ def gain_estimates(pairs: Sequence[tuple[float, float]], seed: int = SEED, resam
     method = ""
     if 2 <= n <= max_n:
         method = "bootstrap"
-        rng = random.Random(seed)
         drawn: dict[str, list] = {name: [] for name in STATISTICS}
-        everyone = range(n)
-        for _ in range(resamples):
-            idx = rng.choices(everyone, k=n)
-            resample = (n, sum(map(pre.__getitem__, idx)), sum(map(post.__getitem__, idx)),
-                        sum(map(g_values.__getitem__, idx)), sum(map(g_counts.__getitem__, idx)))
+        for resample in _resampled_sums(pre, post, g_values, g_counts, random.Random(seed), resamples):
             for name, stat in STATISTICS.items():
                 drawn[name].append(stat(*resample))
         for name, found in drawn.items():
