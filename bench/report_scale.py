@@ -3,7 +3,8 @@
 Run:  .venv/bin/python bench/report_scale.py [--db URL] [--villages 20] [--learners 500] [--pure 100000]
       (default: a SQLite file in a temporary folder; e.g. --db postgresql+psycopg://postgres@127.0.0.1/auyl_bench)
       --pure N also times the figures alone (no database) over N learners held in memory, in villages
-      of 100 (every village at the bootstrap's limit: its worst case) and of 2,500; --pure 0 skips it.
+      of 100 (every village at the bootstrap's limit: its worst case) and of 2,500, wall time only
+      (tracemalloc slows its many small integers down 25-fold); --pure 0 skips it, --no-db runs it alone.
 Writes the figures to stdout; the results are kept in bench/report-scale.md.
 """
 
@@ -115,15 +116,19 @@ def pure_figures(learners: int, per_village: int, levels: list[str]) -> None:
             figures(len(group) * 2, group, levels, {}, [])
         figures(learners * 2, facts, levels, {}, [])
 
-    timed(f"figures alone: {villages} villages x {per_village}", run)
+    timed(f"figures alone: {villages} villages x {per_village}", run, memory=False)
+    timed("  again (villages' bootstraps kept)", run, memory=False)
 
 
-def timed(label, fn):
+def timed(label, fn, memory=True):
     """Wall time of one run, then the peak of Python memory in a second run (tracemalloc slows
     Python down, so the two are measured apart)."""
     start = time.perf_counter()
     result = fn()
     seconds = time.perf_counter() - start
+    if not memory:
+        print(f"{label:<45} {seconds:7.2f} s")
+        return result
     tracemalloc.start()
     fn()
     peak = tracemalloc.get_traced_memory()[1]
@@ -138,12 +143,16 @@ def main() -> None:
     parser.add_argument("--villages", type=int, default=20)
     parser.add_argument("--learners", type=int, default=500)
     parser.add_argument("--pure", type=int, default=100_000)
+    parser.add_argument("--no-db", action="store_true")
     args = parser.parse_args()
     url = args.db or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
     # The app's own factory and the real course: no test code (pytest need not be installed).
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}, "SECRET_KEY": "bench",
                       "NODE_DIR": tempfile.mkdtemp(prefix="auyl-bench-node-")})
     with app.app_context():
+        if args.no_db:
+            _pure(args.pure, get_course())
+            return
         db.drop_all()
         db.create_all()
         start = time.perf_counter()
@@ -160,11 +169,15 @@ def main() -> None:
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
-        if args.pure:
-            levels = [lv.id for lv in course.levels]
-            print(f"{args.pure} learners in memory, {len(levels)} levels; bootstrap up to {BOOTSTRAP_MAX_N} learners")
-            for size in (BOOTSTRAP_MAX_N, 2500):
-                pure_figures(args.pure, size, levels)
+        _pure(args.pure, course)
+
+
+def _pure(learners: int, course) -> None:
+    if learners:
+        levels = [lv.id for lv in course.levels]
+        print(f"{learners} learners in memory, {len(levels)} levels; bootstrap up to {BOOTSTRAP_MAX_N} learners")
+        for size in (BOOTSTRAP_MAX_N, 2500):
+            pure_figures(learners, size, levels)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import math
 import random
 from collections.abc import Callable, Sequence
@@ -162,8 +163,22 @@ def _resampled_sums(pre, post, g_values, g_counts, rng: random.Random, resamples
 def gain_estimates(pairs: Sequence[tuple[float, float]], seed: int = SEED, resamples: int = RESAMPLES,
                    max_n: int = BOOTSTRAP_MAX_N) -> dict[str, Estimate]:
     """Points, relative gain, Hake's g of the means and the mean of learners' g, each with its
-    95 % interval, from (pre, post) pairs of scores 0..1."""
-    pairs = sorted(pairs)
+    95 % interval, from (pre, post) pairs of scores 0..1. The same scores give the same result,
+    so a village's bootstrap is kept (LRU) for the report's next view, file or language."""
+    ordered = tuple(sorted(pairs))
+    if len(ordered) <= max_n:
+        return dict(_bootstrapped(ordered, seed, resamples, max_n))
+    return _gain_estimates(ordered, seed, resamples, max_n)
+
+
+@functools.lru_cache(maxsize=4096)  # at most 4,096 × 100 pairs
+def _bootstrapped(pairs: tuple[tuple[float, float], ...], seed: int, resamples: int,
+                  max_n: int) -> dict[str, Estimate]:
+    return _gain_estimates(pairs, seed, resamples, max_n)
+
+
+def _gain_estimates(pairs: Sequence[tuple[float, float]], seed: int, resamples: int,
+                    max_n: int) -> dict[str, Estimate]:
     n = len(pairs)
     pre = [p for p, _ in pairs]
     post = [q for _, q in pairs]
