@@ -20,7 +20,8 @@ The rules are the methodology printed in the report (`templates/reports/report.h
   Each with a 95 % interval (`stats.py`: bootstrap up to 100 learners, analytic above) and n.
   A mean pre-test of 0 % (relative gain) or of 100 % (Hake) makes that ratio undefined.
 - A target counts as met (✓) only when its interval's lower bound reaches it, and only on at
-  least MIN_TO_JUDGE (20) learners: fewer is "too few to judge".
+  least MIN_TO_JUDGE (20) learners: fewer is "too few to judge". (Awareness, as it stands: its
+  point value, on at least MIN_FOR_TARGET (5) learners.)
 - **Attrition**, per level: *drop-outs* took the pre-test, not the post-test, and their time is
   over: their class of that level has ended, or, for a learner with no class of that level
   (self-registered), DROPOUT_DAYS (30) days have passed since the pre-test, counted to the

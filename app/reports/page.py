@@ -17,7 +17,15 @@ from ..extensions import db
 from ..i18n import alphabetical
 from ..models import VillageProblem
 from . import charts
-from .figures import AWARENESS_TARGET, COVERAGE_TARGET, DROPOUT_DAYS, GAIN_TARGET, INTERNET_QUESTION, Figures
+from .figures import (
+    AWARENESS_TARGET,
+    COVERAGE_TARGET,
+    DROPOUT_DAYS,
+    GAIN_TARGET,
+    INTERNET_QUESTION,
+    MIN_FOR_TARGET,
+    Figures,
+)
 from .queries import report_data
 from .stats import BOOTSTRAP_MAX_N, MIN_TO_JUDGE, RESAMPLES, SEED, Estimate, half_up
 
@@ -47,7 +55,7 @@ class Report:
 
     # The method's constants, for the method page.
     constants = {"resamples": RESAMPLES, "seed": SEED, "bootstrap_max": BOOTSTRAP_MAX_N, "min_n": MIN_TO_JUDGE,
-                 "dropout_days": DROPOUT_DAYS}
+                 "dropout_days": DROPOUT_DAYS, "awareness_min_n": MIN_FOR_TARGET}
 
     def pct(self, value) -> str:
         """A share as this language writes percents (CLDR: Russian "30,5 %", Kazakh "30,5%"),
