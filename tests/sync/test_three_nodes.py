@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from datetime import date
 
 import pytest
 
@@ -387,3 +388,17 @@ def test_a_server_restored_from_an_old_backup_is_stopped_with_a_reason(district,
     with pytest.raises(SyncError) as err:
         send(district, a)
     assert err.value.code == "restored_backup"
+
+
+def test_a_residents_figure_travels_with_its_source_date_and_adults_flag(district, villages):
+    a, _, ids = villages
+    with district.ctx():
+        village = db.session.get(Village, uuid.UUID(ids[0]))
+        village.residents, village.residents_source = 900, "Статистика"
+        village.residents_on, village.residents_adults = date(2026, 1, 1), True
+        db.session.commit()
+    send(district, a)
+    with a.ctx():
+        got = db.session.get(Village, uuid.UUID(ids[0]))
+        assert (got.residents, got.residents_source, got.residents_on, got.residents_adults) == \
+            (900, "Статистика", date(2026, 1, 1), True)
