@@ -135,3 +135,15 @@ def test_pre_test_only_learners_give_no_gain_but_attrition(client, make):
     pairs = next(j for j, h in enumerate(rows[0]) if h.endswith(translated("learners with both tests", "ru")))
     drops = next(j for j, h in enumerate(rows[0]) if h.endswith(": " + translated("drop-outs", "ru")))
     assert rows[1][pairs] == 0 and rows[1][drops] == 1  # self-registered, pre-test 30+ days ago
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_method_and_how_to_read_are_printed_in_both_languages(client, make, village, lang):
+    sign_in(client, make.staff(Role.COORDINATOR))
+    page = client.get(f"/reports/district.print?lang={lang}").get_data(as_text=True)
+    assert translated("How to read these figures", lang) in page and '<section class="read">' in page
+    # the method names its constants: 1,000 resamples, the seed, 100 learners, 20 to judge, 30 days
+    method = page[page.index('<ul class="method">'):page.index('<section class="read">')]
+    for number in ("20261206", "100", "20", "30"):
+        assert number in method
+    assert re.search(r"1[\s\u00a0]000", method)
