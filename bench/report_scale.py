@@ -1,9 +1,11 @@
 """District scale: the akimat's figures, a village's, a class grid and a learner's level page,
 on a large district, with their time and memory budgets (issue #10).
 
-Run:  .venv/bin/python bench/report_scale.py [--db URL] [--villages 200] [--learners 500]
+Run:  .venv/bin/python bench/report_scale.py [--db URL] [--villages 200] [--learners 500] [--pure N] [--no-db]
       (default: a SQLite file in a temporary folder, 100,000 learners and about 5.3 M events;
        e.g. --db postgresql+psycopg://postgres@127.0.0.1/auyl_bench)
+      --pure N also times the figures alone (no database) over N learners held in memory, in villages
+      of 100 (every village at the bootstrap's limit: its worst case) and of 2,500; --no-db runs only that.
 Writes the figures to stdout; the results are kept in bench/report-scale.md.
 
 The data is written in bulk (plain INSERTs of many rows), with the stamps the one writer gives
@@ -46,7 +48,9 @@ from app.models import (  # noqa: E402
 from app.progress import class_view, summaries  # noqa: E402
 from app.progress.derive import EventView  # noqa: E402
 from app.progress.summary import summarise  # noqa: E402
+from app.reports.figures import LearnerFacts, figures  # noqa: E402
 from app.reports.queries import report_data  # noqa: E402
+from app.reports.stats import BOOTSTRAP_MAX_N  # noqa: E402
 from app.sync import stamp  # noqa: E402
 from app.sync.node import this_node_id  # noqa: E402
 
@@ -198,11 +202,45 @@ def timed(label, fn, budget: float | None = None, repeat: int = 1, memory: bool 
     print(f"{label:<48} {best * 1000:9.1f} ms{verdict}{peak}")
 
 
+def pure_figures(learners: int, per_village: int, levels: list[str]) -> None:
+    """Every village's figures and the district's, from LearnerFacts in memory: what the 95 %
+    intervals cost (a bootstrap per village and level up to BOOTSTRAP_MAX_N learners)."""
+    rng = random.Random(2)
+    villages = max(1, learners // per_village)
+    facts = []
+    for i in range(learners):
+        pre = {lv: rng.randrange(21) / 20 for lv in levels[: 1 + i % 2]}
+        post = {lv: min(1.0, s + rng.randrange(9) / 20) for lv, s in pre.items()}
+        facts.append(LearnerFacts(village_id=str(i % villages), levels_enrolled=frozenset(pre), active=True,
+                                  pre=pre, post=post))
+    by_village: dict[str, list] = {}
+    for lf in facts:
+        by_village.setdefault(lf.village_id, []).append(lf)
+
+    def run():
+        for group in by_village.values():
+            figures(len(group) * 2, group, levels, {}, [])
+        figures(learners * 2, facts, levels, {}, [])
+
+    timed(f"figures alone: {villages} villages x {per_village}", run)
+    timed("  again (villages' bootstraps kept)", run)
+
+
+def _pure(learners: int, course) -> None:
+    if learners:
+        levels = [lv.id for lv in course.levels]
+        print(f"{learners} learners in memory, {len(levels)} levels; bootstrap up to {BOOTSTRAP_MAX_N} learners")
+        for size in (BOOTSTRAP_MAX_N, 2500):
+            pure_figures(learners, size, levels)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db")
     parser.add_argument("--villages", type=int, default=200)
     parser.add_argument("--learners", type=int, default=500)
+    parser.add_argument("--pure", type=int, default=100_000)
+    parser.add_argument("--no-db", action="store_true")
     args = parser.parse_args()
     url = args.db or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
     # The app's own factory and the real course: no test code (pytest need not be installed).
@@ -211,6 +249,9 @@ def main() -> None:
     backend = "sqlite" if url.startswith("sqlite") else "postgresql"
     budget = {name: pair[0 if backend == "sqlite" else 1] for name, pair in BUDGETS.items()}
     with app.app_context():
+        if args.no_db:
+            _pure(args.pure, get_course())
+            return
         db.drop_all()
         db.create_all()
         start = time.perf_counter()
@@ -252,6 +293,16 @@ def main() -> None:
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+        _pure(args.pure, course)
+        _pure(args.pure, course)
+
+
+def _pure(learners: int, course) -> None:
+    if learners:
+        levels = [lv.id for lv in course.levels]
+        print(f"{learners} learners in memory, {len(levels)} levels; bootstrap up to {BOOTSTRAP_MAX_N} learners")
+        for size in (BOOTSTRAP_MAX_N, 2500):
+            pure_figures(learners, size, levels)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ village_cli = AppGroup("village", help="Manage the district's villages.")
 @village_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_villages(path: Path):
-    """Create or update villages from a CSV file (columns: name_kk, name_ru, okrug_kk, okrug_ru, residents)."""
+    """Create or update villages from a CSV file (columns: name_kk, name_ru, okrug_kk, okrug_ru, residents, residents_source, residents_date)."""
     count, problems = village_service.import_csv(path.read_bytes())
     for line, message in problems:
         click.echo(f"{path}:{line}: {message}", err=True)

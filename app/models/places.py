@@ -1,8 +1,9 @@
 """Villages (settlements) of the district."""
 
 import uuid
+from datetime import date
 
-from sqlalchemy import String
+from sqlalchemy import Date, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -20,6 +21,11 @@ class Village(db.Model):  # type: ignore[name-defined]  # db.Model is made at ru
     residents: Mapped[int | None]
     # Where the figure comes from, e.g. "2009 census (demo figure)".
     residents_source: Mapped[str | None] = mapped_column(String(200))
+    # The date the figure refers to (e.g. the statistics office's count of 1 January 2026).
+    residents_on: Mapped[date | None] = mapped_column(Date)
+    # Whoever entered the figure confirmed it counts adults (18 and over) only. Figures from
+    # before this was asked (and the demo's total population) are False: flagged on the report.
+    residents_adults: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Sync (docs/sync.md): the one server that changes this record, and the number of its
     # current version in that server's change sequence. Stamped by app/sync/stamp.py.
     home: Mapped[uuid.UUID] = mapped_column()

@@ -6,11 +6,16 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import gettext as _
 
 from ..csv_import import safe_cell
+from ..district.villages import source_note
 from .figures import Figures
+from .stats import Estimate, half_up, percent
+
+G_PLACES = 3  # Hake's gain, as the page shows it
 
 
 class Percent(float):
@@ -19,23 +24,60 @@ class Percent(float):
 
 
 def _pct(value):
-    return None if value is None else Percent(round(value * 100, 1))
+    """Rounded half up to one decimal, as on the page (stats.percent)."""
+    found = percent(value)
+    return None if found is None else Percent(found)
+
+
+def _pp(value):
+    """A change in percentage points, one decimal, half up (a plain number: 25.3)."""
+    found = percent(value)
+    return None if found is None else float(found)
+
+
+def _g(value):
+    return None if value is None else float(half_up(value, G_PLACES))
+
+
+def _with_interval(est: Estimate, cell) -> list:
+    return [cell(est.value), cell(est.low), cell(est.high)]
+
+
+def _verdict_text(verdict: str) -> str:
+    return {"met": _("met"), "not_met": _("not met"), "unclear": _("cannot tell yet"),
+            "too_few": _("too few to judge")}.get(verdict, "")
 
 
 def _pct_points(value):
-    """A difference of shares in percentage points (a plain number: 12.5 for +12.5 points)."""
-    return None if value is None else round(value * 100, 1)
+    """A difference of shares in percentage points (a plain number: 12.5 for +12.5 points),
+    rounded half up as on the page."""
+    return _pp(value)
+
+
+def _together(per_village, total: Figures) -> list:
+    """The "all villages" row, for more than one village only (one village's file holds it alone)."""
+    return [(_("All villages"), total)] if len(per_village) > 1 else []
 
 
 def figure_table(per_village, total: Figures, levels, lang: str) -> list[list]:
-    """One row per village and one for all of them, with the same columns as the page."""
-    header = [_("Village"), _("Rural okrug"), _("Adult residents"), _("Learners reached"), _("Coverage, %")]
+    """One row per village and, for more than one village, one for all of them: the page's figures."""
+    low, high = _("low end (95 %)"), _("high end (95 %)")
+    header = [_("Village"), _("Rural okrug"), _("Adult residents (18 and over)"), _("Confirmed as adults only"),
+              _("Source of the residents figure"), _("Date of the residents figure"), _("Learners reached"),
+              _("Coverage, %"), _("More learners than residents")]
     for level in levels:
-        title = level.title(lang)
-        header += [f"{title}: " + _("enrolled"), f"{title}: " + _("took the post-test"),
-                   f"{title}: " + _("learners with both tests"), f"{title}: " + _("pre-test mean, %"),
-                   f"{title}: " + _("post-test mean, %"), f"{title}: " + _("relative gain, %"),
-                   f"{title}: " + _("Hake's normalised gain"), f"{title}: " + _("drop-outs")]
+        title = level.title(lang) + ": "
+        header += [title + h for h in (
+            _("enrolled"), _("took the post-test"), _("learners with both tests"), _("pre-test mean, %"),
+            _("post-test mean, %"), _("change, percentage points"), _("change") + ", " + low,
+            _("change") + ", " + high, _("relative gain, %"), _("relative gain") + ", " + low,
+            _("relative gain") + ", " + high, _("target +30 %"), _("Hake's gain of the means"),
+            _("Hake's gain of the means") + ", " + low, _("Hake's gain of the means") + ", " + high,
+            _("mean of learners' Hake's gain"), _("mean of learners' Hake's gain") + ", " + low,
+            _("mean of learners' Hake's gain") + ", " + high, _("learners in the mean of Hake's gain"),
+            _("took the pre-test"), _("drop-outs"), _("still learning"), _("drop-out rate, %"),
+            _("drop-outs' pre-test mean, %"), _("pre-test mean of everyone who took it, %"),
+            _("change over those who finished and drop-outs, percentage points"), _("post-test only"))]
     header += [_("Awareness: right before, %"), _("Awareness: right after, %"),
                _("Awareness: change, percentage points"), _("Awareness: of those who did not know, now know, %"),
                _("Awareness change, %"),
@@ -43,12 +85,22 @@ def figure_table(per_village, total: Figures, levels, lang: str) -> list[list]:
                _("Problems open"), _("Problems solved")]
     rows = [header]
 
-    def row(name, okrug, f: Figures):
-        cells = [name, okrug, f.residents, f.reached, _pct(f.coverage.value)]
+    def row(name, okrug, village, f: Figures):
+        cells = [name, okrug, f.residents]
+        if village is not None and f.residents:
+            cells += [_("yes") if village.residents_adults else _("no"), source_note(village.residents_source),
+                      village.residents_on]
+        else:
+            cells += [None, None, None]
+        cells += [f.reached, _pct(f.coverage.value), _("yes") if f.residents_too_few else None]
         for level in levels:
             g = f.gains[level.id]
             cells += [f.enrolled[level.id], f.finished[level.id], g.pairs, _pct(g.mean_pre), _pct(g.mean_post),
-                      _pct(g.relative), None if g.hake is None else round(g.hake, 3), g.dropouts]
+                      *_with_interval(g.points, _pp), *_with_interval(g.relative, _pct),
+                      _verdict_text(g.verdict) if g.pairs else None,
+                      *_with_interval(g.hake, _g), *_with_interval(g.hake_mean, _g), g.hake_mean.n,
+                      g.started, g.dropouts, g.still_learning, _pct(g.dropout_rate.value), _pct(g.pre_dropouts),
+                      _pct(g.pre_started), _pp(g.points_all), g.post_only]
         a = f.awareness_all
         net = f.internet.counts or (0, 0, 0)
         cells += [_pct(a.before), _pct(a.after), _pct_points(a.change_pp), _pct(a.newly_known), _pct(a.relative), *net,
@@ -57,15 +109,16 @@ def figure_table(per_village, total: Figures, levels, lang: str) -> list[list]:
 
     for village, f in per_village:
         okrug = village.okrug_ru if lang == "ru" else village.okrug_kk
-        rows.append(row(village.name(lang), okrug or "", f))
-    rows.append(row(_("All villages"), "", total))
+        rows.append(row(village.name(lang), okrug or "", village, f))
+    if len(per_village) > 1:  # one village's file holds that village only
+        rows.append(row(_("All villages"), "", None, total))
     return rows
 
 
 def awareness_table(per_village, total: Figures, item_titles: dict, lang: str) -> list[list]:
     rows = [[_("Village"), _("Item"), _("Learners with both surveys"), _("Right before, %"), _("Right after, %"),
              _("Change, percentage points"), _("Of those who did not know, now know, %"), _("Change, %")]]
-    for name, f in [(v.name(lang), f) for v, f in per_village] + [(_("All villages"), total)]:
+    for name, f in [(v.name(lang), f) for v, f in per_village] + _together(per_village, total):
         for r in [*f.awareness, f.awareness_all]:
             title = _("All items (every pair of answers)") if r.item == "all" else item_titles.get(r.item, r.item)
             rows.append([name, title, r.pairs, _pct(r.before), _pct(r.after), _pct_points(r.change_pp),
@@ -77,7 +130,7 @@ def forms_table(per_village, total: Figures, levels, lang: str) -> list[list]:
     """Each level's test forms: learners and mean as test before and as test after."""
     rows = [[_("Village"), _("Level"), _("Form"), _("As test before: learners"), _("As test before: mean, %"),
              _("As test after: learners"), _("As test after: mean, %")]]
-    for name, f in [(v.name(lang), f) for v, f in per_village] + [(_("All villages"), total)]:
+    for name, f in [(v.name(lang), f) for v, f in per_village] + _together(per_village, total):
         for level in levels:
             c = f.forms.get(level.id)
             for form in ("A", "B") if c else ():
@@ -121,7 +174,7 @@ def to_xlsx(sheets: list[tuple[str, list[list]]]) -> bytes:
     for title, rows in sheets:
         sheet = book.create_sheet(title[:31])
         for row in rows:
-            sheet.append([float(c) / 100 if isinstance(c, Percent) else safe_cell(c) for c in row])
+            sheet.append([float(Decimal(repr(c)) / 100) if isinstance(c, Percent) else safe_cell(c) for c in row])
         for row_cells, row in zip(sheet.iter_rows(min_row=2), rows[1:], strict=True):
             for cell, value in zip(row_cells, row, strict=False):
                 if isinstance(value, Percent):

@@ -7,13 +7,28 @@ The rules are the methodology printed in the report (`templates/reports/report.h
 - **Coverage** = reached / adult residents entered for the village (target: at least 50 %).
   No residents entered: "not enough data". For the district, only villages with residents
   entered count, on both sides of the ratio.
+- **Coverage** is flagged (not judged) where the residents entered are fewer than the
+  learners reached.
 - **Learning gain**, per level, only over learners who took **both** the pre-test and the
-  post-test (first attempts). Relative gain = (mean post − mean pre) / mean pre (the charter's
-  target: at least +30 %); Hake's normalised gain = (mean post − mean pre) / (1 − mean pre).
-  Learners with a pre-test but no post-test after their class of that level has ended are
-  counted apart as drop-outs (during the class they are still learning). A mean pre-test of
-  0 % (relative gain) or of 100 % (Hake) makes that ratio undefined: "not enough data".
-- A target counts as met (✓) only on at least MIN_FOR_TARGET learners: fewer is too few to say.
+  post-test (first attempts; a second try never counts), the *completers*:
+  - points = mean post − mean pre (0.25 is 25 percentage points);
+  - relative gain = (mean post − mean pre) / mean pre (the charter's target: at least +30 %);
+  - Hake's g of the means = (mean post − mean pre) / (1 − mean pre), the share of the possible
+    progress that was made;
+  - mean of learners' g = the mean of (post − pre) / (1 − pre) over completers whose pre-test
+    was below 100 % (those at 100 % had nothing left to gain: left out and counted apart).
+  Each with a 95 % interval (`stats.py`: bootstrap up to 100 learners, analytic above) and n.
+  A mean pre-test of 0 % (relative gain) or of 100 % (Hake) makes that ratio undefined.
+- A target counts as met (✓) only when its interval's lower bound reaches it, and only on at
+  least MIN_TO_JUDGE (20) learners: fewer is "too few to judge". (Awareness, as it stands: its
+  point value, on at least MIN_FOR_TARGET (5) learners.)
+- **Attrition**, per level: *drop-outs* took the pre-test, not the post-test, and their time is
+  over: their class of that level has ended, or, for a learner with no class of that level
+  (self-registered), DROPOUT_DAYS (30) days have passed since the pre-test, counted to the
+  report's date. The others without a post-test are still learning. Drop-out rate = drop-outs /
+  (completers + drop-outs); the drop-outs' mean pre-test beside the completers'; the mean
+  pre-test of everyone who took it; and the all-enrolled change: the points gain over
+  completers and drop-outs, a drop-out counted as no change.
 - **Awareness** is measured as knowledge: each item is a short question with one right answer
   (and "not sure"), asked alike in the intake and the exit survey. Per item, only over learners
   who answered it in **both** surveys: share right before and after; change in percentage
@@ -37,14 +52,18 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
+
+from .stats import Estimate, Verdict, gain_estimates, judge, learner_g
 
 COVERAGE_TARGET = 0.5
 GAIN_TARGET = 0.3
 AWARENESS_TARGET = 0.5
 MIN_PAIRS = 1  # fewer paired learners than this: "not enough data"
-MIN_FOR_TARGET = 5  # fewer than this: figures are shown, but no target is called met
+MIN_FOR_TARGET = 5  # awareness: fewer than this, figures are shown but no target is called met
+DROPOUT_DAYS = 30  # a learner with no class of a level is a drop-out this long after its pre-test
 PARALLEL_MARGIN = 0.10  # forms are parallel when their means differ by less than 10 percentage points
 MIN_PER_FORM = 10  # fewer learners per form and role: too few to judge the forms
 INTERNET_QUESTION, INTERNET_OPTIONS = "internet-home", 3  # none / mobile only / fixed line
@@ -60,6 +79,7 @@ class LearnerFacts:
     active: bool = False
     pre: Mapping[str, float] = field(default_factory=dict)  # level id -> first pre-test score 0..1
     post: Mapping[str, float] = field(default_factory=dict)  # level id -> first post-test score
+    pre_on: Mapping[str, date] = field(default_factory=dict)  # level id -> date of the first pre-test
     intake: Mapping[str, Any] | None = None  # survey answers: question id -> [option, …] or text
     exit: Mapping[str, Any] | None = None
     # Where the survey answers used come from: "own" (the learner) or "paper" (a trainer typed
@@ -90,36 +110,81 @@ def ratio(numerator: float, denominator: float | None) -> Ratio:
 
 @dataclass(frozen=True)
 class Gain:
+    """One level's test results over a group of learners (see the module docstring)."""
+
     level: str
-    pairs: int  # learners with both tests
-    dropouts: int  # pre-test taken, post-test not (yet)
-    mean_pre: float | None
+    pairs: int  # completers: learners with both tests
+    dropouts: int  # pre-test taken, no post-test, and their time is over (DROPOUT rule)
+    mean_pre: float | None  # completers' mean pre-test score
     mean_post: float | None
-    relative: float | None  # (post - pre) / pre
-    hake: float | None  # (post - pre) / (1 - pre)
+    points: Estimate = Estimate(None)  # mean post − mean pre (0.25: 25 percentage points)
+    relative: Estimate = Estimate(None)  # (mean post − mean pre) / mean pre
+    hake: Estimate = Estimate(None)  # Hake's g of the means: (mean post − mean pre) / (1 − mean pre)
+    hake_mean: Estimate = Estimate(None)  # mean of learners' own g, learners at 100 % before left out
+    at_ceiling: int = 0  # completers with 100 % before: left out of the mean of g
+    started: int = 0  # took the pre-test: completers, drop-outs and those still learning
+    pre_dropouts: float | None = None  # drop-outs' mean pre-test score
+    pre_started: float | None = None  # everyone who took the pre-test: their mean pre-test score
+    points_all: float | None = None  # mean change over completers and drop-outs, a drop-out counted as 0
+    post_only: int = 0  # took the post-test without the pre-test: out of every gain figure
+
+    @property
+    def still_learning(self) -> int:
+        return self.started - self.pairs - self.dropouts
+
+    @property
+    def dropout_rate(self) -> Ratio:
+        """Drop-outs ÷ (completers + drop-outs): those still learning are not counted either way."""
+        return ratio(self.dropouts, self.pairs + self.dropouts)
+
+    @property
+    def verdict(self) -> Verdict:
+        """The charter's target (+30 %) on the relative gain, judged on its interval."""
+        return judge(self.relative, GAIN_TARGET)
 
     @property
     def meets_target(self) -> bool | None:
-        if self.relative is None or self.pairs < MIN_FOR_TARGET:
-            return None
-        return self.relative >= GAIN_TARGET - 1e-9
+        return {Verdict.MET: True, Verdict.NOT_MET: False}.get(self.verdict)
 
 
-def learning_gain(level: str, learners: Iterable[LearnerFacts]) -> Gain:
-    pre_scores, post_scores, dropouts = [], [], 0
+def is_dropout(learner: LearnerFacts, level: str, as_of: date | None) -> bool:
+    """Pre-test taken, post-test not, and the time for it is over: the learner's class of that
+    level has ended, or (no class of that level: self-registered) DROPOUT_DAYS have passed since
+    the pre-test, counted to `as_of` (the report's date; None: self-registered never count)."""
+    if level not in learner.pre or level in learner.post:
+        return False
+    if level in learner.classes_over:
+        return True
+    if level in learner.levels_enrolled:
+        return False  # their class is still on
+    taken = learner.pre_on.get(level)
+    return as_of is not None and taken is not None and (as_of - taken).days >= DROPOUT_DAYS
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def learning_gain(level: str, learners: Iterable[LearnerFacts], as_of: date | None = None) -> Gain:
+    pairs, dropped, started, post_only = [], [], [], 0
     for learner in learners:
-        if level in learner.pre and level in learner.post:
-            pre_scores.append(learner.pre[level])
-            post_scores.append(learner.post[level])
-        elif level in learner.pre and level in learner.classes_over:
-            dropouts += 1
-    if len(pre_scores) < MIN_PAIRS:
-        return Gain(level, len(pre_scores), dropouts, None, None, None, None)
-    mean_pre = sum(pre_scores) / len(pre_scores)
-    mean_post = sum(post_scores) / len(post_scores)
-    relative = (mean_post - mean_pre) / mean_pre if mean_pre > 0 else None
-    hake = (mean_post - mean_pre) / (1 - mean_pre) if mean_pre < 1 else None
-    return Gain(level, len(pre_scores), dropouts, mean_pre, mean_post, relative, hake)
+        if level in learner.pre:
+            started.append(learner.pre[level])
+            if level in learner.post:
+                pairs.append((learner.pre[level], learner.post[level]))
+            elif is_dropout(learner, level, as_of):
+                dropped.append(learner.pre[level])
+        elif level in learner.post:
+            post_only += 1
+    counted = Gain(level, len(pairs), len(dropped), None, None, started=len(started), pre_dropouts=_mean(dropped),
+                   pre_started=_mean(started), post_only=post_only)
+    if len(pairs) < MIN_PAIRS:
+        return counted
+    est = gain_estimates(pairs)
+    return replace(counted, mean_pre=_mean([p for p, _ in pairs]), mean_post=_mean([q for _, q in pairs]),
+                   points=est["points"], relative=est["relative"], hake=est["hake"], hake_mean=est["hake_mean"],
+                   at_ceiling=sum(1 for p, _ in pairs if learner_g(p, 1.0) is None),
+                   points_all=sum(q - p for p, q in pairs) / (len(pairs) + len(dropped)))
 
 
 @dataclass(frozen=True)
@@ -308,14 +373,20 @@ class Figures:
     forms: dict = field(default_factory=dict)  # level -> FormComparison
     survey_sources: SurveySources = SurveySources()
 
+    @property
+    def residents_too_few(self) -> bool:
+        """Fewer residents than learners reached (coverage over 100 %): the figure needs checking."""
+        return self.coverage.known and self.coverage.numerator > self.coverage.denominator
+
 
 def figures(residents: int | None, learners: Sequence[LearnerFacts], levels: Sequence[str],
             awareness_items: Mapping[str, frozenset], problems: Iterable[tuple[str, str]],
-            counted_villages: set | None = None) -> Figures:
+            counted_villages: set | None = None, as_of: date | None = None) -> Figures:
     """All figures for one group of learners (a village, or the district).
 
     `problems` holds (category, status) pairs. For the district, `counted_villages` names the
     villages whose residents are entered: coverage compares only their learners with them.
+    `as_of` is the report's date, for the drop-out rule of learners with no class.
     """
     reached = sum(1 for lr in learners if lr.active)
     in_coverage = sum(1 for lr in learners if lr.active and
@@ -331,7 +402,7 @@ def figures(residents: int | None, learners: Sequence[LearnerFacts], levels: Seq
         coverage=ratio(in_coverage, residents),
         enrolled={lv: sum(lv in lr.levels_enrolled for lr in learners) for lv in levels},
         finished={lv: sum(lv in lr.post for lr in learners) for lv in levels},
-        gains={lv: learning_gain(lv, learners) for lv in levels},
+        gains={lv: learning_gain(lv, learners, as_of) for lv in levels},
         awareness=rows,
         awareness_all=overall_awareness(rows, sum(1 for lr in learners if lr.intake and lr.exit)),
         internet=internet_at_home(learners),

@@ -17,8 +17,16 @@ from ..extensions import db
 from ..i18n import alphabetical
 from ..models import VillageProblem
 from . import charts
-from .figures import COVERAGE_TARGET, GAIN_TARGET, INTERNET_QUESTION, Figures
+from .figures import (
+    COVERAGE_TARGET,
+    DROPOUT_DAYS,
+    GAIN_TARGET,
+    INTERNET_QUESTION,
+    MIN_FOR_TARGET,
+    Figures,
+)
 from .queries import report_data
+from .stats import BOOTSTRAP_MAX_N, MIN_TO_JUDGE, RESAMPLES, SEED, Estimate, half_up
 
 TAGS = re.compile(r"<[^>]+>")
 # A village where this share of learners has no internet at home is named for the internet projects.
@@ -46,22 +54,44 @@ class Report:
     recommendations: list = field(default_factory=list)
     charts: dict = field(default_factory=dict)
 
+    # The method's constants, for the method page.
+    constants = {"resamples": RESAMPLES, "seed": SEED, "bootstrap_max": BOOTSTRAP_MAX_N, "min_n": MIN_TO_JUDGE,
+                 "dropout_days": DROPOUT_DAYS, "awareness_min_n": MIN_FOR_TARGET}
+
     def pct(self, value) -> str:
-        """A share as this language writes percents (CLDR: Russian "30,5 %", Kazakh "30,5%")."""
+        """A share as this language writes percents (CLDR: Russian "30,5 %", Kazakh "30,5%"),
+        rounded half up to one decimal at most, as the XLSX and CSV hold it."""
         if value is None:
             return "—"
         pattern = Locale.parse(self.lang).percent_formats[None].pattern.replace("#,##0", "#,##0.#", 1)
-        return format_percent(value, pattern, locale=self.lang)  # one decimal at most
+        return format_percent(half_up(value * 100, 1) / 100, pattern, locale=self.lang)
 
     def points(self, value) -> str:
-        """A difference of two shares in percentage points, signed: 0.125 -> "+12,5"."""
+        """A difference of two shares in percentage points, signed, half up: 0.125 -> "+12,5"."""
         if value is None:
             return "—"
-        text = format_decimal(abs(value) * 100, "#,##0.#", locale=self.lang)
+        text = format_decimal(half_up(abs(value) * 100, 1), "#,##0.#", locale=self.lang)
         return text if text == "0" else ("+" if value > 0 else "−") + text
 
-    def num(self, value) -> str:
-        return "—" if value is None else format_decimal(value, "#,##0.##", locale=self.lang)
+    def num(self, value, places: int = 2) -> str:
+        """A count, or a number rounded half up to `places` decimals at most (Hake's g: 3)."""
+        if value is None:
+            return "—"
+        return format_decimal(half_up(value, places), "#,##0." + "#" * places, locale=self.lang)
+
+    def pp(self, value) -> str:
+        """A change in percentage points, signed: "+25,3"."""
+        if value is None:
+            return "—"
+        text = format_decimal(half_up(value * 100, 1), "#,##0.0", locale=self.lang)
+        return text if text.startswith(("-", "−")) else "+" + text
+
+    def interval(self, est: Estimate, kind: str = "pct") -> str:
+        """An estimate's 95 % interval as "(low – high)", in the estimate's own unit."""
+        if est.low is None or est.high is None:
+            return ""
+        show = {"pct": self.pct, "pp": self.pp, "g": lambda v: self.num(v, 3)}[kind]
+        return f"({show(est.low)} … {show(est.high)})"
 
 
 def _links_by_okrug(villages, lang: str) -> list:
@@ -133,6 +163,13 @@ def _recommendations(r: Report) -> list[str]:
         if f.reached == 0:
             notes.append(_("%(village)s: no one has taken part yet: plan a class there.", village=name))
             continue
+        if f.residents_too_few:
+            notes.append(_("%(village)s: the adult residents entered (%(residents)s) are fewer than the learners "
+                           "reached (%(reached)s): check the figure.", village=name, residents=r.num(f.residents),
+                           reached=r.num(f.reached)))
+        elif f.residents and not village.residents_adults:
+            notes.append(_("%(village)s: the number of residents is not confirmed as adults (18 and over): check it "
+                           "and enter it again with its source and date.", village=name))
         if f.coverage.known and f.coverage.value < COVERAGE_TARGET:
             more = max(0, math.ceil(COVERAGE_TARGET * f.residents) - f.coverage.numerator)
             notes.append(_("%(village)s: coverage is %(value)s, below the %(target)s target; about %(more)d more "
@@ -148,9 +185,9 @@ def _recommendations(r: Report) -> list[str]:
                            village=name, value=r.pct(shares[0])))
     for level in r.levels:
         g = r.total.gains[level.id]
-        if g.relative is not None and g.relative < GAIN_TARGET:
+        if g.relative.value is not None and g.relative.value < GAIN_TARGET:
             notes.append(_("%(level)s: the test results changed by %(value)s, below the %(target)s target: review "
-                           "the hardest questions with trainers.", level=level.title(r.lang), value=r.pct(g.relative),
+                           "the hardest questions with trainers.", level=level.title(r.lang), value=r.pct(g.relative.value),
                            target=r.pct(GAIN_TARGET)))
         if g.dropouts:
             notes.append(ngettext(

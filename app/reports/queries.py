@@ -89,9 +89,9 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
     # its Lamport step; the first of each role counts. Columns only: no JSON is read for tests.
     firsts: dict = {}  # (person, level, role) -> (lamport, score, form)
     first_post: dict = {}  # person -> the Lamport step of their first post-test
-    for user_id, item_id, score, role, lamport in db.session.execute(
+    for user_id, item_id, score, role, lamport, taken_at in db.session.execute(
         select(_text(ProgressItem.user_id), ProgressItem.item_id, ProgressItem.score, ProgressItem.role,
-               ProgressItem.counted_lamport).join(User, User.id == ProgressItem.user_id)
+               ProgressItem.counted_lamport, ProgressItem.taken_at).join(User, User.id == ProgressItem.user_id)
         .where(of_villages, ProgressItem.item_id.in_(list(role_of)), ProgressItem.score.is_not(None))
     ):
         user_id = person.get(user_id, user_id)
@@ -100,14 +100,16 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
         lamport = lamport or 0
         found = firsts.get((user_id, level, which))
         if found is None or lamport < found[0]:
-            firsts[(user_id, level, which)] = (lamport, float(score), form)
+            firsts[(user_id, level, which)] = (lamport, float(score), form, taken_at)
         if which == "post":
             first_post[user_id] = min(first_post.get(user_id, lamport), lamport)
-    tests: dict = defaultdict(lambda: {"pre": {}, "post": {}})
+    tests: dict = defaultdict(lambda: {"pre": {}, "post": {}, "pre_on": {}})
     forms: dict = defaultdict(lambda: {"pre": {}, "post": {}})
-    for (user_id, level, which), (_, score, form) in firsts.items():
+    for (user_id, level, which), (_, score, form, taken_at) in firsts.items():
         tests[user_id][which][level] = score
         forms[user_id][which][level] = form
+        if which == "pre":  # the date the server that recorded it gave it (the drop-out rule)
+            tests[user_id]["pre_on"][level] = taken_at.date()
     # Surveys: the learner's own answers and a trainer's typed-in paper form, kept side by side.
     own: dict = defaultdict(dict)  # person -> survey -> (order, answers)
     paper: dict = defaultdict(dict)
@@ -139,6 +141,7 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
         facts.append(LearnerFacts(
             village_id=village_text[village_id], levels_enrolled=frozenset(enrolled[lid]),
             classes_over=frozenset(over[lid]), active=lid in active, pre=tests[lid]["pre"], post=tests[lid]["post"],
+            pre_on=tests[lid]["pre_on"],
             intake=intake, exit=exit_answers, intake_source=intake_source, exit_source=exit_source,
             pre_form=forms[lid]["pre"], post_form=forms[lid]["post"]))
     return facts
@@ -175,21 +178,23 @@ def problems_of(village_ids: Sequence[uuid.UUID]) -> dict[str, list[tuple[str, s
     return found
 
 
-def report_data(villages: Sequence[Village], course: Course) -> tuple[list[tuple[Village, Figures]], Figures]:
-    """Figures per village and for all of them together."""
+def report_data(villages: Sequence[Village], course: Course,
+                today: date | None = None) -> tuple[list[tuple[Village, Figures]], Figures]:
+    """Figures per village and for all of them together, as of `today` (the report's date)."""
+    today = today or date.today()
     ids = [v.id for v in villages]
-    facts = learner_facts(ids, course)
+    facts = learner_facts(ids, course, today)
     problems = problems_of(ids)
     levels = [lv.id for lv in course.levels]
     items = awareness_items(course)
     by_village = defaultdict(list)
     for lf in facts:
         by_village[lf.village_id].append(lf)
-    per_village = [(v, figures(v.residents, by_village[str(v.id)], levels, items, problems[str(v.id)]))
+    per_village = [(v, figures(v.residents, by_village[str(v.id)], levels, items, problems[str(v.id)], as_of=today))
                    for v in villages]
     residents, counted = district_residents((str(v.id), v.residents) for v in villages)
     all_problems = [p for v in villages for p in problems[str(v.id)]]
-    total = figures(residents, facts, levels, items, all_problems, counted_villages=counted)
+    total = figures(residents, facts, levels, items, all_problems, counted_villages=counted, as_of=today)
     return per_village, total
 
 

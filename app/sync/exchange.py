@@ -172,7 +172,9 @@ def _events_for(peer: SyncNode, since: dict[str, int]):
 
 def _village_record(v: Village) -> dict:
     return {"t": "village", "id": str(v.id), "home": str(v.home), "seq": v.seq, "name_kk": v.name_kk, "name_ru": v.name_ru,
-            "okrug_kk": v.okrug_kk, "okrug_ru": v.okrug_ru, "residents": v.residents, "residents_source": v.residents_source}
+            "okrug_kk": v.okrug_kk, "okrug_ru": v.okrug_ru, "residents": v.residents, "residents_source": v.residents_source,
+            "residents_on": v.residents_on.isoformat() if v.residents_on else None,
+            "residents_adults": v.residents_adults}
 
 
 def _user_record(u: User) -> dict:
@@ -544,7 +546,7 @@ def _columns(row: dict) -> dict:
             values[key] = uuid.UUID(values[key])
     if "created_at" in values:
         values["created_at"] = datetime.fromisoformat(values["created_at"])
-    for key in ("day1", "day2", "found_on", "checked_on"):
+    for key in ("day1", "day2", "found_on", "checked_on", "residents_on"):
         if values.get(key):
             values[key] = date.fromisoformat(values[key])
     return values

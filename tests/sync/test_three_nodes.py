@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from datetime import date
 
 import pytest
 
@@ -451,3 +452,17 @@ def test_venue_facts_travel_from_their_village_and_a_double_entry_converges(dist
         send(b, district)
         send(district, b)
     assert len(venues(b, v2)) == 1 and venues(b, v2) == venues(district, v2)
+
+
+def test_a_residents_figure_travels_with_its_source_date_and_adults_flag(district, villages):
+    a, _, ids = villages
+    with district.ctx():
+        village = db.session.get(Village, uuid.UUID(ids[0]))
+        village.residents, village.residents_source = 900, "Статистика"
+        village.residents_on, village.residents_adults = date(2026, 1, 1), True
+        db.session.commit()
+    send(district, a)
+    with a.ctx():
+        got = db.session.get(Village, uuid.UUID(ids[0]))
+        assert (got.residents, got.residents_source, got.residents_on, got.residents_adults) == \
+            (900, "Статистика", date(2026, 1, 1), True)

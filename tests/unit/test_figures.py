@@ -41,25 +41,30 @@ def test_learning_gain_by_hand():
     g = learning_gain("e", people)
     assert (g.pairs, g.dropouts) == (2, 1)
     assert g.mean_pre == pytest.approx(0.5) and g.mean_post == pytest.approx(0.8)
-    assert g.relative == pytest.approx(0.6) and g.hake == pytest.approx(0.6)
-    assert g.meets_target is None  # two learners are too few to call a target met
+    assert g.relative.value == pytest.approx(0.6) and g.hake.value == pytest.approx(0.6)
+    assert g.points.value == pytest.approx(0.3) and g.relative.n == 2
+    # learners' own g: (0.7 - 0.4) / 0.6 = 0.5 and (0.9 - 0.6) / 0.4 = 0.75: mean 0.625
+    assert g.hake_mean.value == pytest.approx(0.625) and g.at_ceiling == 0
+    assert g.meets_target is None and g.verdict == "too_few"  # two learners are too few to judge
 
 
 def test_gain_with_no_post_tests_is_not_enough_data():
     over = frozenset({"e"})
     g = learning_gain("e", [learner(pre={"e": 0.5}, classes_over=over), learner(pre={"e": 0.7}, classes_over=over)])
     assert g.pairs == 0 and g.dropouts == 2
-    assert g.mean_pre is None and g.relative is None and g.hake is None and g.meets_target is None
+    assert g.mean_pre is None and g.relative.value is None and g.hake.value is None and g.meets_target is None
+    assert g.verdict == "no_data" and g.dropout_rate.value == 1.0 and g.pre_dropouts == pytest.approx(0.6)
 
 
 def test_gain_when_everyone_scored_full_marks_before():
     g = learning_gain("e", [learner(pre={"e": 1.0}, post={"e": 1.0})])
-    assert g.relative == pytest.approx(0.0) and g.hake is None  # Hake undefined at 100 %
+    assert g.relative.value == pytest.approx(0.0) and g.hake.value is None  # Hake undefined at 100 %
+    assert g.hake_mean.value is None and g.hake_mean.n == 0 and g.at_ceiling == 1
 
 
 def test_gain_when_the_pretest_mean_is_zero():
     g = learning_gain("e", [learner(pre={"e": 0.0}, post={"e": 0.5})])
-    assert g.relative is None and g.hake == pytest.approx(0.5)
+    assert g.relative.value is None and g.hake.value == pytest.approx(0.5)
 
 
 def test_learner_in_two_classes_counts_once():
@@ -96,9 +101,17 @@ def test_district_coverage_leaves_out_villages_without_residents():
     assert district_residents([("b", None)]) == (None, set())
 
 
-def test_a_target_is_called_met_only_on_enough_learners():
-    five = [learner(pre={"e": 0.5}, post={"e": 0.7}) for _ in range(5)]  # +40 %
-    assert learning_gain("e", five).meets_target is True
-    assert learning_gain("e", five[:4]).meets_target is None
-    weak = [learner(pre={"e": 0.5}, post={"e": 0.6}) for _ in range(5)]  # +20 %
-    assert learning_gain("e", weak).meets_target is False
+def test_a_target_is_judged_on_the_interval_and_on_enough_learners():
+    # every learner 0.5 -> 0.7 (+40 %): no spread, so the interval is the point itself
+    twenty = [learner(pre={"e": 0.5}, post={"e": 0.7}) for _ in range(20)]
+    g = learning_gain("e", twenty)
+    assert (g.relative.low, g.relative.high) == (pytest.approx(0.4), pytest.approx(0.4))
+    assert g.verdict == "met" and g.meets_target is True
+    assert learning_gain("e", twenty[:19]).verdict == "too_few"
+    weak = [learner(pre={"e": 0.5}, post={"e": 0.6}) for _ in range(20)]  # +20 %
+    assert learning_gain("e", weak).verdict == "not_met" and learning_gain("e", weak).meets_target is False
+    # half 0.5 -> 0.5, half 0.5 -> 0.9: +40 % on average, but the interval holds +30 %
+    mixed = [learner(pre={"e": 0.5}, post={"e": 0.5 if i % 2 else 0.9}) for i in range(20)]
+    g = learning_gain("e", mixed)
+    assert g.relative.value == pytest.approx(0.4) and g.relative.low < 0.3 < g.relative.high
+    assert g.verdict == "unclear" and g.meets_target is None

@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import date
 
 import pytest
 
@@ -23,9 +24,11 @@ def upload(client, data: bytes):
 
 def test_coordinator_edits_residents(coordinator_client, make):
     village = make.village("Абай", residents=None)
-    post(coordinator_client, f"/district/villages/{village.id}", {"residents": "1 450"}, page="/district/")
+    figure = {"residents": "1 450", "source": "Статистика", "date": "2026-01-01", "adults": "1"}
+    post(coordinator_client, f"/district/villages/{village.id}", figure, page="/district/")
     db.session.refresh(village)
-    assert village.residents == 1450
+    assert (village.residents, village.residents_source, village.residents_on, village.residents_adults) == \
+        (1450, "Статистика", date(2026, 1, 1), True)
     response = post(coordinator_client, f"/district/villages/{village.id}", {"residents": "many"}, page="/district/")
     assert response.status_code == 302
     db.session.refresh(village)
@@ -34,14 +37,56 @@ def test_coordinator_edits_residents(coordinator_client, make):
         coordinator_client.get("/district/").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("change, message", [
+    ({"residents": "0"}, "The number of adult residents must be at least 1."),
+    ({"residents": "2"}, "%(residents)d adult residents is fewer than the %(learners)d learners registered in this "
+                         "village. Check the figure."),
+    ({"source": " "}, "Say where the number of residents comes from (the source)."),
+    ({"date": "1.13.2026"}, "Give the date of the number of residents (day.month.year)."),
+    ({"date": "01.01.2099"}, "The date of the number of residents cannot be in the future."),
+    ({"adults": ""}, "Count only adults (18 and over), and tick the box that says so."),
+])
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_residents_figure_that_cannot_be_right_is_refused(client, make, change, message, lang):
+    village = make.village("Абай", residents=None)
+    for i in range(3):
+        make.learner(village=village, name=f"L{i}")
+    sign_in(client, make.staff(Role.COORDINATOR))
+    post(client, "/language", {"lang": lang}, page="/district/")
+    figure = {"residents": "100", "source": "Статистика", "date": "01.01.2026", "adults": "1"} | change
+    post(client, f"/district/villages/{village.id}", figure, page="/district/")
+    db.session.refresh(village)
+    assert village.residents is None  # refused: nothing stored
+    shown = client.get("/district/").get_data(as_text=True)
+    assert translated(message, lang, residents=2, learners=3) in shown
+
+
 def test_csv_import_creates_and_updates(coordinator_client, make):
     make.village("Абай", residents=10)
-    data = "name_kk;name_ru;okrug_kk;okrug_ru;residents\nАбай;Абай;Қарақұм;Каракум;2000\nБөген;Бугень;;;700\n"
+    data = ("name_kk;name_ru;okrug_kk;okrug_ru;residents;residents_source;residents_date\n"
+            "Абай;Абай;Қарақұм;Каракум;2000;Статистика;01.01.2026\nБөген;Бугень;;;700;Әкімдік;2025-12-31\n")
     response = upload(coordinator_client, data.encode("utf-8-sig"))
     assert response.status_code == 302
     villages = {v.name_kk: v for v in db.session.scalars(db.select(Village))}
     assert villages["Абай"].residents == 2000 and villages["Абай"].okrug_ru == "Каракум"
     assert villages["Бөген"].residents == 700 and len(villages) == 2
+    assert villages["Бөген"].residents_on == date(2025, 12, 31) and villages["Бөген"].residents_adults
+
+
+def test_csv_residents_without_source_and_date_or_below_the_learners_are_refused(coordinator_client, make):
+    village = make.village("Абай", residents=None)
+    for i in range(3):
+        make.learner(village=village, name=f"L{i}")
+    data = ("name_kk;name_ru;residents;residents_source;residents_date\n"
+            "Абай;Абай;2;Статистика;01.01.2026\nБөген;Бугень;700;;\nЖаңа;Жана;0;Статистика;01.01.2026\n")
+    response = upload(coordinator_client, data.encode())
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert translated("%(residents)d adult residents is fewer than the %(learners)d learners registered in this "
+                      "village. Check the figure.", residents=2, learners=3) in text
+    assert translated("Say where the number of residents comes from (the source).") in text
+    assert translated("The number of adult residents must be at least 1.") in text
+    assert db.session.scalar(db.select(Village.residents).where(Village.name_kk == "Абай")) is None
 
 
 @pytest.mark.parametrize("data, line", [
@@ -62,7 +107,8 @@ def test_bad_csv_imports_nothing_and_names_the_line(coordinator_client, data, li
 
 def test_village_import_command(runner, tmp_path):
     good = tmp_path / "v.csv"
-    good.write_text("name_kk,name_ru,residents\nАбай,Абай,2000\n", encoding="utf-8")
+    good.write_text("name_kk,name_ru,residents,residents_source,residents_date\nАбай,Абай,2000,Stat,01.01.2026\n",
+                    encoding="utf-8")
     result = runner.invoke(args=["village", "import", str(good)])
     assert result.exit_code == 0 and "1 villages" in result.output
     bad = tmp_path / "bad.csv"
@@ -108,7 +154,8 @@ def test_import_keeps_the_okrug_when_the_column_is_missing(coordinator_client, m
     village = make.village("Абай", residents=10)
     village.okrug_kk = "Қарақұм"
     db.session.commit()
-    upload(coordinator_client, "name_kk,name_ru,residents\nАбай,Абай,2100\n".encode())
+    upload(coordinator_client, "name_kk,name_ru,residents,residents_source,residents_date\nАбай,Абай,2100,S,01.01.2026\n"
+           .encode())
     db.session.refresh(village)
     assert village.okrug_kk == "Қарақұм" and village.residents == 2100
 
@@ -133,8 +180,8 @@ def test_the_demo_note_is_shown_in_the_pages_language(coordinator_client, make):
 
 
 def test_village_list_saved_by_excel_in_windows_1251_is_accepted(coordinator_client):
-    data = "name_kk;name_ru;okrug_kk;okrug_ru;residents\nАралкум;Аралкум;Аманоткел;Аманоткель;950\n" \
-           "Жанакурылыс;Жанакурылыс;;;1 200\n"
+    data = "name_kk;name_ru;okrug_kk;okrug_ru;residents;residents_source;residents_date\n" \
+           "Аралкум;Аралкум;Аманоткел;Аманоткель;950;Стат;01.01.2026\nЖанакурылыс;Жанакурылыс;;;1 200;Стат;01.01.2026\n"
     response = upload(coordinator_client, data.encode("cp1251"))
     assert response.status_code == 302, response.get_data(as_text=True)
     villages = {v.name_kk: v for v in db.session.scalars(db.select(Village))}
@@ -142,7 +189,8 @@ def test_village_list_saved_by_excel_in_windows_1251_is_accepted(coordinator_cli
 
 
 def test_village_list_in_the_kazakh_code_page_keeps_its_kazakh_letters(coordinator_client):
-    data = "name_kk;name_ru;residents\nҚаратерең;Каратерень;1500\nӘйтеке;Айтеке;400\n"
+    data = "name_kk;name_ru;residents;residents_source;residents_date\nҚаратерең;Каратерень;1500;Стат;01.01.2026\n" \
+           "Әйтеке;Айтеке;400;Стат;01.01.2026\n"
     response = upload(coordinator_client, data.encode("kz1048"))
     assert response.status_code == 302, response.get_data(as_text=True)
     assert {v.name_kk for v in db.session.scalars(db.select(Village))} == {"Әйтеке", "Қаратерең"}
