@@ -17,6 +17,7 @@ from ..models import Role
 from ..progress import derive, record
 from ..surveys import parse_survey
 from . import pages
+from .lesson_cache import lesson_article
 from .next_step import next_step
 
 bp = Blueprint("learn", __name__)
@@ -97,8 +98,7 @@ def item(level_id: str, item_id: str):
     lang = current_language()
     if it.kind == "test":
         return _test_page(lv, it, lang)
-    record.open_lesson(current_user, it, lang)
-    events = record.events_of(current_user, [it.id])
+    events = record.open_lesson_events(current_user, it, lang)
     prog = derive.lesson_progress(it.id, events, it.question_ids, lv.pass_mark)
     index = lv.lesson_index(it.id)
     # A finished lesson shows its answers for review; "repeat" starts again with blank questions,
@@ -107,7 +107,7 @@ def item(level_id: str, item_id: str):
     mode = "review" if prog.shown_finished and not repeat else "lesson"
     return render_template(
         "learn/lesson.html", level=lv, lesson=it, variant=it.variant(lang), mode=mode, repeat=repeat,
-        blocks=pages.blocks_for(it, lang, {} if repeat else prog.shown_answers, _secret()),
+        article=lesson_article(lv, it, lang, mode, {} if repeat else prog.shown_answers, _secret()),
         summary=pages.summary(it, prog), number=index + 1,
         previous=lv.lessons[index - 1] if index > 0 else None,
         next=lv.lessons[index + 1] if index + 1 < len(lv.lessons) else None,

@@ -75,6 +75,16 @@ def open_lesson(user: User, lesson: Item, lang: str, *, at: datetime | None = No
         _done(commit)
 
 
+def open_lesson_events(user: User, lesson: Item, lang: str) -> list[EventView]:
+    """`open_lesson`, then the learner's events of the lesson: what the lesson page needs, in one
+    query when the attempt is already open (every view after the first)."""
+    events = events_of(user, [lesson.id])
+    if not events or events[-1].kind == EventKind.LESSON_FINISHED:
+        open_lesson(user, lesson, lang)
+        events = events_of(user, [lesson.id])
+    return events
+
+
 def answer_question(user: User, lesson: Item, question: Question, answer: tuple[int, ...], lang: str, *,
                     at: datetime | None = None, commit: bool = True) -> tuple[Graded, bool]:
     """Store an answer; finish the attempt when it was the last open question.
