@@ -192,6 +192,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--profile", type=int, metavar="N", default=0,
                         help="instead: profile N lesson requests in-process (pip install pyinstrument)")
+    parser.add_argument("--keep", action="store_true", help="set up and serve until Ctrl+C (no load)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # the server process
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -209,6 +210,8 @@ def main() -> None:
         if options.profile:
             os.environ.update(env)
             return profile(folder, options.lesson, options.profile)
+        if options.keep:
+            return keep_serving(options, env)
         runs = measure(options, env, folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -223,6 +226,21 @@ def main() -> None:
 
 
 PAGES = (("bare", "hello, bare Flask app"), ("hello", "hello, route of the app"), ("lesson", "lesson page"))
+
+
+def keep_serving(options, env: dict[str, str]) -> None:
+    """Serve the prepared site and print the learner's cookie, for trying loads by hand."""
+    server = subprocess.Popen([sys.executable, __file__, "--serve", "--port", str(options.port)], env=env, cwd=ROOT)
+    try:
+        _wait_for(options.port)
+        cookie, _ = sign_in(f"http://127.0.0.1:{options.port}")
+        print(f"Cookie: {cookie}", flush=True)
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def measure(options, env: dict[str, str], folder: Path) -> dict[str, list[float]]:

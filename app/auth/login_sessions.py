@@ -19,6 +19,11 @@ def begin(user: User, class_session_id: uuid.UUID | None = None) -> LoginSession
     return found
 
 
+# Built once: building a statement costs more than running this one.
+_USER_OF_OPEN_SESSION = (db.select(User).join(LoginSession, LoginSession.user_id == User.id)
+                         .where(LoginSession.id == db.bindparam("session_id"), LoginSession.ended_at.is_(None)))
+
+
 def user_of(session_id: str | None) -> User | None:
     """The signed-in user of an open login session (None for an ended or unknown one).
 
@@ -26,8 +31,7 @@ def user_of(session_id: str | None) -> User | None:
     """
     if not session_id:
         return None
-    user = db.session.scalar(db.select(User).join(LoginSession, LoginSession.user_id == User.id)
-                             .where(LoginSession.id == session_id, LoginSession.ended_at.is_(None)))
+    user = db.session.scalar(_USER_OF_OPEN_SESSION, {"session_id": session_id})
     if user is None:
         return None
     user.login_session_id = session_id  # type: ignore[assignment]  # a plain attribute, not a column

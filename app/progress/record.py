@@ -20,19 +20,27 @@ from ..models.events import EventKind
 from ..sync import stamp
 from .derive import EventView, attempt_complete
 
+# A learner's events in their one order across servers (docs/sync.md), never the clock's.
+LEARNER_ORDER = (Event.lamport, Event.origin, Event.seq)
+_VIEW_COLUMNS = (Event.kind, Event.item_id, Event.created_at, Event.question_id, Event.payload, *LEARNER_ORDER)
+# One lesson's events (the lesson page, on every view): built once, plain rows, no ORM objects.
+_EVENTS_OF_ITEM = (db.select(*_VIEW_COLUMNS)
+                   .where(Event.user_id == db.bindparam("user_id"), Event.item_id == db.bindparam("item_id"))
+                   .order_by(*LEARNER_ORDER))
+
 
 def events_of(user: User, item_ids: list[str] | None = None) -> list[EventView]:
     """The learner's events, oldest first, optionally only for some lessons or tests."""
-    query = db.select(Event).where(Event.user_id == user.id)
-    if item_ids is not None:
-        query = query.where(Event.item_id.in_(item_ids))
-    rows = db.session.scalars(query.order_by(*LEARNER_ORDER))
-    return [EventView(kind=e.kind, item_id=e.item_id, created_at=e.created_at, question_id=e.question_id,
-                      payload=e.payload or {}, lamport=e.lamport, origin=str(e.origin), seq=e.seq) for e in rows]
-
-
-# A learner's events in their one order across servers (docs/sync.md), never the clock's.
-LEARNER_ORDER = (Event.lamport, Event.origin, Event.seq)
+    if item_ids is not None and len(item_ids) == 1:
+        rows = db.session.execute(_EVENTS_OF_ITEM, {"user_id": user.id, "item_id": item_ids[0]})
+    else:
+        query = db.select(*_VIEW_COLUMNS).where(Event.user_id == user.id)
+        if item_ids is not None:
+            query = query.where(Event.item_id.in_(item_ids))
+        rows = db.session.execute(query.order_by(*LEARNER_ORDER))
+    return [EventView(kind=kind, item_id=item_id, created_at=created_at, question_id=question_id,
+                      payload=payload or {}, lamport=lamport, origin=str(origin), seq=seq)
+            for kind, item_id, created_at, question_id, payload, lamport, origin, seq in rows]
 
 
 def _add(user: User, kind: str, item_id: str, lang: str, question_id: str | None = None,
