@@ -34,7 +34,7 @@ def user_of(session_id: str | None) -> User | None:
     user = db.session.scalar(_USER_OF_OPEN_SESSION, {"session_id": session_id})
     if user is None:
         return None
-    user.login_session_id = session_id  # type: ignore[assignment]  # a plain attribute, not a column
+    user.login_session_id = session_id  # a plain attribute, not a column
     return user
 
 
