@@ -53,10 +53,6 @@ class DefaultConfig:
     SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600
     # Compress pages and static files; brotli first, gzip for older browsers.
     COMPRESS_ALGORITHM = ["br", "gzip"]
-    # Brotli quality 1, not Flask-Compress's 4: a lesson page (29 KB of HTML) costs 0.08 ms of CPU
-    # instead of 0.3 ms, a tenth of the whole request, for ~1.5 KB more on the wire (8 KB, not
-    # 6.8 KB; bench/throughput.md, bench/page-weight.md).
-    COMPRESS_BR_LEVEL = 1
     COMPRESS_MIN_SIZE = 500
     # Lesson pages are put together from pieces rendered once (app/learn/lesson_cache.py): how many
     # answered questions to keep per process (a few KB each). 0 renders every page afresh.
