@@ -54,6 +54,9 @@ class DefaultConfig:
     # Compress pages and static files; brotli first, gzip for older browsers.
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 500
+    # Lesson pages are put together from pieces rendered once (app/learn/lesson_cache.py): how many
+    # answered questions to keep per process (a few KB each). 0 renders every page afresh.
+    LESSON_CACHE_SIZE = 4096
     # Host and port for `flask serve` (waitress). 0.0.0.0 serves the village centre's network.
     SERVE_HOST = "127.0.0.1"
     SERVE_PORT = 5000

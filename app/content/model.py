@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -81,6 +82,12 @@ class Variant:
                 found.extend(b for b in block.blocks if isinstance(b, Question))
         return tuple(found)
 
+
+    @cached_property
+    def version(self) -> str:
+        """A digest of everything the variant shows: the same for the same content, another one
+        when the lesson changed (the lesson page keeps renderings by it)."""
+        return hashlib.sha256(repr((self.lang, self.title, self.blocks, self.path)).encode()).hexdigest()[:20]
 
     @cached_property
     def reminder(self) -> Box | None:

@@ -37,7 +37,8 @@ class BoxView:
     blocks: list
 
 
-def _graded(question: Question, answer) -> Graded | None:
+def graded_or_none(question: Question, answer) -> Graded | None:
+    """The answer graded, or None when there is none or it no longer fits the question."""
     if not answer:
         return None
     try:
@@ -52,7 +53,7 @@ def blocks_for(item: Item, lang: str, answers: dict, secret: str) -> list:
 
     def view_of(q: Question) -> QuestionView:
         answer = answers.get(q.id)
-        graded = _graded(q, answer)
+        graded = graded_or_none(q, answer)
         return QuestionView(question=q, number=next(counter), shown=display_order(q, secret), graded=graded,
                             given=tuple(answer or ()) if graded else ())
 
@@ -66,6 +67,11 @@ def blocks_for(item: Item, lang: str, answers: dict, secret: str) -> list:
         elif isinstance(block, Prose):
             out.append(block)
     return out
+
+
+def question_views(blocks: list) -> list[QuestionView]:
+    """The QuestionViews among `blocks` (boxes included), in page order."""
+    return [v for b in blocks for v in (b.blocks if isinstance(b, BoxView) else [b]) if isinstance(v, QuestionView)]
 
 
 def question_view(item: Item, lang: str, question_id: str, answers: dict, secret: str) -> QuestionView | None:
@@ -95,7 +101,7 @@ def test_page(blocks: list, page: int, size: int | None = None) -> TestPage:
     """Split a test's blocks into pages of `size` questions. Prose goes with the question after
     it (the introduction with the first page); a page number out of range is brought in range."""
     size = size or TEST_PAGE_SIZE
-    views = [v for b in blocks for v in (b.blocks if isinstance(b, BoxView) else [b]) if isinstance(v, QuestionView)]
+    views = question_views(blocks)
     count = max(1, -(-len(views) // size))
     page = min(max(page, 1), count)
     mine, pending = [], []

@@ -17,6 +17,7 @@ from ..models import Role
 from ..progress import derive, record, summaries, summary
 from ..surveys import parse_survey
 from . import pages
+from .lesson_cache import lesson_article
 from .next_step import next_step
 
 bp = Blueprint("learn", __name__)
@@ -56,7 +57,7 @@ def _item_or_404(level: Level, item_id: str) -> Item:
 @bp.get("/")
 def home():
     course = get_course()
-    mine = summaries.of_learner(current_user.id)  # progress summaries: no scan of the events
+    mine = summaries.of_person(current_user)  # progress summaries: no scan of the events
     levels = summary.course_progress_of(course, mine, current_user.id)
     point = summary.continue_point_of(course, mine)
     anchor = ""
@@ -80,14 +81,14 @@ def welcome():
 @bp.get("/progress")
 def progress():
     course = get_course()
-    levels = summary.course_progress_of(course, summaries.of_learner(current_user.id), current_user.id)
+    levels = summary.course_progress_of(course, summaries.of_person(current_user), current_user.id)
     return render_template("learn/progress.html", levels=levels)
 
 
 @bp.get("/<level_id>/")
 def level(level_id: str):
     lv = _level_or_404(level_id)
-    mine = summaries.of_learner(current_user.id, lv.item_ids)
+    mine = summaries.of_person(current_user, lv.item_ids)
     return render_template("learn/level.html", level=lv, progress=summary.level_progress_of(lv, mine, current_user.id))
 
 
@@ -107,9 +108,10 @@ def item(level_id: str, item_id: str):
     lang = current_language()
     if it.kind == "test":
         return _test_page(lv, it, lang)
-    if not _saving_for_offline():
-        record.open_lesson(current_user, it, lang)
-    events = record.events_of(current_user, [it.id])
+    if _saving_for_offline():  # a phone saving the level: nothing is recorded
+        events = record.events_of(current_user, [it.id])
+    else:
+        events = record.open_lesson_events(current_user, it, lang)
     prog = derive.lesson_progress(it.id, events, it.question_ids, lv.pass_mark)
     index = lv.lesson_index(it.id)
     # A finished lesson shows its answers for review; "repeat" starts again with blank questions,
@@ -118,7 +120,7 @@ def item(level_id: str, item_id: str):
     mode = "review" if prog.shown_finished and not repeat else "lesson"
     return render_template(
         "learn/lesson.html", level=lv, lesson=it, variant=it.variant(lang), mode=mode, repeat=repeat,
-        blocks=pages.blocks_for(it, lang, {} if repeat else prog.shown_answers, _secret()),
+        article=lesson_article(lv, it, lang, mode, {} if repeat else prog.shown_answers, _secret()),
         summary=pages.summary(it, prog), number=index + 1,
         previous=lv.lessons[index - 1] if index > 0 else None,
         next=lv.lessons[index + 1] if index + 1 < len(lv.lessons) else None,
@@ -176,7 +178,7 @@ def _saving_for_offline() -> bool:
 
 
 def _test_page(lv: Level, test: Item, lang: str, errors=(), given=None, status: int = 200, page: int = 1):
-    progress = summary.level_progress_of(lv, summaries.of_learner(current_user.id, lv.item_ids), current_user.id)
+    progress = summary.level_progress_of(lv, summaries.of_person(current_user, lv.item_ids), current_user.id)
     state = derive.test_state_of(test, progress)
     is_pre = progress.role_of(test) == derive.PRE  # counterbalanced: form A or B may come first
     if state == derive.TAKEN:
@@ -200,7 +202,7 @@ def submit_test(level_id: str, item_id: str):
     if test.kind != "test":
         abort(404)
     lang = current_language()
-    progress = summary.level_progress_of(lv, summaries.of_learner(current_user.id, lv.item_ids), current_user.id)
+    progress = summary.level_progress_of(lv, summaries.of_person(current_user, lv.item_ids), current_user.id)
     state = derive.test_state_of(test, progress)
     if state == derive.TAKEN:
         return redirect(url_for("learn.item", level_id=lv.id, item_id=test.id))  # one attempt counts
@@ -257,7 +259,7 @@ def survey(survey_id: str):
     if form_survey is None:
         abort(404)
     lang = current_language()
-    if not derive.survey_open_given(form_survey.id, *summary.survey_state(get_course(), summaries.of_learner(current_user.id))):
+    if not derive.survey_open_given(form_survey.id, *summary.survey_state(get_course(), summaries.of_person(current_user))):
         flash(_l("This survey is not open for you now."), "info")
         return redirect(url_for("learn.home"))
     if request.method == "POST":

@@ -25,16 +25,29 @@ from . import summaries
 from .derive import EventView, attempt_complete
 from .kinds import ACCOUNT_ITEM
 
+# A learner's events in their one order across servers (docs/sync.md), never the clock's.
+LEARNER_ORDER = (Event.lamport, Event.origin, Event.seq)
+_VIEW_COLUMNS = (Event.kind, Event.item_id, Event.created_at, Event.question_id, Event.payload, *LEARNER_ORDER)
+# One lesson's events (the lesson page, on every view): built once, plain rows, no ORM objects.
+_EVENTS_OF_ITEM = (db.select(*_VIEW_COLUMNS)
+                   .where(Event.user_id == db.bindparam("user_id"), Event.item_id == db.bindparam("item_id"))
+                   .order_by(*LEARNER_ORDER))
+
 
 def events_of(user: User, item_ids: list[str] | None = None) -> list[EventView]:
     """The learner's events, oldest first, optionally only for some lessons or tests; with the
     events of accounts joined to this one (app/people.py: one person, one history)."""
-    query = db.select(Event).where(Event.user_id.in_([user.id, *joined_to(user.id)]))
-    if item_ids is not None:
-        query = query.where(Event.item_id.in_(item_ids))
-    rows = db.session.scalars(query.order_by(*LEARNER_ORDER))
-    return [EventView(kind=e.kind, item_id=e.item_id, created_at=e.created_at, question_id=e.question_id,
-                      payload=e.payload or {}, lamport=e.lamport, origin=str(e.origin), seq=e.seq) for e in rows]
+    ids = [user.id, *joined_to(user.id)]
+    if item_ids is not None and len(item_ids) == 1 and len(ids) == 1:
+        rows = db.session.execute(_EVENTS_OF_ITEM, {"user_id": user.id, "item_id": item_ids[0]})
+    else:
+        query = db.select(*_VIEW_COLUMNS).where(Event.user_id.in_(ids))
+        if item_ids is not None:
+            query = query.where(Event.item_id.in_(item_ids))
+        rows = db.session.execute(query.order_by(*LEARNER_ORDER))
+    return [EventView(kind=kind, item_id=item_id, created_at=created_at, question_id=question_id,
+                      payload=payload or {}, lamport=lamport, origin=str(origin), seq=seq)
+            for kind, item_id, created_at, question_id, payload, lamport, origin, seq in rows]
 
 
 def joined_to(user_id) -> list:
@@ -56,8 +69,6 @@ def merged_into(user: User) -> User | None:
     return db.session.get(User, uuid.UUID(into)) if into else None
 
 
-# A learner's events in their one order across servers (docs/sync.md), never the clock's.
-LEARNER_ORDER = (Event.lamport, Event.origin, Event.seq)
 
 
 def _add(user: User, kind: str, item_id: str, lang: str, question_id: str | None = None,
@@ -99,6 +110,16 @@ def open_lesson(user: User, lesson: Item, lang: str, *, at: datetime | None = No
         _add(user, EventKind.LESSON_OPENED, lesson.id, lang, at=at)
         summaries.refresh(user.id, [lesson.id])
         _done(commit)
+
+
+def open_lesson_events(user: User, lesson: Item, lang: str) -> list[EventView]:
+    """`open_lesson`, then the learner's events of the lesson: what the lesson page needs, in one
+    query when the attempt is already open (every view after the first)."""
+    events = events_of(user, [lesson.id])
+    if not events or events[-1].kind == EventKind.LESSON_FINISHED:
+        open_lesson(user, lesson, lang)
+        events = events_of(user, [lesson.id])
+    return events
 
 
 def answer_question(user: User, lesson: Item, question: Question, answer: tuple[int, ...], lang: str, *,

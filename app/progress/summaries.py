@@ -132,15 +132,15 @@ def of_learner(user_id: uuid.UUID, item_ids: list[str] | None = None) -> dict[st
     return {row.item_id: _summary(row) for row in db.session.execute(query)}
 
 
-def of_person(user) -> dict[str, ItemSummary]:
+def of_person(user, item_ids: list[str] | None = None) -> dict[str, ItemSummary]:
     """A learner's summaries, following the accounts joined to theirs (app/people.py): for the
     rare person with joined accounts, computed from the events of all of them (one history),
     else read as kept."""
     from . import record
 
     if not record.joined_to(user.id):
-        return of_learner(user.id)
-    events = record.events_of(user)
+        return of_learner(user.id, item_ids)
+    events = record.events_of(user, item_ids)
     return {item: summarise(item, [e for e in events if e.item_id == item]) for item in {e.item_id for e in events}}
 
 
