@@ -167,7 +167,10 @@ def _events_for(peer: SyncNode, since: dict[str, int]):
         query = select(*_EVENT_COLUMNS).where(Event.origin == origin, Event.seq > since.get(str(origin), 0))
         if peer.role != "district":
             query = query.join(User, User.id == Event.user_id).where(_learner_filter(peer))
-        yield from db.session.execute(query.order_by(Event.seq).execution_options(yield_per=5000))
+        # A server-side cursor on PostgreSQL: closed when the caller stops early (a bundle cut at
+        # its limit), not left open until garbage collection.
+        with db.session.execute(query.order_by(Event.seq).execution_options(yield_per=5000)) as rows:
+            yield from rows
 
 
 def _village_record(v: Village) -> dict:
@@ -233,11 +236,15 @@ def export_for(peer: SyncNode, since: dict[str, dict[str, int]] | None = None, *
     upto = {stream: dict(held) for stream, held in holds.items()}  # narrowed below if the bundle is cut
     records = _records_for(peer, since.get("records", {}))
     events: list[dict] = []
-    for event in _events_for(peer, since.get("events", {})):
-        if limit is not None and len(events) >= limit:
-            upto["events"] = _cut(upto["events"], events)
-            break
-        events.append(_event_record(event))
+    stream = _events_for(peer, since.get("events", {}))
+    try:
+        for event in stream:
+            if limit is not None and len(events) >= limit:
+                upto["events"] = _cut(upto["events"], events)
+                break
+            events.append(_event_record(event))
+    finally:
+        stream.close()  # runs the generator's `with`: the cursor is closed now
     me = this_node()
     header = bundle.Header(sender=str(me.node_id), receiver=str(peer.id), schema=_schema_head(),
                            since={s: dict(since.get(s, {})) for s in STREAMS}, upto=upto, holds=holds)

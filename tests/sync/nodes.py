@@ -1,4 +1,6 @@
-"""Several real servers in one test: each its own database file, node identity and app."""
+"""Several real servers in one test: each its own database, node identity and app. The district
+runs on PostgreSQL when TEST_DATABASE_URL is set (as the real district does), the villages on
+SQLite files."""
 
 from __future__ import annotations
 
@@ -11,16 +13,19 @@ from app.extensions import db
 from app.models import Role, SyncNode, Village
 from app.sync import exchange, peers
 from app.sync.node import this_node
-from tests.conftest import make_app
+from tests.conftest import DATABASE_URL, make_app
 
 
 class Node:
     def __init__(self, name: str, role: str, folder):
         self.name, self.role = name, role
         node_dir = tempfile.mkdtemp(prefix=f"node-{name}-", dir=folder)
-        self.app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{node_dir}/db.sqlite", SQLALCHEMY_ENGINE_OPTIONS={},
-                            NODE_DIR=node_dir, NODE_ROLE=role)
+        self.on_postgres = role == "district" and bool(DATABASE_URL)
+        url = DATABASE_URL if self.on_postgres else f"sqlite:///{node_dir}/db.sqlite"
+        self.app = make_app(SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS={}, NODE_DIR=node_dir, NODE_ROLE=role)
         with self.ctx():
+            if self.on_postgres:
+                db.drop_all()
             db.create_all()
             me = this_node()
             self.id, self.key = str(me.node_id), me.public_key_text
@@ -37,6 +42,9 @@ class Node:
 
     def close(self):
         with self.app.app_context():
+            if self.on_postgres:  # the shared test database: leave it empty for the next test
+                db.session.remove()
+                db.drop_all()
             db.engine.dispose()
 
 
