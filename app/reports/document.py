@@ -69,6 +69,8 @@ def report_file(scope: str, villages: list[Village], lang: str, fmt: str) -> Rep
                   (_("Test forms"), export.forms_table(report.per_village, report.total, report.levels, lang))]
         planned = plan_rows(report.per_village)
         sheets += [(_("Coverage plan"), plan_table(planned, lang)), (_("Venues"), venue_table(planned, lang))]
+        if report.links:  # the district's sync monitor: only where village servers are enrolled
+            sheets.append((_("Internet at centres"), export.internet_table(report.links, lang)))
         return ReportFile(export.to_xlsx(sheets), XLSX_TYPE, f"{stem}-{lang}.xlsx")
 
 

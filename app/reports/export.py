@@ -139,6 +139,24 @@ def forms_table(per_village, total: Figures, levels, lang: str) -> list[list]:
     return rows
 
 
+def internet_table(links, lang: str) -> list[list]:
+    """The internet at the village centres (the district's sync monitor, app/sync/monitor.py):
+    how each village's data last reached the district, and its last network sync."""
+    rows = [[_("Rural okrug"), _("Village"), _("Village server"), _("Data last received"), _("By"),
+             _("Last network sync"), _("It worked"), _("Round trip, ms"), _("KB/s")]]
+    for link in links:
+        received, network = link.last_received, link.last_network
+        rows.append([(link.village.okrug_ru if lang == "ru" else link.village.okrug_kk) or "", link.village.name(lang),
+                     link.server.name if link.server else None,
+                     received.started_at.date() if received else None,
+                     (_("network") if link.route == "network" else _("USB stick")) if received else _("never"),
+                     network.started_at.date() if network else None,
+                     (_("yes") if network.ok else _("no")) if network else None,
+                     round(network.round_trip_ms) if network and network.round_trip_ms else None,
+                     round(link.kib_per_second, 1) if link.kib_per_second else None])
+    return rows
+
+
 def problem_table(problems, categories: dict, statuses: dict, lang: str) -> list[list]:
     rows = [[_("Village"), _("Category"), _("Date"), _("Problem"), _("Proposed solution"), _("Status")]]
     for p in problems:

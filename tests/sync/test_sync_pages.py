@@ -58,6 +58,13 @@ def test_stick_from_village_to_district_through_the_pages(servers):
     with district.ctx():
         section = report[report.index(translated("Internet at the village centres")):]
         assert "Абай" in section and "village" in section and translated("USB stick") in section.split("</table>")[0]
+    # … and the same in the XLSX, on its own sheet
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(coordinator.get("/reports/district.xlsx?lang=kk").data))
+    with district.ctx():
+        rows = list(book[translated("Internet at centres")[:31]].iter_rows(values_only=True))
+        assert rows[1][1] == "Абай" and rows[1][2] == "village" and rows[1][4] == translated("USB stick")
     # a server with no village servers has no such section
     village_report = signed_in(village, "dtrainer").get(f"/reports/village/{place_id}").get_data(as_text=True)
     with village.ctx():
