@@ -26,10 +26,22 @@ def normalise_code(code: str) -> str:
     return re.sub(r"\s+", "", code or "").lower()
 
 
-def new_login_code() -> str:
-    """A fresh 6-digit code: digits are easy to type on any keyboard layout and phone."""
+def new_login_code(village: Village | None = None) -> str:
+    """A fresh 6-digit code: digits are easy to type on any keyboard layout and phone.
+
+    Servers make codes offline, so each makes them in its own part of the code space (docs/sync.md):
+    a village server starts them with its village's prefix (10–89, given by the district), the
+    district server with 9, so two servers never make the same code. Uniqueness on this server is
+    checked here; a code a person chose may still clash at a sync, which holds it (sync/exchange.py).
+    """
+    from ..sync.node import this_node
+
+    prefix = village.code_prefix if village is not None and this_node().role == "village" else None
     while True:
-        code = f"{secrets.randbelow(900000) + 100000}"
+        if prefix is not None:
+            code = f"{prefix:02d}{secrets.randbelow(10000):04d}"
+        else:
+            code = f"9{secrets.randbelow(100000):05d}"
         if not db.session.scalar(db.select(User.id).where(User.login_code == code)):
             return code
 
@@ -107,7 +119,7 @@ def new_learner(name: str, village: Village | None, *, login_code: str = "", pin
     `pin` is hashed here; `secret_hash` takes a hash made already (the demo's shared PIN, hashed
     once). Without a login code, a fresh one is given.
     """
-    user = User(role=Role.LEARNER, name=name, login_code=login_code or new_login_code(), village=village,
+    user = User(role=Role.LEARNER, name=name, login_code=login_code or new_login_code(village), village=village,
                 language=language if language in LANGUAGES else DEFAULT_LANGUAGE)
     if pin is not None:
         user.set_secret(pin)
@@ -194,7 +206,7 @@ def new_code(learner: User) -> str:
     from ..models import ChangeRequest
     from ..sync import stamp
 
-    code = new_login_code()
+    code = new_login_code(learner.village)
     if stamp.is_home(learner):
         learner.login_code = code
     else:

@@ -177,7 +177,7 @@ def _village_record(v: Village) -> dict:
     return {"t": "village", "id": str(v.id), "home": str(v.home), "seq": v.seq, "name_kk": v.name_kk, "name_ru": v.name_ru,
             "okrug_kk": v.okrug_kk, "okrug_ru": v.okrug_ru, "residents": v.residents, "residents_source": v.residents_source,
             "residents_on": v.residents_on.isoformat() if v.residents_on else None,
-            "residents_adults": v.residents_adults}
+            "residents_adults": v.residents_adults, "code_prefix": v.code_prefix}
 
 
 def _user_record(u: User) -> dict:

@@ -477,3 +477,29 @@ def test_a_residents_figure_travels_with_its_source_date_and_adults_flag(distric
         got = db.session.get(Village, uuid.UUID(ids[0]))
         assert (got.residents, got.residents_source, got.residents_on, got.residents_adults) == \
             (900, "Статистика", date(2026, 1, 1), True)
+
+
+def test_made_login_codes_never_clash_between_servers(district, villages):
+    """Each village has a code prefix from the district; a village server makes codes with it,
+    the district with 9: codes made offline on different servers cannot be the same."""
+    from app.auth import accounts
+    from app.sync.exchange import held_learners
+
+    a, b, (v1, v2) = villages
+    made: dict[str, list[str]] = {}
+    for name, node, village_id in (("a", a, v1), ("b", b, v2), ("district", district, v1)):
+        with node.ctx():
+            village = db.session.get(Village, uuid.UUID(village_id))
+            made[name] = [accounts.new_learner(f"{name} {i}", village, pin="4827").login_code for i in range(30)]
+            db.session.commit()
+            prefix = village.code_prefix
+        expected = "9" if name == "district" else f"{prefix:02d}"
+        assert prefix is not None and all(code.startswith(expected) for code in made[name]), (name, made[name][:3])
+    assert made["a"][0][:2] != made["b"][0][:2]  # the two villages' prefixes differ
+    for node in (a, b):
+        send(node, district)
+        send(district, node)
+    with district.ctx():
+        assert not held_learners()
+        codes = set(db.session.scalars(db.select(User.login_code).where(User.role == Role.LEARNER)))
+        assert set(made["a"]) | set(made["b"]) | set(made["district"]) <= codes
