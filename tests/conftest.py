@@ -216,3 +216,49 @@ def translated(msgid: str, lang: str = "kk", **variables) -> str:
 
     with force_locale(lang):
         return gettext(msgid, **variables)
+
+
+def load_demo(app) -> None:
+    """`flask demo` into the app's database (its schema made first)."""
+    with app.app_context():
+        create_schema()
+        result = app.test_cli_runner().invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite(tmp_path_factory):
+    """On SQLite, the demo is loaded once per session into a file that each test copies: every
+    test still starts from the same fresh demo data, without paying for `flask demo` again."""
+    if DATABASE_URL:
+        return None
+    import sqlite3
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    app = make_app(REAL_CONTENT)  # in memory (no disk syncs while the demo writes), then copied whole
+    with app.app_context():
+        create_schema()
+        result = app.test_cli_runner().invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+        target = sqlite3.connect(path)
+        with db.engine.connect() as conn:
+            conn.connection.dbapi_connection.backup(target)
+        target.close()
+        drop_schema()
+    return path
+
+
+def demo_app(folder, demo_sqlite, **overrides):
+    """An app on the real course with fresh demo data: a copy of the session's demo file on
+    SQLite, the demo loaded anew on PostgreSQL. The caller drops the schema when done."""
+    import shutil
+
+    url = DATABASE_URL or f"sqlite:///{folder / 'demo-copy.sqlite'}"
+    app = make_app(REAL_CONTENT, SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS={}, **overrides)
+    if demo_sqlite:
+        shutil.copyfile(demo_sqlite, folder / "demo-copy.sqlite")
+    else:
+        load_demo(app)
+    return app

@@ -78,18 +78,16 @@ def test_user_create_refuses_bad_input_with_a_message(runner):
     assert unknown.exit_code == 1 and "no village named 'Atlantis'" in unknown.output
 
 
-def test_demo_history_is_written_as_record_writes_it():
+def test_demo_history_is_written_as_record_writes_it(tmp_path, demo_sqlite):
     """Every demo answer fits its question and every finish score is the attempt's own score,
     because the demo goes through `progress.record` (it once stored answers that could not be graded)."""
     from app.content.grading import grade
     from app.course import get_course
     from app.progress import derive, record
-    from tests.conftest import create_schema, drop_schema, make_app
+    from tests.conftest import demo_app, drop_schema
 
-    app = make_app(REAL_CONTENT)
+    app = demo_app(tmp_path, demo_sqlite)
     with app.app_context():
-        create_schema()
-        assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
         course = get_course()
         learners = db.session.scalars(db.select(User).where(User.role == Role.LEARNER)).all()
         events = record.events_by_user([lr.id for lr in learners])
@@ -107,4 +105,15 @@ def test_demo_history_is_written_as_record_writes_it():
                         sum(first[q] for q in lesson.question_ids) / len(lesson.question_ids), 4)
                     finished += 1
         assert finished > 100
+        # the summaries the demo's writes kept are what a rebuild from its events gives
+        from app.models import ProgressItem
+        from app.progress import summaries
+
+        def kept():
+            return sorted((str(r.user_id), r.item_id, r.events, r.best_score, r.attempts, r.score, r.role)
+                          for r in db.session.scalars(db.select(ProgressItem)))
+
+        before = kept()
+        summaries.rebuild()
+        assert len(before) > 500 and kept() == before
         drop_schema()

@@ -8,7 +8,7 @@ import pytest
 
 from app.course import get_course
 from app.extensions import db
-from tests.conftest import REAL_CONTENT, create_schema, drop_schema, make_app, sign_in
+from tests.conftest import demo_app, drop_schema, sign_in
 
 BUDGET_BYTES = 30 * 1024
 BUDGET_REQUESTS = 5
@@ -16,11 +16,9 @@ HEADERS_PER_RESPONSE = 400  # a generous allowance for response headers on the w
 
 
 @pytest.fixture(scope="module")
-def site():
-    app = make_app(REAL_CONTENT)
+def site(tmp_path_factory, demo_sqlite):
+    app = demo_app(tmp_path_factory.mktemp("weight"), demo_sqlite)
     with app.app_context():
-        create_schema()
-        assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
         client = app.test_client()
         learner = db.session.scalar(db.select(__import__("app.models", fromlist=["User"]).User)
                                     .where(__import__("app.models", fromlist=["User"]).User.login_code == "aigul"))

@@ -11,7 +11,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -27,6 +27,26 @@ def _insert(table):
     """An INSERT … ON CONFLICT for this database (both dialects have one)."""
     dialect = db.session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+# The statements of `refresh`, built once per database dialect: it runs after every event.
+_EVENTS_OF_ITEMS = (select(Event.kind, Event.item_id, Event.created_at, Event.question_id, Event.payload, *ORDER)
+                    .where(Event.user_id == bindparam("user_id"), Event.item_id.in_(bindparam("items", expanding=True))))
+_COUNT_EVENTS = select(func.count()).select_from(Event).where(Event.user_id == bindparam("user_id"))
+_UPSERTS: dict = {}
+
+
+def _upserts() -> tuple:
+    """(upsert of item summaries, upsert of the learner's row) for this database."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect not in _UPSERTS:
+        items = _insert(ProgressItem.__table__)
+        learner = _insert(ProgressLearner.__table__)
+        _UPSERTS[dialect] = (
+            items.on_conflict_do_update(index_elements=["user_id", "item_id"], set_={
+                c: items.excluded[c] for c in ITEM_COLUMNS if c not in ("user_id", "item_id")}),
+            learner.on_conflict_do_update(index_elements=["user_id"], set_={"events": learner.excluded.events}))
+    return _UPSERTS[dialect]
 
 
 def _row(user_id, s: ItemSummary) -> dict:
@@ -51,20 +71,14 @@ def refresh(user_id: uuid.UUID, item_ids: Iterable[str]) -> None:
     if not item_ids:
         return
     events: dict[str, list[EventView]] = defaultdict(list)
-    for row in db.session.execute(
-            select(Event.kind, Event.item_id, Event.created_at, Event.question_id, Event.payload, *ORDER)
-            .where(Event.user_id == user_id, Event.item_id.in_(item_ids))):
+    for row in db.session.execute(_EVENTS_OF_ITEMS, {"user_id": user_id, "items": item_ids}):
         events[row[1]].append(_view(row))
     rows = [_row(user_id, summarise(item, events[item])) for item in item_ids if events[item]]
+    upsert_items, upsert_learner = _upserts()
     if rows:
-        stmt = _insert(ProgressItem.__table__)
-        db.session.execute(stmt.on_conflict_do_update(
-            index_elements=["user_id", "item_id"],
-            set_={c: stmt.excluded[c] for c in ITEM_COLUMNS if c not in ("user_id", "item_id")}), rows)
-    count = db.session.scalar(select(func.count()).select_from(Event).where(Event.user_id == user_id))
-    stmt = _insert(ProgressLearner.__table__)
-    db.session.execute(stmt.on_conflict_do_update(index_elements=["user_id"], set_={"events": stmt.excluded.events}),
-                       [{"user_id": user_id, "events": count}])
+        db.session.execute(upsert_items, rows)
+    count = db.session.scalar(_COUNT_EVENTS, {"user_id": user_id})
+    db.session.execute(upsert_learner, [{"user_id": user_id, "events": count}])
 
 
 def refresh_imported(keys: Iterable[tuple[uuid.UUID, str]]) -> None:

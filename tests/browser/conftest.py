@@ -7,8 +7,7 @@ import threading
 
 import pytest
 
-from app.extensions import db
-from tests.conftest import DATABASE_URL, REAL_CONTENT, create_schema, drop_schema, make_app
+from tests.conftest import DATABASE_URL, REAL_CONTENT, drop_schema, load_demo, make_app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -28,26 +27,6 @@ def browser():
         browser.close()
 
 
-def _load_demo(app) -> None:
-    with app.app_context():
-        create_schema()
-        result = app.test_cli_runner().invoke(args=["demo"])
-        assert result.exit_code == 0, result.output
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def demo_sqlite(tmp_path_factory):
-    """On SQLite, the demo is loaded once per session into a file that each test copies: every
-    test still starts from the same fresh demo data, without paying for `flask demo` again."""
-    if DATABASE_URL:
-        return None
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    _load_demo(make_app(REAL_CONTENT, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", SQLALCHEMY_ENGINE_OPTIONS={}))
-    return path
-
-
 @pytest.fixture
 def live_app(tmp_path, demo_sqlite):
     """The demo data on the real content, served by waitress on a free local port."""
@@ -59,7 +38,7 @@ def live_app(tmp_path, demo_sqlite):
     if demo_sqlite:
         shutil.copyfile(demo_sqlite, tmp_path / "browser.sqlite")
     else:
-        _load_demo(app)  # PostgreSQL: a fresh demo in the test database for each test
+        load_demo(app)  # PostgreSQL: a fresh demo in the test database for each test
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from app.extensions import db
 from app.models import Attendance, Event, Role, TrainingClass, VillageProblem
 from app.progress import summaries
-from tests.conftest import REAL_CONTENT, create_schema, drop_schema, make_app, sign_in, translated
+from tests.conftest import demo_app, drop_schema, sign_in, translated
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -156,12 +156,10 @@ def test_learners_and_visitors_see_no_report(client, district, make):
     assert client.get(f"/reports/village/{district['a'].id}").status_code == 403
 
 
-def test_report_command_writes_every_format(tmp_path):
-    app = make_app(REAL_CONTENT)
+def test_report_command_writes_every_format(tmp_path, demo_sqlite):
+    app = demo_app(tmp_path, demo_sqlite)
     with app.app_context():
-        create_schema()
         runner = app.test_cli_runner()
-        assert runner.invoke(args=["demo"]).exit_code == 0
         for lang, fmt in (("kk", "html"), ("ru", "xlsx"), ("kk", "csv")):
             out = tmp_path / f"district.{fmt}"
             result = runner.invoke(args=["report", "district", "--lang", lang, "--format", fmt, "-o", str(out)])
