@@ -154,16 +154,36 @@ def of_learners(user_ids: list, item_ids: list[str] | None = None) -> dict:
         query = query.where(ProgressItem.item_id.in_(item_ids))
     for row in db.session.execute(query):
         found[row.user_id][row.item_id] = _summary(row)
-    return found
+    return _with_joined(found, item_ids)
 
 
-def of_villages(village_ids: list) -> dict:
+def of_villages(village_ids: list, links: dict | None = None) -> dict:
     """Summaries of every learner of these villages: user id -> item id -> summary (a join on
-    the village, not a long list of ids)."""
+    the village, not a long list of ids). `links`: `people.merge_links()` if the caller has it."""
     from ..models import Role, User
 
     found: dict = defaultdict(dict)
     for row in db.session.execute(select(*COLUMNS).join(User, User.id == ProgressItem.user_id)
                                   .where(User.village_id.in_(village_ids), User.role == Role.LEARNER)):
         found[row.user_id][row.item_id] = _summary(row)
+    return _with_joined(found, None, lambda kept: select(User).where(
+        User.id.in_(kept), User.village_id.in_(village_ids), User.role == Role.LEARNER), links)
+
+
+def _with_joined(found: dict, item_ids: list[str] | None = None, among=None, links: dict | None = None) -> dict:
+    """The few kept accounts (accounts were joined to them, app/people.py) read as `of_person`
+    reads them, with the joined accounts' history: the trainer's grid and class show what the
+    learner's own page shows. `among(kept ids)`: a query of the kept accounts to read (by
+    default those already in `found`; one with no summaries of its own is not there yet)."""
+    from ..models import User
+    from ..people import merge_links
+
+    kept = set((merge_links() if links is None else links).values())
+    if among is None:
+        kept &= set(found)
+    if not kept:
+        return found
+    query = among(kept) if among is not None else select(User).where(User.id.in_(kept))
+    for user in db.session.scalars(query):
+        found[user.id] = of_person(user, item_ids)
     return found

@@ -144,3 +144,19 @@ def test_a_joined_account_says_which_login_code_to_use(app, client, make):
     merge(str(second.id), [str(first.id)], coordinator, [village])
     page = client.get("/learn/")
     assert page.status_code == 403 and "aru2" in page.get_data(as_text=True) and "кіру кодымен" in page.get_data(as_text=True)
+
+
+def test_the_trainers_grid_and_class_follow_the_joined_accounts(app, make):
+    """The trainer's grid (summaries of a village) and a class (summaries of its learners) show
+    the kept account with the history of the accounts joined to it, as its own page does."""
+    from app.people import merge
+
+    village = make.village("Ауыл")
+    coordinator = make.staff(Role.COORDINATOR, username="akimat")
+    first, second = make.learner(village=village, name="Ару"), make.learner(village=village, name="Ару")
+    add(first, "test_taken", "basic-pre", 0, score=0.5)  # the pre-test on the account later joined
+    db.session.commit()
+    merge(str(second.id), [str(first.id)], coordinator, [village])
+    assert "basic-pre" in summaries.of_person(second)
+    assert "basic-pre" in summaries.of_villages([village.id])[second.id]
+    assert "basic-pre" in summaries.of_learners([second.id], get_course().level("basic").item_ids)[second.id]
