@@ -160,3 +160,14 @@ def test_the_trainers_grid_and_class_follow_the_joined_accounts(app, make):
     assert "basic-pre" in summaries.of_person(second)
     assert "basic-pre" in summaries.of_villages([village.id])[second.id]
     assert "basic-pre" in summaries.of_learners([second.id], get_course().level("basic").item_ids)[second.id]
+
+
+def test_a_drop_listed_twice_is_joined_once(app, make):
+    from app.people import merge
+
+    village = make.village("Ауыл")
+    coordinator = make.staff(Role.COORDINATOR, username="akimat")
+    first, second = make.learner(village=village, name="Ару"), make.learner(village=village, name="Ару")
+    keep, drops = merge(str(second.id), [str(first.id), str(first.id).upper()], coordinator, [village])
+    assert keep == second and drops == [first]  # the page then says "1 account was joined"
+    assert len(db.session.scalars(db.select(Event).where(Event.kind == "merged")).all()) == 1
