@@ -294,3 +294,16 @@ def test_class_kept_by_another_server_points_there_and_takes_no_one_here(app, cl
     welcome = client.get("/learn/welcome").get_data(as_text=True)
     assert translated("Your account is ready. At the class, tell the trainer your login code: %(code)s.",
                       code=person.login_code) in welcome
+
+
+def test_planner_share_is_rounded_half_up_as_everywhere_in_the_report(app):
+    """1 reached of a target of 16 is 6.25 %: 6.3 (half up, as the page and the figures sheet
+    round), not Python's round() 6.2."""
+    from app.models import Village
+    from app.outreach.plan import PlanRow, plan_table
+    from app.reports.coverage import plan
+
+    row = PlanRow(Village(name_kk="Ауыл", name_ru="Аул"), plan(31, 1, 0), 0, 0, None)
+    assert row.plan.target == 16
+    with app.test_request_context():
+        assert plan_table([row], "kk")[1][3] == 6.3
