@@ -307,3 +307,16 @@ def test_planner_share_is_rounded_half_up_as_everywhere_in_the_report(app):
     assert row.plan.target == 16
     with app.test_request_context():
         assert plan_table([row], "kk")[1][3] == 6.3
+
+
+def test_a_trainer_downloads_the_planner_of_their_village_from_the_link_on_its_report(client, place):
+    """The village report's "Coverage planner as CSV" link (…/village/<id>.plan.csv) gives the CSV:
+    the id must not swallow ".plan"."""
+    sign_in(client, place["trainer"])
+    page = client.get(f"/reports/village/{place['north'].id}?lang=kk").get_data(as_text=True)
+    link = re.search(r'href="([^"]*\.plan\.csv[^"]*)"', page).group(1).replace("&amp;", "&")
+    response = client.get(link)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "Жаңақала" in response.data.decode("utf-8-sig")
+    assert client.get(f"/reports/village/{place['south'].id}.plan.csv").status_code == 404  # not theirs
+    assert client.get("/reports/village/not-an-id.plan.csv").status_code == 404
