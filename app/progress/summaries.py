@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..extensions import db
 from ..models import Event, ProgressItem, ProgressLearner
 from .derive import EventView
+from .kinds import ACCOUNT_KINDS
 from .summary import ItemSummary, summarise
 
 ORDER = (Event.lamport, Event.origin, Event.seq)
@@ -61,10 +62,14 @@ def refresh(user_id: uuid.UUID, item_ids: Iterable[str]) -> None:
         db.session.execute(stmt.on_conflict_do_update(
             index_elements=["user_id", "item_id"],
             set_={c: stmt.excluded[c] for c in ITEM_COLUMNS if c not in ("user_id", "item_id")}), rows)
-    count = db.session.scalar(select(func.count()).select_from(Event).where(Event.user_id == user_id))
-    stmt = _insert(ProgressLearner.__table__)
-    db.session.execute(stmt.on_conflict_do_update(index_elements=["user_id"], set_={"events": stmt.excluded.events}),
-                       [{"user_id": user_id, "events": count}])
+    # Learning events only: a move or a join alone is the account's history, not taking part.
+    count = db.session.scalar(select(func.count()).select_from(Event).where(
+        Event.user_id == user_id, Event.kind.not_in(ACCOUNT_KINDS)))
+    if count:
+        stmt = _insert(ProgressLearner.__table__)
+        db.session.execute(stmt.on_conflict_do_update(index_elements=["user_id"],
+                                                      set_={"events": stmt.excluded.events}),
+                           [{"user_id": user_id, "events": count}])
 
 
 def refresh_imported(keys: Iterable[tuple[uuid.UUID, str]]) -> None:
@@ -92,10 +97,12 @@ def rebuild(connection=None, batch: int = 2000) -> tuple[int, int]:
         item_rows, learner_rows = [], []
         for user_id, found, count in _summarise_users(conn, chunk):
             item_rows += [_row(user_id, s) for s in found]
-            learner_rows.append({"user_id": user_id, "events": count})
+            if count:
+                learner_rows.append({"user_id": user_id, "events": count})
         if item_rows:
             conn.execute(ProgressItem.__table__.insert(), item_rows)
-        conn.execute(ProgressLearner.__table__.insert(), learner_rows)
+        if learner_rows:
+            conn.execute(ProgressLearner.__table__.insert(), learner_rows)
         items += len(item_rows)
     return len(user_ids), items
 
@@ -108,7 +115,8 @@ def _summarise_users(conn, user_ids: list) -> Iterator[tuple]:
         events[row[0]][row[2]].append(_view(row[1:]))
     for user_id in user_ids:
         by_item = events[user_id]
-        yield user_id, [summarise(item, evs) for item, evs in by_item.items()], sum(map(len, by_item.values()))
+        learning = sum(e.kind not in ACCOUNT_KINDS for evs in by_item.values() for e in evs)
+        yield user_id, [summarise(item, evs) for item, evs in by_item.items()], learning
 
 
 # Reading -------------------------------------------------------------------------------------

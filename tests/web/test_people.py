@@ -171,3 +171,22 @@ def test_a_drop_listed_twice_is_joined_once(app, make):
     keep, drops = merge(str(second.id), [str(first.id), str(first.id).upper()], coordinator, [village])
     assert keep == second and drops == [first]  # the page then says "1 account was joined"
     assert len(db.session.scalars(db.select(Event).where(Event.kind == "merged")).all()) == 1
+
+
+def test_a_move_or_a_join_alone_does_not_count_the_person_as_reached(app, make):
+    """"Reached" means the person did something (a lesson, test or survey) or came to a class
+    day: the account's own history (moved, merged) is not taking part."""
+    from app.people import merge, move
+
+    north, south = make.village("Солтүстік"), make.village("Оңтүстік")
+    coordinator = make.staff(Role.COORDINATOR, username="akimat")
+    moved = make.learner(village=south, name="Болат")
+    first, second = make.learner(village=north, name="Ару"), make.learner(village=north, name="Ару")
+    move(moved, north, coordinator)
+    merge(str(second.id), [str(first.id)], coordinator, [north])
+    db.session.commit()
+    facts = learner_facts([north.id, south.id], get_course())
+    assert len(facts) == 2 and not any(f.active for f in facts)
+    add(second, "test_taken", "basic-pre", 0, score=0.5)
+    db.session.commit()
+    assert sum(f.active for f in learner_facts([north.id, south.id], get_course())) == 1
