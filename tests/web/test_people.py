@@ -190,3 +190,22 @@ def test_a_move_or_a_join_alone_does_not_count_the_person_as_reached(app, make):
     add(second, "test_taken", "basic-pre", 0, score=0.5)
     db.session.commit()
     assert sum(f.active for f in learner_facts([north.id, south.id], get_course())) == 1
+
+
+def test_two_servers_joining_each_way_leave_one_account_usable(app, client, make):
+    """Two servers joined X into Y and Y into X before they met: the links keep the first (by
+    origin and number, as everywhere) and drop the loop; Y, the kept one, still opens its pages."""
+    from app.people import merge_links
+    from app.progress import record
+
+    village = make.village("Ауыл")
+    coordinator = make.staff(Role.COORDINATOR, username="akimat")
+    x = make.learner(village=village, name="Ару", code="arux")
+    y = make.learner(village=village, name="Ару", code="aruy")
+    record.record_merge(x, y, coordinator)
+    record.record_merge(y, x, coordinator)  # as another server would have, before the sync
+    db.session.commit()
+    assert merge_links() == {x.id: y.id}
+    sign_in(client, y)
+    assert client.get("/learn/").status_code == 200
+    assert record.merged_into(x) == y
