@@ -209,3 +209,23 @@ def test_two_servers_joining_each_way_leave_one_account_usable(app, client, make
     sign_in(client, y)
     assert client.get("/learn/").status_code == 200
     assert record.merged_into(x) == y
+
+
+def test_after_a_join_the_kept_accounts_new_steps_come_after_the_joined_history(app, make):
+    """One person, one history, in one order (lamport, origin, seq): the kept account's next
+    event must sort after the events of the account joined to it, else its new lesson attempt
+    would sort inside the old one."""
+    from app.people import merge
+    from app.progress import record
+
+    village = make.village("Ауыл")
+    coordinator = make.staff(Role.COORDINATOR, username="akimat")
+    first, second = make.learner(village=village, name="Ару"), make.learner(village=village, name="Ару")
+    for minute in range(5):
+        add(first, "lesson_opened", f"lesson-{minute}", minute)
+    db.session.commit()
+    merge(str(second.id), [str(first.id)], coordinator, [village])
+    level = get_course().level("basic")
+    record.open_lesson(second, level.lessons[0], "kk")
+    history = record.events_of(second)
+    assert history[-1].kind == "lesson_opened" and history[-1].item_id == level.lessons[0].id
