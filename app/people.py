@@ -132,7 +132,10 @@ def merge(keep_id: str, drop_ids: list[str], by: User, villages: list[Village]) 
         return found if ok else None
 
     keep = learner(keep_id)
-    drops = [d for d in (learner(i) for i in drop_ids) if d is not None and keep is not None and d.id != keep.id]
+    drops: list[User] = []
+    for d in (learner(i) for i in drop_ids):  # an id sent twice is joined once
+        if d is not None and keep is not None and d.id != keep.id and d not in drops:
+            drops.append(d)
     if keep is None or not drops:
         return None, []
     for d in drops:

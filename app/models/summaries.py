@@ -41,7 +41,8 @@ class ProgressItem(db.Model):  # type: ignore[name-defined]  # db.Model is made 
 
 
 class ProgressLearner(db.Model):  # type: ignore[name-defined]
-    """One row per learner with at least one event: "did anything" without scanning the events."""
+    """One row per learner with at least one learning event (a lesson, test or survey; a move or a
+    join is the account's history, not taking part): "did anything" without scanning the events."""
 
     __tablename__ = "progress_learner"
 

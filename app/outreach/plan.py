@@ -15,6 +15,7 @@ from ..i18n import alphabetical
 from ..models import Venue, Village
 from ..reports.coverage import Plan, furthest_first, plan
 from ..reports.export import Percent
+from ..reports.stats import half_up
 from . import schedule
 from .venues import venues_of
 
@@ -69,7 +70,7 @@ def plan_table(rows: list[PlanRow], lang: str) -> list[list]:
             _("Classes without a number of seats"), _("Still short after the planned classes")]]
     for r in rows:
         p = r.plan
-        share = None if p.share_of_target is None else Percent(round(p.share_of_target * 100, 1))
+        share = None if p.share_of_target is None else Percent(half_up(p.share_of_target * 100, 1))  # half up, as stats.percent
         out.append([r.village.name(lang), p.residents, p.reached, share, p.target, p.to_reach, r.classes, p.seats,
                     r.seats_unknown, p.short_after])
     if len(rows) > 1:

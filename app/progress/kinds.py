@@ -14,3 +14,5 @@ class EventKind:
 
 
 ACCOUNT_ITEM = "account"  # the item id of MOVED and MERGED events
+# The account's history, not taking part: a learner with only these has not been "reached".
+ACCOUNT_KINDS = frozenset({EventKind.MOVED, EventKind.MERGED})

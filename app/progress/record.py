@@ -63,10 +63,18 @@ def joined_to(user_id) -> list:
 
 
 def merged_into(user: User) -> User | None:
-    """The account this one was joined to (app/people.py), or None."""
-    into = db.session.scalars(db.select(Event.item_id).where(Event.user_id == user.id, Event.kind == EventKind.MERGED)
-                              .order_by(Event.origin, Event.seq).limit(1)).first()
-    return db.session.get(User, uuid.UUID(into)) if into else None
+    """The account this one was joined to, followed to the end (app/people.py), or None.
+
+    A join that would make a loop (two servers joining each way before they met) is not one:
+    `people.merge_links` drops it, so the account it names is the kept one and stays usable."""
+    joined = db.session.scalar(db.select(Event.id).where(Event.user_id == user.id, Event.kind == EventKind.MERGED)
+                               .limit(1))
+    if joined is None:  # nearly every learner: one indexed look-up
+        return None
+    from ..people import merge_links
+
+    into = merge_links().get(user.id)
+    return db.session.get(User, into) if into else None
 
 
 

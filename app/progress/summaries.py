@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..extensions import db
 from ..models import Event, ProgressItem, ProgressLearner
 from .derive import EventView
+from .kinds import ACCOUNT_KINDS
 from .summary import ItemSummary, summarise
 
 ORDER = (Event.lamport, Event.origin, Event.seq)
@@ -32,7 +33,8 @@ def _insert(table):
 # The statements of `refresh`, built once per database dialect: it runs after every event.
 _EVENTS_OF_ITEMS = (select(Event.kind, Event.item_id, Event.created_at, Event.question_id, Event.payload, *ORDER)
                     .where(Event.user_id == bindparam("user_id"), Event.item_id.in_(bindparam("items", expanding=True))))
-_COUNT_EVENTS = select(func.count()).select_from(Event).where(Event.user_id == bindparam("user_id"))
+_COUNT_EVENTS = select(func.count()).select_from(Event).where(Event.user_id == bindparam("user_id"),
+                                                              Event.kind.not_in(ACCOUNT_KINDS))
 _UPSERTS: dict = {}
 
 
@@ -77,8 +79,10 @@ def refresh(user_id: uuid.UUID, item_ids: Iterable[str]) -> None:
     upsert_items, upsert_learner = _upserts()
     if rows:
         db.session.execute(upsert_items, rows)
+    # Learning events only: a move or a join alone is the account's history, not taking part.
     count = db.session.scalar(_COUNT_EVENTS, {"user_id": user_id})
-    db.session.execute(upsert_learner, [{"user_id": user_id, "events": count}])
+    if count:
+        db.session.execute(upsert_learner, [{"user_id": user_id, "events": count}])
 
 
 def refresh_imported(keys: Iterable[tuple[uuid.UUID, str]]) -> None:
@@ -106,10 +110,12 @@ def rebuild(connection=None, batch: int = 2000) -> tuple[int, int]:
         item_rows, learner_rows = [], []
         for user_id, found, count in _summarise_users(conn, chunk):
             item_rows += [_row(user_id, s) for s in found]
-            learner_rows.append({"user_id": user_id, "events": count})
+            if count:
+                learner_rows.append({"user_id": user_id, "events": count})
         if item_rows:
             conn.execute(ProgressItem.__table__.insert(), item_rows)
-        conn.execute(ProgressLearner.__table__.insert(), learner_rows)
+        if learner_rows:
+            conn.execute(ProgressLearner.__table__.insert(), learner_rows)
         items += len(item_rows)
     return len(user_ids), items
 
@@ -122,7 +128,8 @@ def _summarise_users(conn, user_ids: list) -> Iterator[tuple]:
         events[row[0]][row[2]].append(_view(row[1:]))
     for user_id in user_ids:
         by_item = events[user_id]
-        yield user_id, [summarise(item, evs) for item, evs in by_item.items()], sum(map(len, by_item.values()))
+        learning = sum(e.kind not in ACCOUNT_KINDS for evs in by_item.values() for e in evs)
+        yield user_id, [summarise(item, evs) for item, evs in by_item.items()], learning
 
 
 # Reading -------------------------------------------------------------------------------------
@@ -168,16 +175,36 @@ def of_learners(user_ids: list, item_ids: list[str] | None = None) -> dict:
         query = query.where(ProgressItem.item_id.in_(item_ids))
     for row in db.session.execute(query):
         found[row.user_id][row.item_id] = _summary(row)
-    return found
+    return _with_joined(found, item_ids)
 
 
-def of_villages(village_ids: list) -> dict:
+def of_villages(village_ids: list, links: dict | None = None) -> dict:
     """Summaries of every learner of these villages: user id -> item id -> summary (a join on
-    the village, not a long list of ids)."""
+    the village, not a long list of ids). `links`: `people.merge_links()` if the caller has it."""
     from ..models import Role, User
 
     found: dict = defaultdict(dict)
     for row in db.session.execute(select(*COLUMNS).join(User, User.id == ProgressItem.user_id)
                                   .where(User.village_id.in_(village_ids), User.role == Role.LEARNER)):
         found[row.user_id][row.item_id] = _summary(row)
+    return _with_joined(found, None, lambda kept: select(User).where(
+        User.id.in_(kept), User.village_id.in_(village_ids), User.role == Role.LEARNER), links)
+
+
+def _with_joined(found: dict, item_ids: list[str] | None = None, among=None, links: dict | None = None) -> dict:
+    """The few kept accounts (accounts were joined to them, app/people.py) read as `of_person`
+    reads them, with the joined accounts' history: the trainer's grid and class show what the
+    learner's own page shows. `among(kept ids)`: a query of the kept accounts to read (by
+    default those already in `found`; one with no summaries of its own is not there yet)."""
+    from ..models import User
+    from ..people import merge_links
+
+    kept = set((merge_links() if links is None else links).values())
+    if among is None:
+        kept &= set(found)
+    if not kept:
+        return found
+    query = among(kept) if among is not None else select(User).where(User.id.in_(kept))
+    for user in db.session.scalars(query):
+        found[user.id] = of_person(user, item_ids)
     return found

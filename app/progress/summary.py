@@ -34,7 +34,7 @@ from .derive import (
     survey_due_given,
     test_candidates,
 )
-from .kinds import EventKind
+from .kinds import ACCOUNT_KINDS, EventKind
 
 LESSON, TEST, SURVEY, ACCOUNT = "lesson", "test", "survey", "account"
 
@@ -70,7 +70,7 @@ class ItemSummary:
 
 def kind_of(events: Sequence[EventView]) -> str:
     kinds = {e.kind for e in events}
-    if kinds and kinds <= {EventKind.MOVED, EventKind.MERGED}:
+    if kinds and kinds <= ACCOUNT_KINDS:
         return ACCOUNT
     if EventKind.TEST_TAKEN in kinds:
         return TEST

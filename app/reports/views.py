@@ -34,9 +34,9 @@ def district(fmt: str):
 
 
 @bp.get("/village/<village_id>", defaults={"fmt": "html"})
-@bp.get("/village/<village_id>.<fmt>")
-def village(village_id: str, fmt: str):
-    return _report("village", village_id, fmt)
+@bp.get("/village/<uuid:village_id>.<fmt>")  # a UUID has no dot: "<id>.plan.csv" splits after the id
+def village(village_id, fmt: str):
+    return _report("village", str(village_id), fmt)
 
 
 def _report(scope: str, village_id: str | None, fmt: str):

@@ -531,10 +531,13 @@ def _hold_clashing_code(row: dict, result: Applied) -> dict:
     return {**row, "login_code": None}
 
 
-def held_learners() -> list[User]:
-    """Learners kept here without a login code because theirs was another person's (sync)."""
-    return list(db.session.scalars(select(User).where(User.role == Role.LEARNER, User.login_code.is_(None))
-                                   .order_by(User.name)))
+def held_learners(villages: list[Village] | None = None) -> list[User]:
+    """Learners kept here without a login code because theirs was another person's (sync), of
+    `villages` only when given (the sync page shows each trainer their own villages' people)."""
+    query = select(User).where(User.role == Role.LEARNER, User.login_code.is_(None))
+    if villages is not None:
+        query = query.where(User.village_id.in_([v.id for v in villages]))
+    return list(db.session.scalars(query.order_by(User.name)))
 
 
 def _check_unique(row: dict) -> None:

@@ -7,8 +7,9 @@ from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from ..auth.roles import guard_blueprint
+from ..auth.roles import guard_blueprint, visible_villages
 from ..extensions import db
 from ..i18n import alphabetical
 from ..models import Role, SyncNode, Village, get_by_id
@@ -25,7 +26,6 @@ def _district_is_for_coordinators():
     """On the district, a bundle for any village server holds that village's people: only the
     akimat's coordinators handle them there. On a village server, its trainers sync."""
     from flask import abort
-    from flask_login import current_user
 
     if this_node().role == "district" and current_user.role != Role.COORDINATOR:
         abort(403)
@@ -38,7 +38,7 @@ def index():
     villages = sorted(db.session.scalars(db.select(Village)), key=lambda v: alphabetical(v.name_kk))
     return render_template("sync/index.html", me=me, statuses=monitor.peer_statuses(),
                            attempts=monitor.recent_attempts(), villages=villages, messages=exchange.MESSAGES,
-                           held=exchange.held_learners())
+                           held=exchange.held_learners(visible_villages(current_user)))
 
 
 @bp.post("/now")
@@ -101,7 +101,6 @@ def import_():
 @bp.post("/enrol")
 def enrol():
     from flask import abort
-    from flask_login import current_user
 
     if current_user.role != Role.COORDINATOR:  # trust between servers is the akimat's to give
         abort(403)

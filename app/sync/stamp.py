@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..models import ChangeRequest, Event, SyncCounter, TrainingClass, User, Venue, Village, VillageProblem
+from ..models.events import EventKind
 
 SYNCED_RECORDS = (Village, User, TrainingClass, VillageProblem, ChangeRequest, Venue)  # mutable records with a home server (docs/sync.md)
 
@@ -52,7 +53,13 @@ def event_stamp(connection, user_id, given: dict | None = None) -> tuple[uuid.UU
 
     me = this_node_id()
     seq = next_seq(connection, me)
-    known = connection.execute(select(func.max(Event.lamport)).where(Event.user_id == user_id)).scalar() or 0
+    # The learner's own steps, and the `merged` links pointing at this account (app/people.py):
+    # each comes after the whole history of the account it joined here, so the person's next
+    # step sorts after that history too (one person, one order).
+    own = select(func.max(Event.lamport)).where(Event.user_id == user_id).scalar_subquery()
+    joined = select(func.max(Event.lamport)).where(Event.kind == EventKind.MERGED,
+                                                   Event.item_id == str(user_id)).scalar_subquery()
+    known = max(v or 0 for v in connection.execute(select(own, joined)).one())
     lamport = max(known, (given or {}).get(user_id, 0)) + 1
     if given is not None:
         given[user_id] = lamport

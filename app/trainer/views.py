@@ -36,7 +36,7 @@ def home():
     ) if lr.id not in joined), key=lambda lr: alphabetical(lr.name))
     course = get_course()
     # Lessons mastered, from the progress summaries: one query, no events read.
-    found = summaries.of_villages([v.id for v in villages])
+    found = summaries.of_villages([v.id for v in villages], joined)
     rows = [(lr, [summary.level_progress_of(level, found[lr.id], lr.id) for level in course.levels]) for lr in learners]
     shown = classes.visible_classes(current_user)
     return render_template("trainer/home.html", villages=villages, rows=rows, levels=course.levels,

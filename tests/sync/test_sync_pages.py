@@ -125,3 +125,19 @@ def test_a_bundle_larger_than_the_sites_form_limit_still_loads(servers):
     too_big = post(coordinator, "/district/villages/import", {"file": (io.BytesIO(b"x" * len(stick)), "v.csv")},
                    page="/sync/", content_type="multipart/form-data")
     assert too_big.status_code == 413
+
+
+def test_the_held_learners_list_shows_only_the_trainers_own_villages(client, make):
+    """Learners kept without a login code (a clash at sync) are listed on the sync page: a
+    trainer sees those of their own villages, never another village's people."""
+    from app.models import User
+    from tests.conftest import sign_in
+
+    mine, other = make.village("Менің ауылым"), make.village("Басқа ауыл")
+    trainer = make.staff(Role.TRAINER, [mine])
+    here, there = make.learner(village=mine, name="Held Here"), make.learner(village=other, name="Held There")
+    db.session.execute(User.__table__.update().where(User.id.in_([here.id, there.id])).values(login_code=None))
+    db.session.commit()
+    sign_in(client, trainer)
+    page = client.get("/sync/").get_data(as_text=True)
+    assert "Held Here" in page and "Held There" not in page

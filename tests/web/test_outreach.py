@@ -294,3 +294,29 @@ def test_class_kept_by_another_server_points_there_and_takes_no_one_here(app, cl
     welcome = client.get("/learn/welcome").get_data(as_text=True)
     assert translated("Your account is ready. At the class, tell the trainer your login code: %(code)s.",
                       code=person.login_code) in welcome
+
+
+def test_planner_share_is_rounded_half_up_as_everywhere_in_the_report(app):
+    """1 reached of a target of 16 is 6.25 %: 6.3 (half up, as the page and the figures sheet
+    round), not Python's round() 6.2."""
+    from app.models import Village
+    from app.outreach.plan import PlanRow, plan_table
+    from app.reports.coverage import plan
+
+    row = PlanRow(Village(name_kk="Ауыл", name_ru="Аул"), plan(31, 1, 0), 0, 0, None)
+    assert row.plan.target == 16
+    with app.test_request_context():
+        assert plan_table([row], "kk")[1][3] == 6.3
+
+
+def test_a_trainer_downloads_the_planner_of_their_village_from_the_link_on_its_report(client, place):
+    """The village report's "Coverage planner as CSV" link (…/village/<id>.plan.csv) gives the CSV:
+    the id must not swallow ".plan"."""
+    sign_in(client, place["trainer"])
+    page = client.get(f"/reports/village/{place['north'].id}?lang=kk").get_data(as_text=True)
+    link = re.search(r'href="([^"]*\.plan\.csv[^"]*)"', page).group(1).replace("&amp;", "&")
+    response = client.get(link)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "Жаңақала" in response.data.decode("utf-8-sig")
+    assert client.get(f"/reports/village/{place['south'].id}.plan.csv").status_code == 404  # not theirs
+    assert client.get("/reports/village/not-an-id.plan.csv").status_code == 404

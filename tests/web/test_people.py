@@ -144,3 +144,88 @@ def test_a_joined_account_says_which_login_code_to_use(app, client, make):
     merge(str(second.id), [str(first.id)], coordinator, [village])
     page = client.get("/learn/")
     assert page.status_code == 403 and "aru2" in page.get_data(as_text=True) and "кіру кодымен" in page.get_data(as_text=True)
+
+
+def test_the_trainers_grid_and_class_follow_the_joined_accounts(app, make):
+    """The trainer's grid (summaries of a village) and a class (summaries of its learners) show
+    the kept account with the history of the accounts joined to it, as its own page does."""
+    from app.people import merge
+
+    village = make.village("Ауыл")
+    coordinator = make.staff(Role.COORDINATOR, username="akimat")
+    first, second = make.learner(village=village, name="Ару"), make.learner(village=village, name="Ару")
+    add(first, "test_taken", "basic-pre", 0, score=0.5)  # the pre-test on the account later joined
+    db.session.commit()
+    merge(str(second.id), [str(first.id)], coordinator, [village])
+    assert "basic-pre" in summaries.of_person(second)
+    assert "basic-pre" in summaries.of_villages([village.id])[second.id]
+    assert "basic-pre" in summaries.of_learners([second.id], get_course().level("basic").item_ids)[second.id]
+
+
+def test_a_drop_listed_twice_is_joined_once(app, make):
+    from app.people import merge
+
+    village = make.village("Ауыл")
+    coordinator = make.staff(Role.COORDINATOR, username="akimat")
+    first, second = make.learner(village=village, name="Ару"), make.learner(village=village, name="Ару")
+    keep, drops = merge(str(second.id), [str(first.id), str(first.id).upper()], coordinator, [village])
+    assert keep == second and drops == [first]  # the page then says "1 account was joined"
+    assert len(db.session.scalars(db.select(Event).where(Event.kind == "merged")).all()) == 1
+
+
+def test_a_move_or_a_join_alone_does_not_count_the_person_as_reached(app, make):
+    """"Reached" means the person did something (a lesson, test or survey) or came to a class
+    day: the account's own history (moved, merged) is not taking part."""
+    from app.people import merge, move
+
+    north, south = make.village("Солтүстік"), make.village("Оңтүстік")
+    coordinator = make.staff(Role.COORDINATOR, username="akimat")
+    moved = make.learner(village=south, name="Болат")
+    first, second = make.learner(village=north, name="Ару"), make.learner(village=north, name="Ару")
+    move(moved, north, coordinator)
+    merge(str(second.id), [str(first.id)], coordinator, [north])
+    db.session.commit()
+    facts = learner_facts([north.id, south.id], get_course())
+    assert len(facts) == 2 and not any(f.active for f in facts)
+    add(second, "test_taken", "basic-pre", 0, score=0.5)
+    db.session.commit()
+    assert sum(f.active for f in learner_facts([north.id, south.id], get_course())) == 1
+
+
+def test_two_servers_joining_each_way_leave_one_account_usable(app, client, make):
+    """Two servers joined X into Y and Y into X before they met: the links keep the first (by
+    origin and number, as everywhere) and drop the loop; Y, the kept one, still opens its pages."""
+    from app.people import merge_links
+    from app.progress import record
+
+    village = make.village("Ауыл")
+    coordinator = make.staff(Role.COORDINATOR, username="akimat")
+    x = make.learner(village=village, name="Ару", code="arux")
+    y = make.learner(village=village, name="Ару", code="aruy")
+    record.record_merge(x, y, coordinator)
+    record.record_merge(y, x, coordinator)  # as another server would have, before the sync
+    db.session.commit()
+    assert merge_links() == {x.id: y.id}
+    sign_in(client, y)
+    assert client.get("/learn/").status_code == 200
+    assert record.merged_into(x) == y
+
+
+def test_after_a_join_the_kept_accounts_new_steps_come_after_the_joined_history(app, make):
+    """One person, one history, in one order (lamport, origin, seq): the kept account's next
+    event must sort after the events of the account joined to it, else its new lesson attempt
+    would sort inside the old one."""
+    from app.people import merge
+    from app.progress import record
+
+    village = make.village("Ауыл")
+    coordinator = make.staff(Role.COORDINATOR, username="akimat")
+    first, second = make.learner(village=village, name="Ару"), make.learner(village=village, name="Ару")
+    for minute in range(5):
+        add(first, "lesson_opened", f"lesson-{minute}", minute)
+    db.session.commit()
+    merge(str(second.id), [str(first.id)], coordinator, [village])
+    level = get_course().level("basic")
+    record.open_lesson(second, level.lessons[0], "kk")
+    history = record.events_of(second)
+    assert history[-1].kind == "lesson_opened" and history[-1].item_id == level.lessons[0].id
