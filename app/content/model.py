@@ -8,7 +8,6 @@ from functools import cached_property
 
 from ..languages import LANGUAGES
 
-QUESTION_TYPES = ("single", "multiple", "truefalse", "order", "match", "text")  # text: surveys only
 BOX_KINDS = ("tip", "warning", "practice", "note", "reminder")  # reminder: the take-home sheet
 KINDS = ("lesson", "test", "survey")
 # Survey questions whose id starts with this test knowledge (paired in the intake and exit surveys):
@@ -42,6 +41,13 @@ class Question:
     objective: str = ""  # "lesson-id/objective-id", in tests
     short: str = ""  # surveys: a short name for the item in reports
     line: int = 0
+
+    @property
+    def qtype(self):
+        """Its question type (qtypes/), or None when no type has this name."""
+        from .qtypes import get  # the types import this module
+
+        return get(self.type)
 
     @property
     def correct_indexes(self) -> tuple[int, ...]:

@@ -17,18 +17,6 @@ class QuestionView:
     graded: Graded | None  # the answer to show, graded now
     given: tuple  # the answer as given (original indexes), for checked/selected states
 
-    @property
-    def position_of(self) -> dict:
-        """order: original step index -> 1-based position the learner gave it."""
-        return {step: pos + 1 for pos, step in enumerate(self.given)} if self.question.type == "order" else {}
-
-    @property
-    def display_of(self) -> dict:
-        """match: left index -> display index of the chosen right side."""
-        if self.question.type != "match":
-            return {}
-        where = {original: d for d, original in enumerate(self.shown)}
-        return {i: where[a] for i, a in enumerate(self.given)}
 
 
 @dataclass(frozen=True)

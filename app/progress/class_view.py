@@ -60,11 +60,10 @@ def hardest_questions(level, summaries_by_learner: dict, limit: int = 5) -> list
             right = sum(bool(ok) for _, ok in answers)
             wrong_picks: Counter = Counter()
             question = questions[qid]
-            if question.type in ("single", "truefalse", "multiple"):
-                for given, ok in answers:
-                    if not ok:
-                        wrong_picks.update(i for i in given if isinstance(i, int) and i < len(question.options)
-                                           and not question.options[i].correct)
+            qtype = question.qtype  # a type may count the wrong options picked (choices do)
+            for given, ok in answers:
+                if not ok and qtype is not None:
+                    wrong_picks.update(qtype.wrong_picks(question, given))
             common = wrong_picks.most_common(1)
             found.append(HardQuestion(lesson.id, qid, len(answers), right / len(answers),
                                       common[0][0] if common else None, common[0][1] if common else 0))
