@@ -75,7 +75,7 @@ class Variant:
 
     lang: str
     title: str
-    blocks: tuple  # of Prose | Box | Question
+    blocks: tuple  # of Prose | Box | Question | exercise.Exercise
     path: str
 
     @cached_property  # read for every learner and lesson in grids and reports: walk the blocks once
@@ -88,6 +88,17 @@ class Variant:
                 found.extend(b for b in block.blocks if isinstance(b, Question))
         return tuple(found)
 
+
+    @cached_property
+    def exercises(self) -> tuple:
+        """The practice exercises (`exercise.Exercise`), in page order."""
+        found = []
+        for block in self.blocks:
+            if hasattr(block, "screens"):
+                found.append(block)
+            elif isinstance(block, Box):
+                found.extend(b for b in block.blocks if hasattr(b, "screens"))
+        return tuple(found)
 
     @cached_property
     def version(self) -> str:
@@ -123,6 +134,10 @@ class Item:
     @cached_property
     def question_ids(self) -> tuple[str, ...]:
         return tuple(q.id for q in self.variant(LANGUAGES[0]).questions)
+
+    def exercise(self, exercise_id: str, lang: str):
+        """The exercise (`exercise.Exercise`) with this id in `lang`, or None."""
+        return next((e for e in self.variant(lang).exercises if e.id == exercise_id), None)
 
     def question(self, question_id: str, lang: str) -> Question | None:
         for q in self.variant(lang).questions:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import qtypes
+from .exercise import parse_exercise
 from .model import BOX_KINDS, Box, Option, Problem, Prose, Question, Variant
 from .render import RAW_HTML_TAGS, URL_SCHEMES, Links, render_inline, render_markdown
 
@@ -165,6 +166,19 @@ def _parse_body(lines: list[str], start: int, ctx: _FileContext) -> list:
         if opened:
             flush()
             kind, arg = opened.group(1), opened.group(2)
+            if kind == "exercise":
+                end = i + 1
+                while end < len(lines) and not _CLOSE_RE.match(lines[end]) and not _OPEN_RE.match(lines[end]):
+                    end += 1
+                if end >= len(lines) or not _CLOSE_RE.match(lines[end]):
+                    out.problems.append(Problem(shown, i + 1, f"exercise '{arg}' is not closed with ':::'"))
+                if ctx.survey:
+                    out.problems.append(Problem(shown, i + 1, "surveys have no exercises"))
+                exercise = parse_exercise(arg, lines[i + 1:end], i + 1, ctx.problem, ctx.markdown, ctx.inline)
+                if exercise:
+                    stack[-1][2].append(exercise)
+                i = end + 1 if end < len(lines) and _CLOSE_RE.match(lines[end]) else end
+                continue
             if qtypes.get(kind) is not None:
                 end = i + 1
                 while end < len(lines) and not _CLOSE_RE.match(lines[end]) \
@@ -184,7 +198,7 @@ def _parse_body(lines: list[str], start: int, ctx: _FileContext) -> list:
                     out.problems.append(Problem(shown, i + 1, "a box cannot be inside another box"))
                 stack.append((kind, i + 1, []))
             else:
-                known = ", ".join(qtypes.names() + BOX_KINDS)
+                known = ", ".join(qtypes.names() + BOX_KINDS + ("exercise",))
                 out.problems.append(Problem(shown, i + 1, f"unknown block '::: {kind}' (known: {known})"))
                 stack.append((kind, i + 1, []))
             i += 1
