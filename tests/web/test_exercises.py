@@ -191,3 +191,28 @@ def test_intermediate_hints_on_request_and_russian(app, make):
     sign_in(client, make.learner(language="ru"))
     page = client.get("/learn/intermediate/messenger-scams/practice/phone-inbox").get_data(as_text=True)
     assert "Учебный тренажёр" in page and '<details class="hint">' in page and 'class="ex-hint"' not in page
+
+
+def test_class_grid_shows_practice_results_and_hardest_steps(app, make):
+    import datetime
+
+    from app.models import Role, TrainingClass
+
+    village = make.village("Солтүстік")
+    trainer = make.staff(Role.TRAINER, [village])
+    right, wrong = make.learner(village=village, name="Дұрыс Тест"), make.learner(village=village, name="Қате Тест")
+    cls = TrainingClass(village=village, level="elementary", day1=datetime.date(2026, 11, 30),
+                        day2=datetime.date(2026, 12, 1), venue="x", trainer_id=trainer.id)
+    cls.learners.extend([right, wrong])
+    db.session.add(cls)
+    db.session.commit()
+    for learner, moves in ((right, RIGHT), (wrong, ["safe", "tell-code", *RIGHT[2:]])):
+        browser = app.test_client()
+        sign_in(browser, learner)
+        play(browser, moves)
+    staff = app.test_client()
+    sign_in(staff, trainer)
+    text = staff.get(f"/trainer/classes/{cls.id}").get_data(as_text=True)
+    assert "8: ✓ 100 %" in text and "8: ✗ 83 % · 1 қауіпті қате" in text  # lesson 8: stay-safe
+    steps = text.split("Жаттығудың ең қиын қадамдары")[-1]
+    assert "+7 7XX XXX XX XX" in steps and "50 % (2)" in steps and "Кодты айтамын" in steps
