@@ -259,6 +259,12 @@ def _check_header(p: Parsed, lang: str, folder: Path) -> list[Problem]:
         seen.add(q.id)
         if kind == "test" and not q.objective:
             found.append(Problem(shown, q.line, f"test question '{q.id}' needs 'objective: lesson-id/objective'"))
+    for e in p.read.exercises:
+        if kind != "lesson":
+            found.append(Problem(shown, e.line, f"exercise '{e.id}': exercises belong in lessons, not in a {kind}"))
+        if e.id in seen:
+            found.append(Problem(shown, e.line, f"exercise id '{e.id}' is used twice in this file"))
+        seen.add(e.id)
     found.extend(_check_reminder(p, kind))
     if kind != "test" and not p.read.questions:
         found.append(Problem(shown, 1, f"a {kind} needs at least one question"))
@@ -308,6 +314,7 @@ def _parity_with(base_lang: str, base: Parsed, lang: str, other: Parsed) -> list
     if a_shape != b_shape:
         found.append(Problem(other.read.path, 1, f"the reminder has {b_shape[0]} headings and {b_shape[1]} list items here, "
                                                  f"{a_shape[0]} and {a_shape[1]} in {base_lang}.md"))
+    found.extend(_exercise_parity(base_lang, base, lang, other))
     base_q, other_q = base.read.questions, other.read.questions
     for i in range(max(len(base_q), len(other_q))):
         if i >= len(base_q):
@@ -332,6 +339,35 @@ def _parity_with(base_lang: str, base: Parsed, lang: str, other: Parsed) -> list
         elif a.objective != b.objective:
             found.append(Problem(other.read.path, b.line, f"question '{b.id}': objective differs from {base_lang}.md"))
     return found
+
+
+def _exercise_parity(base_lang: str, base: Parsed, lang: str, other: Parsed) -> list[Problem]:
+    """The same exercises, screens, moves and right answers in both languages."""
+    found: list[Problem] = []
+    a_ex, b_ex = base.read.exercises, other.read.exercises
+    if [e.id for e in a_ex] != [e.id for e in b_ex]:
+        where = b_ex[0].line if b_ex else 1
+        return [Problem(other.read.path, where, f"exercises are {[e.id for e in b_ex]} here but "
+                                                f"{[e.id for e in a_ex]} in {base_lang}.md")]
+    for a, b in zip(a_ex, b_ex, strict=True):
+        if (a.service, a.hints) != (b.service, b.hints):
+            found.append(Problem(other.read.path, b.line, f"exercise '{b.id}': service or hints differ from {base_lang}.md"))
+        if [s.id for s in a.screens] != [s.id for s in b.screens]:
+            found.append(Problem(other.read.path, b.line, f"exercise '{b.id}': screens {[s.id for s in b.screens]} "
+                                                          f"here but {[s.id for s in a.screens]} in {base_lang}.md"))
+            continue
+        for sa, sb in zip(a.screens, b.screens, strict=True):
+            if (sa.channel, sa.scam) != (sb.channel, sb.scam):
+                found.append(Problem(other.read.path, sb.line, f"screen '{sb.id}': channel or scam differs from {base_lang}.md"))
+            elif [(m.id, m.mark) for m in sa.moves] != [(m.id, m.mark) for m in sb.moves]:
+                found.append(Problem(other.read.path, sb.line, f"screen '{sb.id}': moves or right answers differ "
+                                     f"from {base_lang}.md ({_moves(sb)} here, {_moves(sa)} there)"))
+    return found
+
+
+def _moves(screen) -> str:
+    marks = {"right": "[x]", "wrong": "[ ]", "critical": "[!]"}
+    return ", ".join(f"{marks[m.mark]} {m.id}" for m in screen.moves)
 
 
 def _norm(value: str) -> str:

@@ -8,7 +8,6 @@ from functools import cached_property
 
 from ..languages import LANGUAGES
 
-QUESTION_TYPES = ("single", "multiple", "truefalse", "order", "match", "text")  # text: surveys only
 BOX_KINDS = ("tip", "warning", "practice", "note", "reminder")  # reminder: the take-home sheet
 KINDS = ("lesson", "test", "survey")
 # Survey questions whose id starts with this test knowledge (paired in the intake and exit surveys):
@@ -44,6 +43,13 @@ class Question:
     line: int = 0
 
     @property
+    def qtype(self):
+        """Its question type (qtypes/), or None when no type has this name."""
+        from .qtypes import get  # the types import this module
+
+        return get(self.type)
+
+    @property
     def correct_indexes(self) -> tuple[int, ...]:
         return tuple(i for i, o in enumerate(self.options) if o.correct)
 
@@ -69,7 +75,7 @@ class Variant:
 
     lang: str
     title: str
-    blocks: tuple  # of Prose | Box | Question
+    blocks: tuple  # of Prose | Box | Question | exercise.Exercise
     path: str
 
     @cached_property  # read for every learner and lesson in grids and reports: walk the blocks once
@@ -82,6 +88,17 @@ class Variant:
                 found.extend(b for b in block.blocks if isinstance(b, Question))
         return tuple(found)
 
+
+    @cached_property
+    def exercises(self) -> tuple:
+        """The practice exercises (`exercise.Exercise`), in page order."""
+        found = []
+        for block in self.blocks:
+            if hasattr(block, "screens"):
+                found.append(block)
+            elif isinstance(block, Box):
+                found.extend(b for b in block.blocks if hasattr(b, "screens"))
+        return tuple(found)
 
     @cached_property
     def version(self) -> str:
@@ -117,6 +134,10 @@ class Item:
     @cached_property
     def question_ids(self) -> tuple[str, ...]:
         return tuple(q.id for q in self.variant(LANGUAGES[0]).questions)
+
+    def exercise(self, exercise_id: str, lang: str):
+        """The exercise (`exercise.Exercise`) with this id in `lang`, or None."""
+        return next((e for e in self.variant(lang).exercises if e.id == exercise_id), None)
 
     def question(self, question_id: str, lang: str) -> Question | None:
         for q in self.variant(lang).questions:

@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import BOX_KINDS, QUESTION_TYPES, Box, Option, Problem, Prose, Question, Variant
+from . import qtypes
+from .exercise import parse_exercise
+from .model import BOX_KINDS, Box, Option, Problem, Prose, Question, Variant
 from .render import RAW_HTML_TAGS, URL_SCHEMES, Links, render_inline, render_markdown
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -18,9 +20,6 @@ _HEADER_RE = re.compile(r"^([a-z_]+):\s*(.*)$")
 _OPEN_RE = re.compile(r"^:::\s*([A-Za-z]+)(?:\s+(\S+))?\s*$")
 _CLOSE_RE = re.compile(r"^:::\s*$")
 _KEY_RE = re.compile(r"^([a-z]+):\s*(.*)$")
-_CHOICE_RE = re.compile(r"^[-*]\s+\[([ xX])\]\s+(.+)$")
-_STEP_RE = re.compile(r"^\d+[.)]\s+(.+)$")
-_PAIR_RE = re.compile(r"^[-*]\s+(.+?)\s+=\s+(.+)$")
 _FEEDBACK_RE = re.compile(r"^\s{2,}>\s?(.*)$")
 _IMAGE_RE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
 _LESSON_LINK_RE = re.compile(r"\]\(lesson:([^)\s]*)\)")
@@ -167,7 +166,20 @@ def _parse_body(lines: list[str], start: int, ctx: _FileContext) -> list:
         if opened:
             flush()
             kind, arg = opened.group(1), opened.group(2)
-            if kind in QUESTION_TYPES:
+            if kind == "exercise":
+                end = i + 1
+                while end < len(lines) and not _CLOSE_RE.match(lines[end]) and not _OPEN_RE.match(lines[end]):
+                    end += 1
+                if end >= len(lines) or not _CLOSE_RE.match(lines[end]):
+                    out.problems.append(Problem(shown, i + 1, f"exercise '{arg}' is not closed with ':::'"))
+                if ctx.survey:
+                    out.problems.append(Problem(shown, i + 1, "surveys have no exercises"))
+                exercise = parse_exercise(arg, lines[i + 1:end], i + 1, ctx.problem, ctx.markdown, ctx.inline)
+                if exercise:
+                    stack[-1][2].append(exercise)
+                i = end + 1 if end < len(lines) and _CLOSE_RE.match(lines[end]) else end
+                continue
+            if qtypes.get(kind) is not None:
                 end = i + 1
                 while end < len(lines) and not _CLOSE_RE.match(lines[end]) \
                         and not _OPEN_RE.match(lines[end]):
@@ -186,7 +198,7 @@ def _parse_body(lines: list[str], start: int, ctx: _FileContext) -> list:
                     out.problems.append(Problem(shown, i + 1, "a box cannot be inside another box"))
                 stack.append((kind, i + 1, []))
             else:
-                known = ", ".join(QUESTION_TYPES + BOX_KINDS)
+                known = ", ".join(qtypes.names() + BOX_KINDS + ("exercise",))
                 out.problems.append(Problem(shown, i + 1, f"unknown block '::: {kind}' (known: {known})"))
                 stack.append((kind, i + 1, []))
             i += 1
@@ -239,7 +251,7 @@ def _parse_question(ctx: _FileContext, qtype: str, qid: str | None, body: list[s
         n += 1
     for offset in range(n, len(body)):
         line = body[offset]
-        option = _parse_option(qtype, line)
+        option = qtypes.get(qtype).parse_option(line)  # type: ignore[union-attr]
         feedback = _FEEDBACK_RE.match(line)
         key = _KEY_RE.match(line)
         if key and key.group(1) in QUESTION_KEYS:  # authors also put `explain:` last
@@ -276,57 +288,23 @@ def _parse_question(ctx: _FileContext, qtype: str, qid: str | None, body: list[s
     )
 
 
-def _parse_option(qtype: str, line: str) -> dict | None:
-    if qtype in ("single", "multiple", "truefalse"):
-        m = _CHOICE_RE.match(line)
-        return {"text": m.group(2).strip(), "correct": m.group(1) != " "} if m else None
-    if qtype == "order":
-        m = _STEP_RE.match(line)
-        return {"text": m.group(1).strip(), "correct": True} if m else None
-    if qtype != "match":
-        return None  # text questions have no options
-    m = _PAIR_RE.match(line)
-    return {"text": m.group(1).strip(), "match": m.group(2).strip(), "correct": True} if m else None
-
-
-_OPTION_SHAPES = {
-    "text": "nothing",
-    "single": "'- [ ] text' or '- [x] text'",
-    "multiple": "'- [ ] text' or '- [x] text'",
-    "truefalse": "'- [ ] text' or '- [x] text'",
-    "order": "'1. step' in the right order",
-    "match": "'- left = right'",
-}
-
-
 def _check_options(qtype: str, qid: str, options: list[dict], problem, survey: bool = False) -> None:
-    if qtype == "text":
-        if not survey:
-            problem(0, f"question '{qid}': 'text' questions are for surveys only")
-        elif options:
-            problem(0, f"question '{qid}' (text) takes no options")
+    kind = qtypes.get(qtype)
+    assert kind is not None  # the body parser calls this for known types only
+    if not survey and not kind.in_lessons:
+        problem(0, f"question '{qid}': '{qtype}' questions are for surveys only")
         return
-    if survey and qtype not in ("single", "multiple"):
-        problem(0, f"question '{qid}': surveys use single, multiple or text questions")
+    if survey and not kind.in_surveys:
+        allowed = ", ".join(t for t in qtypes.names() if qtypes.get(t).in_surveys)  # type: ignore[union-attr]
+        problem(0, f"question '{qid}': surveys use {allowed} questions")
+        return
+    if not kind.in_lessons:  # a survey-only type (text) has no options
+        if options:
+            problem(0, f"question '{qid}' ({qtype}) takes no options")
         return
     if len(options) < 2:
-        problem(0, f"question '{qid}' needs at least 2 options written as {_OPTION_SHAPES[qtype]}")
+        problem(0, f"question '{qid}' needs at least 2 options written as {kind.option_shape}")
         return
-    correct = sum(o["correct"] for o in options)
     if survey:
         return  # in surveys [x] marks the "aware" answers of awareness items, if any
-    if qtype in ("single", "truefalse") and correct != 1:
-        what = "no correct answer" if correct == 0 else f"{correct} correct answers"
-        problem(0, f"question '{qid}' ({qtype}) has {what}; mark exactly one with [x]")
-    if qtype == "multiple" and correct == 0:
-        problem(0, f"question '{qid}' has no correct answer; mark at least one with [x]")
-    if qtype == "truefalse" and len(options) != 2:
-        problem(0, f"question '{qid}' (truefalse) must have exactly 2 options")
-    if qtype == "match":
-        rights = [o["match"].strip().lower() for o in options]
-        if len(set(rights)) != len(rights):
-            problem(0, f"question '{qid}' has the same right-hand side twice")
-    if qtype in ("order", "match"):
-        texts = [o["text"].strip().lower() for o in options]
-        if len(set(texts)) != len(texts):
-            problem(0, f"question '{qid}' has the same step or left-hand side twice")
+    kind.check(qid, options, problem)

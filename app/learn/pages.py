@@ -17,18 +17,6 @@ class QuestionView:
     graded: Graded | None  # the answer to show, graded now
     given: tuple  # the answer as given (original indexes), for checked/selected states
 
-    @property
-    def position_of(self) -> dict:
-        """order: original step index -> 1-based position the learner gave it."""
-        return {step: pos + 1 for pos, step in enumerate(self.given)} if self.question.type == "order" else {}
-
-    @property
-    def display_of(self) -> dict:
-        """match: left index -> display index of the chosen right side."""
-        if self.question.type != "match":
-            return {}
-        where = {original: d for d, original in enumerate(self.shown)}
-        return {i: where[a] for i, a in enumerate(self.given)}
 
 
 @dataclass(frozen=True)
@@ -64,7 +52,7 @@ def blocks_for(item: Item, lang: str, answers: dict, secret: str) -> list:
         elif isinstance(block, Box):
             out.append(BoxView(block.kind, [view_of(b) if isinstance(b, Question) else b
                                             for b in block.blocks]))
-        elif isinstance(block, Prose):
+        elif isinstance(block, Prose) or hasattr(block, "screens"):  # prose, or an exercise's card
             out.append(block)
     return out
 
@@ -137,3 +125,34 @@ def summary(item: Item, progress: LessonProgress) -> LessonSummary:
     ids = item.question_ids
     return LessonSummary(answered=sum(q in progress.shown_answers for q in ids), total=len(ids),
                          progress=progress)
+
+
+@dataclass(frozen=True)
+class ExercisePage:
+    """What the exercise page shows: the screen to act on (None when finished), the feedback of
+    the move just made, or the result of the attempt just finished."""
+
+    exercise: object  # exercise.Exercise
+    attempt: str
+    step: int
+    screen: object | None  # exercise.Screen
+    last: tuple | None  # (screen, move) of the move just made
+    result: dict | None  # the finished attempt's result (EXERCISE_DONE payload)
+    review: list  # [(screen, move chosen)] of the finished attempt
+
+
+def exercise_page(exercise, state, done: dict | None, new: bool, fresh_attempt: str) -> ExercisePage:
+    """`state`: the open attempt (record.exercise_state); `done`: the latest finished attempt's
+    payload, shown until the learner starts again (`new`)."""
+    def moved(screen_id, move_id):
+        screen = next((s for s in exercise.screens if s.id == screen_id), None)
+        return (screen, screen.move(move_id)) if screen else None
+
+    if state.moves:
+        step = len(state.moves)
+        return ExercisePage(exercise, state.attempt, step, exercise.screens[step] if step < len(exercise.screens)
+                            else None, moved(*state.moves[-1]), None, [])
+    if done and not new:
+        review = [m for m in (moved(s, mv) for s, mv in done.get("moves", [])) if m and m[1]]
+        return ExercisePage(exercise, "", len(exercise.screens), None, review[-1] if review else None, done, review)
+    return ExercisePage(exercise, fresh_attempt, 0, exercise.screens[0] if exercise.screens else None, None, None, [])

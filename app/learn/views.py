@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.roles import guard_blueprint
+from ..content.exercise import InvalidMove
 from ..content.grading import IncompleteAnswer, InvalidAnswer, parse_answer
 from ..content.model import Item, Level
 from ..content.render import is_local
@@ -15,6 +18,7 @@ from ..errors import INCOMPLETE, NOT_FITTING, render_error
 from ..i18n import LANGUAGES, current_language, set_language
 from ..models import Role
 from ..progress import derive, record, summaries, summary
+from ..progress.kinds import EventKind
 from ..surveys import parse_survey
 from . import pages
 from .lesson_cache import lesson_article
@@ -125,6 +129,39 @@ def item(level_id: str, item_id: str):
         previous=lv.lessons[index - 1] if index > 0 else None,
         next=lv.lessons[index + 1] if index + 1 < len(lv.lessons) else None,
     )
+
+
+def _exercise_or_404(level_id: str, item_id: str, exercise_id: str):
+    lv = _level_or_404(level_id)
+    it = _item_or_404(lv, item_id)
+    ex = it.exercise(exercise_id, current_language()) if it.kind == "lesson" else None
+    if ex is None:
+        abort(404)
+    return lv, it, ex
+
+
+@bp.get("/<level_id>/<item_id>/practice/<exercise_id>")
+def exercise(level_id: str, item_id: str, exercise_id: str):
+    """A practice exercise on a safe copy of a service: one screen at a time, each move a form."""
+    lv, it, ex = _exercise_or_404(level_id, item_id, exercise_id)
+    state, events = record.exercise_state(current_user, it, ex)
+    done = next((e.payload for e in reversed(events) if e.kind == EventKind.EXERCISE_DONE), None)
+    page = pages.exercise_page(ex, state, done, request.args.get("new") == "1", uuid.uuid4().hex)
+    return render_template("learn/exercise.html", level=lv, lesson=it, variant=it.variant(current_language()),
+                           page=page)
+
+
+@bp.post("/<level_id>/<item_id>/practice/<exercise_id>")
+def exercise_move(level_id: str, item_id: str, exercise_id: str):
+    lv, it, ex = _exercise_or_404(level_id, item_id, exercise_id)
+    try:
+        record.exercise_move(current_user, it, ex, request.form.get("attempt", ""),
+                             request.form.get("step", -1, type=int), request.form.get("screen", ""),
+                             request.form.get("move", ""), current_language())
+    except InvalidMove:
+        return render_error(400, str(_l("This move is not on the screen you are on (an old or changed page). "
+                                        "Nothing was saved. Open the exercise again.")))
+    return redirect(url_for("learn.exercise", level_id=lv.id, item_id=it.id, exercise_id=ex.id) + "#screen")
 
 
 @bp.get("/<level_id>/<item_id>/reminder")

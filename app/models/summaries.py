@@ -22,7 +22,7 @@ class ProgressItem(db.Model):  # type: ignore[name-defined]  # db.Model is made 
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
     item_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))  # lesson | test | survey
+    kind: Mapped[str] = mapped_column(String(10))  # lesson | test | survey | exercise
     events: Mapped[int] = mapped_column(Integer)
     # The latest event's place in the learner's order (lamport, origin, seq): where to continue.
     last_lamport: Mapped[int] = mapped_column(Integer)

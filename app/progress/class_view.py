@@ -5,13 +5,15 @@ per learner), which the one writer keeps from the events."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..languages import DEFAULT_LANGUAGE
 from .derive import FINISHED, LevelProgress
+from .kinds import exercise_item
 from .summary import STUCK_AFTER, ItemSummary, level_progress_of
 
-__all__ = ["STUCK_AFTER", "HelpNote", "HardQuestion", "ClassRow", "needs_help", "hardest_questions", "class_rows"]
+__all__ = ["STUCK_AFTER", "HelpNote", "HardQuestion", "HardStep", "ClassRow", "needs_help", "hardest_questions",
+           "hardest_steps", "exercises_of", "exercise_results", "class_rows"]
 
 
 @dataclass(frozen=True)
@@ -60,11 +62,10 @@ def hardest_questions(level, summaries_by_learner: dict, limit: int = 5) -> list
             right = sum(bool(ok) for _, ok in answers)
             wrong_picks: Counter = Counter()
             question = questions[qid]
-            if question.type in ("single", "truefalse", "multiple"):
-                for given, ok in answers:
-                    if not ok:
-                        wrong_picks.update(i for i in given if isinstance(i, int) and i < len(question.options)
-                                           and not question.options[i].correct)
+            qtype = question.qtype  # a type may count the wrong options picked (choices do)
+            for given, ok in answers:
+                if not ok and qtype is not None:
+                    wrong_picks.update(qtype.wrong_picks(question, given))
             common = wrong_picks.most_common(1)
             found.append(HardQuestion(lesson.id, qid, len(answers), right / len(answers),
                                       common[0][0] if common else None, common[0][1] if common else 0))
@@ -77,6 +78,7 @@ class ClassRow:
     learner: object
     progress: LevelProgress
     help: list
+    practice: list = field(default_factory=list)  # exercise_results: (lesson, exercise, best or None)
 
 
 def class_rows(level, learners, summaries_by_learner: dict) -> list[ClassRow]:
@@ -84,5 +86,50 @@ def class_rows(level, learners, summaries_by_learner: dict) -> list[ClassRow]:
     for learner in learners:
         by_item = summaries_by_learner.get(learner.id, {})
         progress = level_progress_of(level, by_item, learner.id)
-        rows.append(ClassRow(learner, progress, needs_help(level, progress, by_item)))
+        rows.append(ClassRow(learner, progress, needs_help(level, progress, by_item), exercise_results(level, by_item)))
     return rows
+
+
+# Practice exercises (app/content/exercise.py): results in the grid, and the hardest steps -------
+
+def exercises_of(level) -> list[tuple]:
+    """(lesson, exercise, item id) of every exercise of the level's lessons, in lesson order."""
+    return [(lesson, ex, exercise_item(lesson.id, ex.id))
+            for lesson in level.lessons for ex in lesson.variant(DEFAULT_LANGUAGE).exercises]
+
+
+def exercise_results(level, by_item: dict[str, ItemSummary]) -> list[tuple]:
+    """(lesson, exercise, best result or None) for one learner: what the grid shows."""
+    return [(lesson, ex, (by_item[item].detail.get("best") if item in by_item else None))
+            for lesson, ex, item in exercises_of(level)]
+
+
+@dataclass(frozen=True)
+class HardStep:
+    lesson_id: str
+    exercise_id: str
+    screen_id: str
+    tried: int  # learners who made a move on this screen
+    first_right: float  # share of first moves that were right
+    critical: int  # learners whose first move here was a critical mistake
+    common_wrong: str | None  # the wrong move made most often at the first try
+    common_wrong_count: int
+
+
+def hardest_steps(level, summaries_by_learner: dict, limit: int = 5) -> list[HardStep]:
+    """Per exercise screen: the share of learners whose first move was right (lowest first)."""
+    found = []
+    for lesson, ex, item in exercises_of(level):
+        firsts = [s[item].detail.get("first", {}) for s in summaries_by_learner.values() if item in s]
+        for screen in ex.screens:
+            moves = [f[screen.id] for f in firsts if screen.id in f]  # [move id, mark] per learner
+            if not moves:
+                continue
+            wrong = Counter(m for m, mark in moves if mark != "right")
+            common = wrong.most_common(1)
+            found.append(HardStep(lesson.id, ex.id, screen.id, len(moves),
+                                  sum(mark == "right" for _, mark in moves) / len(moves),
+                                  sum(mark == "critical" for _, mark in moves),
+                                  common[0][0] if common else None, common[0][1] if common else 0))
+    found.sort(key=lambda h: (h.first_right, -h.critical, -h.tried))
+    return found[:limit]

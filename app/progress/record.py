@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func
 
+from ..content.exercise import AttemptState, Exercise, Move, Result, check_move, score
 from ..content.grading import Graded, grade
 from ..content.model import Item, Question
 from ..extensions import db
@@ -23,7 +24,8 @@ from ..models.events import EventKind
 from ..sync import stamp
 from . import summaries
 from .derive import EventView, attempt_complete
-from .kinds import ACCOUNT_ITEM
+from .kinds import ACCOUNT_ITEM, exercise_item
+from .summary import exercise_attempt
 
 # A learner's events in their one order across servers (docs/sync.md), never the clock's.
 LEARNER_ORDER = (Event.lamport, Event.origin, Event.seq)
@@ -175,6 +177,38 @@ def take_test(user: User, test: Item, answers: dict[str, tuple[int, ...]], lang:
     summaries.refresh(user.id, [test.id])
     _done(commit)
     return payload
+
+
+def exercise_state(user: User, lesson: Item, exercise: Exercise) -> tuple[AttemptState, list[EventView]]:
+    """The learner's open attempt at a lesson's exercise, and the exercise's events."""
+    events = events_of(user, [exercise_item(lesson.id, exercise.id)])
+    attempt, moves = exercise_attempt(events)
+    used = frozenset(str(e.payload.get("attempt")) for e in events if e.payload.get("attempt") != attempt)
+    return AttemptState(attempt, moves, used), events
+
+
+def exercise_move(user: User, lesson: Item, exercise: Exercise, attempt: str, step: int, screen_id: str,
+                  move_id: str, lang: str, *, at: datetime | None = None,
+                  commit: bool = True) -> tuple[Move, Result | None]:
+    """Store one move of an exercise, and its result after the last screen.
+
+    Raises `exercise.InvalidMove` (nothing stored) when the move is not the next one of the
+    learner's attempt: not on that screen, a skipped or replayed screen, a forged form."""
+    state, _ = exercise_state(user, lesson, exercise)
+    move = check_move(exercise, state, attempt, step, screen_id, move_id)
+    item_id = exercise_item(lesson.id, exercise.id)
+    _add(user, EventKind.EXERCISE_MOVE, item_id, lang, payload={
+        "attempt": attempt, "step": step, "screen": screen_id, "move": move.id, "mark": move.mark}, at=at)
+    result = None
+    if step == len(exercise.screens) - 1:
+        moves = [*(state.moves if state.attempt == attempt else []), (screen_id, move.id)]
+        result = score(exercise, moves)
+        _add(user, EventKind.EXERCISE_DONE, item_id, lang, payload={
+            "attempt": attempt, **result.payload(), "moves": [list(m) for m in moves]},
+            at=at + timedelta(microseconds=1) if at else None)
+    summaries.refresh(user.id, [item_id])
+    _done(commit)
+    return move, result
 
 
 def client_answer_known(user: User, client_id: uuid.UUID) -> bool:

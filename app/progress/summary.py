@@ -36,7 +36,7 @@ from .derive import (
 )
 from .kinds import ACCOUNT_KINDS, EventKind
 
-LESSON, TEST, SURVEY, ACCOUNT = "lesson", "test", "survey", "account"
+LESSON, TEST, SURVEY, ACCOUNT, EXERCISE = "lesson", "test", "survey", "account", "exercise"
 
 STUCK_AFTER = 3  # wrong answers to one question, in the open attempt, without a right one
 
@@ -76,6 +76,8 @@ def kind_of(events: Sequence[EventView]) -> str:
         return TEST
     if EventKind.SURVEY_ANSWERED in kinds:
         return SURVEY
+    if kinds & {EventKind.EXERCISE_MOVE, EventKind.EXERCISE_DONE}:
+        return EXERCISE
     return LESSON
 
 
@@ -94,7 +96,45 @@ def summarise(item_id: str, events: Iterable[EventView]) -> ItemSummary:
         _summarise_survey(summary, mine)
     elif summary.kind == LESSON:
         _summarise_lesson(summary, mine)
+    elif summary.kind == EXERCISE:
+        _summarise_exercise(summary, mine)
     return summary
+
+
+def exercise_attempt(events: Iterable[EventView]) -> tuple[str, list]:
+    """The open attempt at an exercise: (attempt id, [(screen id, move id)]), or ("", []) when
+    none is open. Moves of one attempt gather until its `exercise_done`."""
+    attempt, moves = "", []  # type: tuple[str, list]
+    for e in sorted(events, key=lambda e: e.order):
+        if e.kind == EventKind.EXERCISE_MOVE:
+            if e.payload.get("attempt") != attempt:
+                attempt, moves = str(e.payload.get("attempt", "")), []
+            moves.append((e.payload.get("screen"), e.payload.get("move")))
+        elif e.kind == EventKind.EXERCISE_DONE:
+            attempt, moves = "", []
+    return attempt, moves
+
+
+def _summarise_exercise(summary: ItemSummary, events: list[EventView]) -> None:
+    """Finished attempts (the best and the latest result), the open one, and each screen's first
+    move ever with its mark (the trainer's "hardest steps")."""
+    first: dict[str, list] = {}
+    best = latest = None
+    for e in events:
+        screen = str(e.payload.get("screen", ""))
+        if e.kind == EventKind.EXERCISE_MOVE and screen not in first:
+            first[screen] = [e.payload.get("move"), e.payload.get("mark")]
+        elif e.kind == EventKind.EXERCISE_DONE:
+            summary.attempts += 1
+            latest = {k: v for k, v in e.payload.items() if k != "moves"}
+            if best is None or (latest.get("score", 0), -latest.get("critical", 0)) > (best.get("score", 0),
+                                                                                       -best.get("critical", 0)):
+                best = latest
+    attempt, moves = exercise_attempt(events)
+    summary.open_attempt = bool(moves)
+    summary.best_score = best.get("score") if best else None
+    summary.detail = {"first": first, "best": best, "latest": latest,
+                      "open": {"attempt": attempt, "moves": [list(m) for m in moves]}}
 
 
 def _summarise_lesson(summary: ItemSummary, events: list[EventView]) -> None:

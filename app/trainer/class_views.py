@@ -45,11 +45,13 @@ def class_page(class_id: str):
     level = get_course().level(cls.level)  # None if the level left the course: the roster still works
     learners = classes.roster(cls)
     # the learners' progress summaries of this level: one query, no events read
-    found = summaries.of_learners([lr.id for lr in learners], level.item_ids) if level else {}
+    items = [*level.item_ids, *(item for _, _, item in class_view.exercises_of(level))] if level else []
+    found = summaries.of_learners([lr.id for lr in learners], items) if level else {}
     return render_template(
         "trainer/class.html", cls=cls, level=level, learners=learners, twins=twins(learners),
         rows=class_view.class_rows(level, learners, found) if level else [],
         hardest=class_view.hardest_questions(level, found) if level else [],
+        hardest_steps=class_view.hardest_steps(level, found) if level else [],
         present=classes.attendance_of(cls),
         refresh_seconds=current_app.config["CLASS_GRID_REFRESH_SECONDS"],
     )
