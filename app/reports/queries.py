@@ -25,10 +25,10 @@ from ..models import (
 )
 from ..models.events import EventKind
 from ..people import merge_links
-from ..progress import summary
 from .figures import Figures, LearnerFacts, district_residents, figures
 
 SURVEY_EVENT = EventKind.SURVEY_ANSWERED
+FEW_LEARNERS = 5000  # up to this many learners, the summaries are read by their ids
 
 
 def awareness_items(course: Course) -> dict[str, frozenset]:
@@ -60,20 +60,27 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
     village_text = {raw: str(uuid.UUID(raw)) for raw in {v for _, v in learners}}
     kept = {lid for lid, _ in learners}
     joined = [uuid.UUID(dup) for dup, keep in person.items() if keep in kept]
-    # Join on the village instead of a long IN (…ids…) list: fast on SQLite and PostgreSQL alike.
+    # A few villages: their learners' ids, so that each summary is found by its key. The whole
+    # district: a join on the village instead of a list of 100,000 ids (a scan is the plan then).
     of_villages = or_(User.village_id.in_(village_ids), User.id.in_(joined)) if joined else \
         User.village_id.in_(village_ids)
+    few = [uuid.UUID(lid) for lid in kept] + joined if len(kept) <= FEW_LEARNERS else None
+
+    def scoped(query, user_column):
+        if few is not None:
+            return query.where(user_column.in_(few))
+        return query.join(User, User.id == user_column).where(of_villages)
+
     # Reached: did anything (a progress summary exists) or attended a class day.
     active = {person.get(u, u) for u in db.session.scalars(
-        select(_text(ProgressLearner.user_id)).join(User, User.id == ProgressLearner.user_id).where(of_villages))}
+        scoped(select(_text(ProgressLearner.user_id)), ProgressLearner.user_id))}
     active |= {person.get(u, u) for u in db.session.scalars(
-        select(_text(Attendance.user_id)).join(User, User.id == Attendance.user_id).where(of_villages).distinct())}
+        scoped(select(_text(Attendance.user_id)), Attendance.user_id).distinct())}
     enrolled: dict = defaultdict(set)
     over: dict = defaultdict(set)
     for user_id, level, day2 in db.session.execute(
-        select(_text(class_learners.c.user_id), TrainingClass.level, TrainingClass.day2)
-        .join(TrainingClass, TrainingClass.id == class_learners.c.class_id)
-        .join(User, User.id == class_learners.c.user_id).where(of_villages)
+        scoped(select(_text(class_learners.c.user_id), TrainingClass.level, TrainingClass.day2)
+               .join(TrainingClass, TrainingClass.id == class_learners.c.class_id), class_learners.c.user_id)
     ):
         user_id = person.get(user_id, user_id)
         enrolled[user_id].add(level)
@@ -90,9 +97,9 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
     firsts: dict = {}  # (person, level, role) -> (lamport, score, form)
     first_post: dict = {}  # person -> the Lamport step of their first post-test
     for user_id, item_id, score, role, lamport, taken_at in db.session.execute(
-        select(_text(ProgressItem.user_id), ProgressItem.item_id, ProgressItem.score, ProgressItem.role,
-               ProgressItem.counted_lamport, ProgressItem.taken_at).join(User, User.id == ProgressItem.user_id)
-        .where(of_villages, ProgressItem.item_id.in_(list(role_of)), ProgressItem.score.is_not(None))
+        scoped(select(_text(ProgressItem.user_id), ProgressItem.item_id, ProgressItem.score, ProgressItem.role,
+                      ProgressItem.counted_lamport, ProgressItem.taken_at), ProgressItem.user_id)
+        .where(ProgressItem.item_id.in_(list(role_of)), ProgressItem.score.is_not(None))
     ):
         user_id = person.get(user_id, user_id)
         level, which, form = role_of[item_id]
@@ -114,8 +121,8 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
     own: dict = defaultdict(dict)  # person -> survey -> (order, answers)
     paper: dict = defaultdict(dict)
     for user_id, item_id, detail in db.session.execute(
-        select(_text(ProgressItem.user_id), ProgressItem.item_id, ProgressItem.detail).join(User, User.id == ProgressItem.user_id)
-        .where(of_villages, ProgressItem.kind == summary.SURVEY)
+        scoped(select(_text(ProgressItem.user_id), ProgressItem.item_id, ProgressItem.detail), ProgressItem.user_id)
+        .where(ProgressItem.item_id.in_(list(course.surveys)))
     ):
         user_id, detail = person.get(user_id, user_id), detail or {}
         if item_id == "intake":
