@@ -84,7 +84,8 @@ def test_migration_numbers_what_was_there(tmp_path):
                                   .order_by(Event.created_at)).all()
         assert [r.lamport for r in rows] == [1, 2, 3]
         assert [r.seq for r in rows] == [3, 4, 5] and {r.origin for r in rows} == {me}
-        assert db.session.get(Village, village_id).seq == 1 and db.session.get(User, user_id).seq == 2
-        assert db.session.get(SyncCounter, me).last_seq == 5
+        assert db.session.get(User, user_id).seq == 2  # … and the later ones: the village gets its code prefix, as a new version
+        village = db.session.get(Village, village_id)
+        assert village.code_prefix == 10 and village.seq == 6 and db.session.get(SyncCounter, me).last_seq == 6
         db.session.remove()
         db.engine.dispose()
