@@ -77,7 +77,16 @@ def offline_globals():
     """What base.html needs for the outbox line of a learner's page."""
     if not current_user.is_authenticated:
         return {}
-    return {"offline_learner": str(current_user.id), "offline_text": {
+    return {"offline_learner": str(current_user.id), "offline_text": _texts(current_language())}
+
+
+_TEXTS: dict[str, dict] = {}  # per language: the same on every page, so made once per process
+
+
+def _texts(lang: str) -> dict:
+    if lang in _TEXTS:
+        return _TEXTS[lang]
+    _TEXTS[lang] = texts = {
         "waiting": plural_forms(lambda n: ngettext(
             "%(count)s answer waiting to be sent", "%(count)s answers waiting to be sent", n, count="{n}")),
         "sending": _("Sending your answers…"),
@@ -94,7 +103,8 @@ def offline_globals():
         "see_result": _("See the result"),
         "no_network_here": _("This is not possible without the network."),
         "full": _("There is no room on this phone to keep this answer. Free some space, or answer with the network."),
-    }}
+    }
+    return texts
 
 
 @learn_bp.get("/outbox")
