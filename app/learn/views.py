@@ -27,14 +27,24 @@ from .next_step import next_step
 bp = Blueprint("learn", __name__)
 guard_blueprint(bp, Role.LEARNER)
 
+# A phone's outbox still sends what was answered offline under an account joined since: those
+# answers are stored under it, and the kept account follows them (app/people.py).
+OPEN_TO_JOINED = {"learn.outbox_status", "learn.outbox_receive"}
+
+
 @bp.before_request
 def _joined_account():
     """An account joined to another one (app/people.py) is not used any more: say which one is."""
+    if request.endpoint in OPEN_TO_JOINED:
+        return None
     kept = record.merged_into(current_user)
-    if kept is not None:
-        return render_error(403, str(_l("This account was joined to your other account. Sign in with the login "
-                                        "code %(code)s and your PIN of that account.", code=kept.login_code)))
-    return None
+    if kept is None:
+        return None
+    if not kept.login_code:  # the kept account is held without a code on this server (sync)
+        return render_error(403, str(_l("This account was joined to your other account. Ask your trainer for its "
+                                        "login code.")))
+    return render_error(403, str(_l("This account was joined to your other account. Sign in with the login "
+                                    "code %(code)s and your PIN of that account.", code=kept.login_code)))
 
 
 PICTURE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")

@@ -162,3 +162,19 @@ def test_two_sends_of_one_answer_at_once_store_it_once(learner_client, monkeypat
     monkeypatch.setattr(record, "client_answer_known", lambda user, client_id: False)
     assert send(learner_client, entry).get_json()["status"] == outbox.DUPLICATE
     assert len(events("answer")) == 1
+
+
+def test_answers_queued_under_an_account_joined_since_still_arrive(client, make):
+    """The phone kept answers given under an account that a coordinator has joined to another
+    since: the outbox still takes them (stored under that account, which the kept one follows),
+    while the account's pages say which login code to use."""
+    from app.models import Role
+    from app.people import merge
+
+    village = make.village("Ауыл")
+    kept, duplicate = make.learner(village=village, name="Ару"), make.learner(village=village, name="Ару")
+    sign_in(client, duplicate)
+    merge(str(kept.id), [str(duplicate.id)], make.staff(Role.COORDINATOR, username="akimat"), [village])
+    assert client.get("/learn/").status_code == 403
+    assert send(client, answer_entry()).get_json()["status"] == "stored"
+    assert [e.user_id for e in events("answer")] == [duplicate.id]
