@@ -44,7 +44,7 @@ def _failed(response) -> bool:
     return response.status_code == 401
 
 
-def _learner_key() -> str:
+def learner_key() -> str:
     return "learner:" + accounts.normalise_code(request.form.get("code", ""))
 
 
@@ -101,7 +101,7 @@ def index():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@sign_in_limits(_learner_key, "learner-pin")
+@sign_in_limits(learner_key, "learner-pin")
 def login():
     return _sign_in_page("auth/login.html", accounts.check_learner, ("code", "pin"),
                          _("The login code or the PIN is wrong. Check them and try again."))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.roles import visible_villages
-from ..auth.views import sign_out
+from ..auth.views import learner_key, sign_in_limits, sign_out
 from ..classroom.tiles import twins
 from ..course import get_course
 from ..progress import class_view, summaries
@@ -58,13 +58,16 @@ def class_page(class_id: str):
 
 
 @bp.post("/classes/<class_id>/learners")
+@sign_in_limits(learner_key, "learner-pin")  # a wrong PIN to confirm a move counts as a wrong sign-in
 def class_add_learner(class_id: str):
     cls = _class_or_404(class_id)
     created, error = classes.add_learner(cls, request.form.get("name", ""), request.form.get("code", ""),
                                          request.form.get("language", "kk"), trainer=current_user,
-                                         move=request.form.get("move") == "yes")
-    if isinstance(error, classes.MoveAsked):  # a learner of another village: confirm the move first
-        return render_template("trainer/move_confirm.html", cls=cls, asked=error, form=request.form)
+                                         move=request.form.get("move") == "yes", pin=request.form.get("pin", ""))
+    if isinstance(error, classes.MoveAsked):  # a learner of another village: their PIN first
+        # a wrong PIN is a 401, counted with the learner's sign-in tries (the limits below)
+        return render_template("trainer/move_confirm.html", cls=cls, asked=error, form=request.form), \
+            (401 if error.wrong_pin else 200)
     if error:
         flash(error, "error")
         return redirect(url_for("trainer.class_page", class_id=cls.id) + "#register")

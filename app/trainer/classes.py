@@ -124,19 +124,22 @@ def _check_row(cls: TrainingClass, name: str, code: str, names: set[str], codes:
 
 @dataclass(frozen=True)
 class MoveAsked:
-    """The login code belongs to a learner of another village: move them here? (ask first)"""
+    """The login code belongs to a learner of another village: move them here? Only with their
+    PIN, typed by the learner, who is present: a code alone shows no one's name or village."""
 
     learner: User
     village: Village | None  # where they are now
+    wrong_pin: bool = False
 
 
 def add_learner(cls: TrainingClass, name: str, code: str = "", language: str = "kk", *, trainer: User | None = None,
-                move: bool = False) -> tuple[tuple[User, str | None] | None, str | MoveAsked | None]:
+                move: bool = False, pin: str = "") -> tuple[tuple[User, str | None] | None, str | MoveAsked | None]:
     """Register one person in the class: ((learner, new PIN or None), None) or (None, message).
 
     With the login code of a learner of this village, that learner joins the class (no new PIN).
-    With the code of a learner of another village: (None, MoveAsked) until `move` confirms it;
-    then the learner moves to the class's village (app/people.py) and joins the class.
+    With the code of a learner of another village: (None, MoveAsked) until `move` confirms it with
+    the learner's own `pin`; then the learner moves to the class's village (app/people.py) and
+    joins the class.
     """
     name, code = clean_name(name), accounts.normalise_code(code)
     kind, found = _check_row(cls, name, code, _names_in(cls), set())
@@ -145,6 +148,8 @@ def add_learner(cls: TrainingClass, name: str, code: str = "", language: str = "
     if kind == "move":
         if not move or trainer is None:
             return None, MoveAsked(found, found.village)
+        if not found.check_secret(pin):
+            return None, MoveAsked(found, found.village, wrong_pin=True)
         try:
             people.move(found, cls.village, trainer, cls.id)
         except people.MoveRefused:

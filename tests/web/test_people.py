@@ -37,10 +37,16 @@ def test_a_learner_of_another_village_moves_to_the_class_after_a_confirmation(cl
     page = f"/trainer/classes/{cls.id}"
     asked = post(client, f"{page}/learners", {"name": "", "code": "AIGUL"}, page=page)
     text = asked.get_data(as_text=True)
-    assert asked.status_code == 200 and "Айгүл" in text and 'name="move" value="yes"' in text
+    # a login code alone shows no one's name or village: the learner, present, types their PIN
+    assert asked.status_code == 200 and 'name="move" value="yes"' in text and 'name="pin"' in text
+    assert "Айгүл" not in text and "Оңтүстік" not in text
     db.session.refresh(learner)
     assert learner.village_id == south.id and cls.learners == []  # nothing changed before the confirmation
-    done = post(client, f"{page}/learners", {"name": "", "code": "aigul", "move": "yes"}, page=page)
+    wrong = post(client, f"{page}/learners", {"name": "", "code": "aigul", "move": "yes", "pin": "1111"}, page=page)
+    assert wrong.status_code == 401 and 'name="pin"' in wrong.get_data(as_text=True)
+    db.session.refresh(learner)
+    assert learner.village_id == south.id  # a wrong PIN moves no one
+    done = post(client, f"{page}/learners", {"name": "", "code": "aigul", "move": "yes", "pin": "2580"}, page=page)
     assert done.status_code == 200
     db.session.refresh(learner)
     db.session.refresh(cls)
@@ -72,7 +78,7 @@ def test_a_move_of_a_learner_kept_on_another_server_is_refused_with_a_message(cl
     open_class(client, north)
     cls = db.session.scalars(db.select(TrainingClass)).one()
     page = f"/trainer/classes/{cls.id}"
-    refused = post(client, f"{page}/learners", {"code": "faraway", "move": "yes"}, page=page)
+    refused = post(client, f"{page}/learners", {"code": "faraway", "move": "yes", "pin": "2580"}, page=page)
     assert refused.status_code == 302
     db.session.expire_all()
     assert db.session.get(User, learner.id).village_id == south.id and not stamp.is_home(db.session.get(User, learner.id))
