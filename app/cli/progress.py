@@ -13,7 +13,10 @@ progress_cli = AppGroup("progress", help="Progress summaries (projections of the
 @progress_cli.command("rebuild")
 def rebuild_command():
     """Delete every progress summary and recompute them all from the events (the truth).
-    Safe at any time; pages show the old summaries until it commits."""
+
+    One transaction: pages show the old summaries until it commits. Run it when no one is
+    learning (stop the server, or at night): an answer saved meanwhile can make it fail, and
+    then nothing is changed; run it again."""
     from ..extensions import db
     from ..progress.summaries import rebuild
 
