@@ -55,3 +55,15 @@ def test_every_lesson_and_test_page_is_within_budget(site, lang):
         if size > BUDGET_BYTES or requests > BUDGET_REQUESTS:
             over.append((item_id, size, requests))
     assert over == []
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_every_practice_page_is_within_budget(site, lang):
+    client, _ = site
+    client.post("/language", data={"lang": lang, "csrf_token": re.search(
+        r'name="csrf_token" value="([^"]+)"', client.get("/learn/").get_data(as_text=True)).group(1)})
+    urls = [f"/learn/{level.id}/{item.id}/practice/{ex.id}" for level in get_course().levels
+            for item in level.lessons for ex in item.variant(lang).exercises]
+    assert any(url.endswith("/practice/bank-app") for url in urls)
+    over = [(url, *first_visit(client, url)) for url in urls]
+    assert [o for o in over if o[1] > BUDGET_BYTES or o[2] > BUDGET_REQUESTS] == []

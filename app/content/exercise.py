@@ -2,7 +2,7 @@
 lesson, their checks and their scoring. Pure: no Flask.
 
 An exercise is a `::: exercise <id>` block in the lesson's Markdown, in each language: a
-`service:` (today `inbox`, the phone inbox), `hints:` (`shown` or `on-request`), an optional
+`service:` (`inbox`, the phone inbox, or `bank`, a bank app), `hints:` (`shown` or `on-request`), an optional
 introduction, then screens. A screen starts with `screen: <id>` and its keys; the lines after them
 are what the screen shows, then its moves, written like choices:
 
@@ -39,6 +39,7 @@ class Service:
     says_scam: frozenset
     channels: tuple[str, ...]
     screen_keys: tuple[str, ...]
+    flag_key: str = "scam"  # the screen key that says "something is wrong here" (yes/no): Screen.scam
 
 
 SERVICES = {
@@ -53,6 +54,20 @@ SERVICES = {
         says_scam=frozenset({"delete", "report", "call-official", "call-known"}),
         channels=("sms", "messenger", "call"),
         screen_keys=("channel", "from", "scam", "hint"),
+    ),
+    "bank": Service(
+        name="bank",
+        # A bank app's screens: a transfer to confirm (`from:` the recipient's number; the screen shows
+        # the name the app found), a QR payment to confirm (`from:` the shop), an SMS, the card's page.
+        # `problem: yes` when something is wrong (an unexpected name, a wrong amount, a scam message):
+        # then the right move stops it: cancel, block-card, call-official, delete. confirm and pay go
+        # ahead; wait does nothing; open-link, tell-code, reply, call-back are what a scammer wants.
+        moves=("confirm", "pay", "wait", "cancel", "block-card", "call-official", "delete", "open-link", "tell-code",
+               "reply", "call-back"),
+        says_scam=frozenset({"cancel", "block-card", "call-official", "delete"}),
+        channels=("transfer", "qr", "sms", "card"),
+        screen_keys=("channel", "from", "problem", "hint"),
+        flag_key="problem",
     ),
 }
 # Numbers a mock screen may show: the official ones of content/SOURCES.md (kz-facts.md §1.7, §4.7).
@@ -181,9 +196,10 @@ def _screen(eid, s: dict, service: Service, seen: set, problem, markdown, inline
     elif _DIGITS_RE.search(sender) and sender not in OFFICIAL_NUMBERS and not _placeholder(sender):
         problem(sender_line, f"screen '{s['id']}': '{sender}' is not an official number; use one of "
                              f"{', '.join(OFFICIAL_NUMBERS)} or a placeholder with X for digits (+7 7XX XXX XX XX)")
-    scam_text = keys.get("scam", ("", line))[0]
+    flag = service.flag_key
+    scam_text = keys.get(flag, ("", line))[0]
     if scam_text not in ("yes", "no"):
-        problem(keys.get("scam", ("", line))[1], f"screen '{s['id']}' needs 'scam: yes' or 'scam: no'")
+        problem(keys.get(flag, ("", line))[1], f"screen '{s['id']}' needs '{flag}: yes' or '{flag}: no'")
     scam = scam_text == "yes"
     if not "".join(s["text"]).strip():
         problem(line, f"screen '{s['id']}' shows nothing: write the message after its keys")
@@ -194,8 +210,8 @@ def _screen(eid, s: dict, service: Service, seen: set, problem, markdown, inline
     for m in moves:
         if m["id"] not in service.moves:
             problem(m["line"], f"move '{m['id']}' is not a move of the {service.name} (known: {', '.join(service.moves)})")
-        elif m["mark"] == RIGHT and (m["id"] in service.says_scam) != scam:
-            problem(m["line"], f"move '{m['id']}' is marked right, but the screen says 'scam: {scam_text}'")
+        elif m["mark"] == RIGHT and scam_text in ("yes", "no") and (m["id"] in service.says_scam) != scam:
+            problem(m["line"], f"move '{m['id']}' is marked right, but the screen says '{flag}: {scam_text}'")
     if len(set(ids)) != len(ids):
         problem(line, f"screen '{s['id']}' offers the same move twice")
     if moves and not any(m["mark"] == RIGHT for m in moves):

@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 from ..languages import DEFAULT_LANGUAGE
+from .exercise import SERVICES
 from .model import KINDS, KNOWLEDGE_PREFIX, LANGUAGES, TOPICS, Box, Course, Item, Level, Problem, Prose, Question
 from .parser import ID_RE, Parsed, parse_file
 from .render import Links, is_local, svg_problems
@@ -358,7 +359,8 @@ def _exercise_parity(base_lang: str, base: Parsed, lang: str, other: Parsed) -> 
             continue
         for sa, sb in zip(a.screens, b.screens, strict=True):
             if (sa.channel, sa.scam) != (sb.channel, sb.scam):
-                found.append(Problem(other.read.path, sb.line, f"screen '{sb.id}': channel or scam differs from {base_lang}.md"))
+                flag = SERVICES[a.service].flag_key if a.service in SERVICES else "scam"
+                found.append(Problem(other.read.path, sb.line, f"screen '{sb.id}': channel or {flag} differs from {base_lang}.md"))
             elif [(m.id, m.mark) for m in sa.moves] != [(m.id, m.mark) for m in sb.moves]:
                 found.append(Problem(other.read.path, sb.line, f"screen '{sb.id}': moves or right answers differ "
                                      f"from {base_lang}.md ({_moves(sb)} here, {_moves(sa)} there)"))
