@@ -346,11 +346,6 @@ def assemble_level(level, lessons: dict, candidates: Iterable[TestCandidate], le
     )
 
 
-def course_progress(course, events: list[EventView], learner_id=None) -> list[tuple]:
-    """(level, LevelProgress) for every level of the course."""
-    return [(level, level_progress(level, events, learner_id)) for level in course.levels]
-
-
 def continue_point(course, events: list[EventView]) -> tuple[str, str] | None:
     """(level id, lesson id) where the learner should go on, or None for a new learner.
 

@@ -48,12 +48,6 @@ def _verdict_text(verdict: str) -> str:
             "too_few": _("too few to judge")}.get(verdict, "")
 
 
-def _pct_points(value):
-    """A difference of shares in percentage points (a plain number: 12.5 for +12.5 points),
-    rounded half up as on the page."""
-    return _pp(value)
-
-
 def _together(per_village, total: Figures) -> list:
     """The "all villages" row, for more than one village only (one village's file holds it alone)."""
     return [(_("All villages"), total)] if len(per_village) > 1 else []
@@ -103,7 +97,7 @@ def figure_table(per_village, total: Figures, levels, lang: str) -> list[list]:
                       _pct(g.pre_started), _pp(g.points_all), g.post_only]
         a = f.awareness_all
         net = f.internet.counts or (0, 0, 0)
-        cells += [_pct(a.before), _pct(a.after), _pct_points(a.change_pp), _pct(a.newly_known), _pct(a.relative), *net,
+        cells += [_pct(a.before), _pct(a.after), _pp(a.change_pp), _pct(a.newly_known), _pct(a.relative), *net,
                   sum(v[0] for v in f.problems.values()), sum(v[1] for v in f.problems.values())]
         return cells
 
@@ -121,7 +115,7 @@ def awareness_table(per_village, total: Figures, item_titles: dict, lang: str) -
     for name, f in [(v.name(lang), f) for v, f in per_village] + _together(per_village, total):
         for r in [*f.awareness, f.awareness_all]:
             title = _("All items (every pair of answers)") if r.item == "all" else item_titles.get(r.item, r.item)
-            rows.append([name, title, r.pairs, _pct(r.before), _pct(r.after), _pct_points(r.change_pp),
+            rows.append([name, title, r.pairs, _pct(r.before), _pct(r.after), _pp(r.change_pp),
                          _pct(r.newly_known), _pct(r.relative)])
     return rows
 

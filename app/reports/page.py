@@ -3,7 +3,6 @@ Used by the web pages and by `flask report`; call it inside `force_locale(lang)`
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field, replace
 
@@ -17,6 +16,7 @@ from ..extensions import db
 from ..i18n import alphabetical
 from ..models import VillageProblem
 from . import charts
+from .coverage import people_for_target
 from .figures import (
     COVERAGE_TARGET,
     DROPOUT_DAYS,
@@ -171,7 +171,7 @@ def _recommendations(r: Report) -> list[str]:
             notes.append(_("%(village)s: the number of residents is not confirmed as adults (18 and over): check it "
                            "and enter it again with its source and date.", village=name))
         if f.coverage.known and f.coverage.value < COVERAGE_TARGET:
-            more = max(0, math.ceil(COVERAGE_TARGET * f.residents) - f.coverage.numerator)
+            more = max(0, people_for_target(f.residents) - f.coverage.numerator)
             notes.append(_("%(village)s: coverage is %(value)s, below the %(target)s target; about %(more)d more "
                            "residents need to take part.", village=name, value=r.pct(f.coverage.value),
                            target=r.pct(COVERAGE_TARGET), more=more))
