@@ -10,6 +10,7 @@ import os
 import re
 import tempfile
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -262,3 +263,18 @@ def demo_app(folder, demo_sqlite, **overrides):
     else:
         load_demo(app)
     return app
+
+
+EVENTS_T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # more than 30 days before any run of these tests
+
+
+def add_event(user, kind, item, minute, **payload):
+    """An event made by hand (its time given, `minute`s after EVENTS_T0), and its progress
+    summary, as record.py keeps it."""
+    from app.models import Event
+    from app.progress import summaries
+
+    db.session.add(Event(user_id=user.id, kind=kind, item_id=item, lang="kk", payload=payload,
+                         created_at=EVENTS_T0 + timedelta(minutes=minute)))
+    db.session.flush()
+    summaries.refresh(user.id, [item])

@@ -1,25 +1,16 @@
 """One person, one account: a learner moves to a class in another village; a coordinator finds
 likely duplicates and joins them; the report counts the person once, with their pair of tests."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 from app.course import get_course
 from app.extensions import db
 from app.models import Event, Role, TrainingClass, User
 from app.progress import summaries
 from app.reports.queries import learner_facts
+from tests.conftest import add_event as add
 from tests.conftest import post, sign_in
 from tests.web.test_classes import open_class
-
-T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-
-
-def add(user, kind, item, minute, **payload):
-    """An event made by hand (its time given), and its progress summary, as record.py keeps it."""
-    db.session.add(Event(user_id=user.id, kind=kind, item_id=item, lang="kk", payload=payload,
-                         created_at=T0 + timedelta(minutes=minute)))
-    db.session.flush()
-    summaries.refresh(user.id, [item])
 
 
 def test_a_learner_of_another_village_moves_to_the_class_after_a_confirmation(client, make):

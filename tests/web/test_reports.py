@@ -4,25 +4,15 @@ import csv
 import io
 import re
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
 from app.extensions import db
 from app.models import Attendance, Event, Role, TrainingClass, VillageProblem
-from app.progress import summaries
+from tests.conftest import add_event as add
 from tests.conftest import demo_app, drop_schema, sign_in, translated
-
-T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-
-
-def add(user, kind, item, minute, **payload):
-    """An event made by hand (its time given), and its progress summary, as record.py keeps it."""
-    db.session.add(Event(user_id=user.id, kind=kind, item_id=item, lang="kk", payload=payload,
-                         created_at=T0 + timedelta(minutes=minute)))
-    db.session.flush()
-    summaries.refresh(user.id, [item])
 
 
 @pytest.fixture
