@@ -166,16 +166,10 @@ def _mean(values: Sequence[float]) -> float | None:
 
 
 def learning_gain(level: str, learners: Iterable[LearnerFacts], as_of: date | None = None) -> Gain:
-    pairs, dropped, started, post_only = [], [], [], 0
-    for learner in learners:
-        if level in learner.pre:
-            started.append(learner.pre[level])
-            if level in learner.post:
-                pairs.append((learner.pre[level], learner.post[level]))
-            elif is_dropout(learner, level, as_of):
-                dropped.append(learner.pre[level])
-        elif level in learner.post:
-            post_only += 1
+    return Tally((level,), {}, as_of).add_all(learners).gain(level)
+
+
+def _gain(level: str, pairs: list, dropped: list, started: list, post_only: int) -> Gain:
     counted = Gain(level, len(pairs), len(dropped), None, None, started=len(started), pre_dropouts=_mean(dropped),
                    pre_started=_mean(started), post_only=post_only)
     if len(pairs) < MIN_PAIRS:
@@ -231,23 +225,7 @@ def _row(item: str, pairs: int, before: int, after: int, unaware: int, learned: 
 
 def awareness(items: Mapping[str, frozenset], learners: Iterable[LearnerFacts]) -> list[AwarenessRow]:
     """`items` maps each knowledge question id to its right option(s)."""
-    learners = [lr for lr in learners if lr.intake and lr.exit]
-    rows = []
-    for item, right in items.items():
-        before = after = pairs = unaware = learned = 0
-        for learner in learners:
-            a, b = (learner.intake or {}).get(item), (learner.exit or {}).get(item)
-            if not a or not b:
-                continue
-            pairs += 1
-            knew, knows = _knows(a, right), _knows(b, right)
-            before += knew
-            after += knows
-            if not knew:
-                unaware += 1
-                learned += knows
-        rows.append(_row(item, pairs, before, after, unaware, learned, pairs))
-    return rows
+    return Tally((), items).add_all(learners).awareness()
 
 
 def overall_awareness(rows: Sequence[AwarenessRow], learners: int = 0) -> AwarenessRow:
@@ -270,12 +248,7 @@ class SurveySources:
 
 
 def survey_sources(learners: Iterable[LearnerFacts]) -> SurveySources:
-    found: Counter[tuple] = Counter()
-    for lr in learners:
-        found[("intake", lr.intake_source)] += 1
-        found[("exit", lr.exit_source)] += 1
-    return SurveySources(found[("intake", "own")], found[("intake", "paper")],
-                         found[("exit", "own")], found[("exit", "paper")])
+    return Tally((), {}).add_all(learners).survey_sources()
 
 
 @dataclass(frozen=True)
@@ -307,11 +280,10 @@ def _cell(scores: list[float]) -> FormCell:
 def compare_forms(level: str, learners: Iterable[LearnerFacts]) -> FormComparison:
     """Mean score of each form as pre-test and as post-test, and whether they behave as parallel
     (rule in the module's docstring). Every first attempt counts, paired or not."""
-    scores: dict = {(f, r): [] for f in "AB" for r in ("pre", "post")}
-    for lr in learners:
-        for role, tests, forms in (("pre", lr.pre, lr.pre_form), ("post", lr.post, lr.post_form)):
-            if level in tests and forms.get(level) in ("A", "B"):
-                scores[(forms[level], role)].append(tests[level])
+    return Tally((level,), {}).add_all(learners).forms(level)
+
+
+def _compare_forms(level: str, scores: Mapping[tuple, list]) -> FormComparison:
     cells = {key: _cell(v) for key, v in scores.items()}
     differences: dict = {}
     verdicts = []
@@ -346,14 +318,7 @@ class Internet:
 
 
 def internet_at_home(learners: Iterable[LearnerFacts]) -> Internet:
-    counts: Counter[int] = Counter()
-    answered = 0
-    for learner in learners:
-        answer = (learner.intake or {}).get(INTERNET_QUESTION)
-        if isinstance(answer, list) and answer and 0 <= answer[0] < INTERNET_OPTIONS:
-            counts[answer[0]] += 1
-            answered += 1
-    return Internet(answered, tuple(counts[i] for i in range(INTERNET_OPTIONS)))
+    return Tally((), {}).add_all(learners).internet()
 
 
 @dataclass(frozen=True)
@@ -388,28 +353,134 @@ def figures(residents: int | None, learners: Sequence[LearnerFacts], levels: Seq
     villages whose residents are entered: coverage compares only their learners with them.
     `as_of` is the report's date, for the drop-out rule of learners with no class.
     """
-    reached = sum(1 for lr in learners if lr.active)
-    in_coverage = sum(1 for lr in learners if lr.active and
-                      (counted_villages is None or lr.village_id in counted_villages))
-    rows = awareness(awareness_items, learners)
-    by_category: dict[str, list[int]] = {}
-    for category, status in problems:
-        entry = by_category.setdefault(category, [0, 0])
-        entry[1 if status == "solved" else 0] += 1
-    return Figures(
-        residents=residents,
-        reached=reached,
-        coverage=ratio(in_coverage, residents),
-        enrolled={lv: sum(lv in lr.levels_enrolled for lr in learners) for lv in levels},
-        finished={lv: sum(lv in lr.post for lr in learners) for lv in levels},
-        gains={lv: learning_gain(lv, learners, as_of) for lv in levels},
-        awareness=rows,
-        awareness_all=overall_awareness(rows, sum(1 for lr in learners if lr.intake and lr.exit)),
-        internet=internet_at_home(learners),
-        problems={k: tuple(v) for k, v in sorted(by_category.items())},
-        forms={lv: compare_forms(lv, learners) for lv in levels},
-        survey_sources=survey_sources(learners),
-    )
+    tally = Tally(tuple(levels), awareness_items, as_of).add_all(learners)
+    return tally.figures(residents, problems, counted_villages)
+
+
+class Tally:
+    """What the figures of a group of learners are made of, gathered learner by learner, in a form
+    that adds up: `merge` two groups' tallies and you have the tally of both. The district report
+    so makes each village's figures and the district's in one pass, without holding the whole
+    district's learners at once (bench/report-scale.md). Counts are counts; the scores the
+    intervals and the form comparison need are kept as lists (a float each per learner)."""
+
+    def __init__(self, levels: Sequence[str], items: Mapping[str, frozenset], as_of: date | None = None):
+        self.levels, self.items, self.as_of = tuple(levels), items, as_of
+        self.reached: Counter[str] = Counter()  # village id -> learners reached
+        self.enrolled: Counter[str] = Counter()  # level -> learners in a class of it
+        self.finished: Counter[str] = Counter()  # level -> learners with its post-test
+        self.pairs: dict[str, list] = {lv: [] for lv in self.levels}  # (pre, post) of completers
+        self.dropped: dict[str, list] = {lv: [] for lv in self.levels}  # drop-outs' pre-test scores
+        self.started: dict[str, list] = {lv: [] for lv in self.levels}  # every pre-test score
+        self.post_only: Counter[str] = Counter()
+        self.scores: dict[tuple, list] = {(lv, f, r): [] for lv in self.levels for f in "AB" for r in ("pre", "post")}
+        # per knowledge item: [pairs, right before, right after, not right before, of those right after]
+        self.known: dict[str, list] = {item: [0, 0, 0, 0, 0] for item in items}
+        self.both_surveys = 0  # learners with answers to both surveys
+        self.internet_counts = [0] * INTERNET_OPTIONS
+        self.sources: Counter[tuple] = Counter()
+
+    def add(self, learner: LearnerFacts) -> None:
+        if learner.active:
+            self.reached[learner.village_id] += 1
+        for lv in self.levels:
+            enrolled, pre, post = lv in learner.levels_enrolled, learner.pre.get(lv), learner.post.get(lv)
+            self.enrolled[lv] += enrolled
+            if post is not None:
+                self.finished[lv] += 1
+            if pre is not None:
+                self.started[lv].append(pre)
+                if post is not None:
+                    self.pairs[lv].append((pre, post))
+                elif is_dropout(learner, lv, self.as_of):
+                    self.dropped[lv].append(pre)
+            elif post is not None:
+                self.post_only[lv] += 1
+            for role, score, form in (("pre", pre, learner.pre_form.get(lv)), ("post", post, learner.post_form.get(lv))):
+                if score is not None and form in ("A", "B"):
+                    self.scores[(lv, form, role)].append(score)
+        intake, exit_answers = learner.intake or {}, learner.exit or {}
+        if intake and exit_answers:
+            self.both_surveys += 1
+            for item, right in self.items.items():
+                a, b = intake.get(item), exit_answers.get(item)
+                if not a or not b:
+                    continue
+                knew, knows = _knows(a, right), _knows(b, right)
+                row = self.known[item]
+                row[0] += 1
+                row[1] += knew
+                row[2] += knows
+                if not knew:
+                    row[3] += 1
+                    row[4] += knows
+        answer = intake.get(INTERNET_QUESTION)
+        if isinstance(answer, list) and answer and 0 <= answer[0] < INTERNET_OPTIONS:
+            self.internet_counts[answer[0]] += 1
+        self.sources[("intake", learner.intake_source)] += 1
+        self.sources[("exit", learner.exit_source)] += 1
+
+    def add_all(self, learners: Iterable[LearnerFacts]) -> Tally:
+        for learner in learners:
+            self.add(learner)
+        return self
+
+    def merge(self, other: Tally) -> Tally:
+        """Add another group's tally (same levels, items and date) to this one."""
+        for name in ("reached", "enrolled", "finished", "post_only", "sources"):
+            counts: Counter = getattr(self, name)
+            counts.update(getattr(other, name))
+        for name in ("pairs", "dropped", "started", "scores"):
+            lists: dict[Any, list] = getattr(self, name)
+            for key, values in getattr(other, name).items():
+                lists[key].extend(values)
+        for item, row in other.known.items():
+            self.known[item] = [x + y for x, y in zip(self.known[item], row, strict=True)]
+        self.both_surveys += other.both_surveys
+        self.internet_counts = [x + y for x, y in zip(self.internet_counts, other.internet_counts, strict=True)]
+        return self
+
+    def gain(self, level: str) -> Gain:
+        return _gain(level, self.pairs[level], self.dropped[level], self.started[level], self.post_only[level])
+
+    def awareness(self) -> list[AwarenessRow]:
+        return [_row(item, row[0], row[1], row[2], row[3], row[4], row[0]) for item, row in self.known.items()]
+
+    def forms(self, level: str) -> FormComparison:
+        return _compare_forms(level, {(f, r): self.scores[(level, f, r)] for f in "AB" for r in ("pre", "post")})
+
+    def internet(self) -> Internet:
+        return Internet(sum(self.internet_counts), tuple(self.internet_counts))
+
+    def survey_sources(self) -> SurveySources:
+        found = self.sources
+        return SurveySources(found[("intake", "own")], found[("intake", "paper")],
+                             found[("exit", "own")], found[("exit", "paper")])
+
+    def figures(self, residents: int | None, problems: Iterable[tuple[str, str]],
+                counted_villages: set | None = None) -> Figures:
+        """The group's figures (see `figures`)."""
+        in_coverage = sum(n for village, n in self.reached.items()
+                          if counted_villages is None or village in counted_villages)
+        rows = self.awareness()
+        by_category: dict[str, list[int]] = {}
+        for category, status in problems:
+            entry = by_category.setdefault(category, [0, 0])
+            entry[1 if status == "solved" else 0] += 1
+        return Figures(
+            residents=residents,
+            reached=sum(self.reached.values()),
+            coverage=ratio(in_coverage, residents),
+            enrolled={lv: self.enrolled[lv] for lv in self.levels},
+            finished={lv: self.finished[lv] for lv in self.levels},
+            gains={lv: self.gain(lv) for lv in self.levels},
+            awareness=rows,
+            awareness_all=overall_awareness(rows, self.both_surveys),
+            internet=self.internet(),
+            problems={k: tuple(v) for k, v in sorted(by_category.items())},
+            forms={lv: self.forms(lv) for lv in self.levels},
+            survey_sources=self.survey_sources(),
+        )
 
 
 def district_residents(villages: Iterable[tuple[str, int | None]]) -> tuple[int | None, set]:

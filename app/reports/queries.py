@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..models.events import EventKind
 from ..people import merge_links
-from .figures import Figures, LearnerFacts, district_residents, figures
+from .figures import Figures, LearnerFacts, Tally, district_residents
 
 SURVEY_EVENT = EventKind.SURVEY_ANSWERED
 FEW_LEARNERS = 5000  # up to this many learners, the summaries are read by their ids
@@ -118,21 +118,26 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
         if which == "pre":  # the date the server that recorded it gave it (the drop-out rule)
             tests[user_id]["pre_on"][level] = taken_at.date()
     # Surveys: the learner's own answers and a trainer's typed-in paper form, kept side by side.
+    # Only the parts of each summary's detail that are used are read (the database cuts them out):
+    # parsing the whole JSON of every survey was most of the district report's time.
     own: dict = defaultdict(dict)  # person -> survey -> (order, answers)
     paper: dict = defaultdict(dict)
-    for user_id, item_id, detail in db.session.execute(
-        scoped(select(_text(ProgressItem.user_id), ProgressItem.item_id, ProgressItem.detail), ProgressItem.user_id)
-        .where(ProgressItem.item_id.in_(list(course.surveys)))
-    ):
-        user_id, detail = person.get(user_id, user_id), detail or {}
-        if item_id == "intake":
-            # the learner's own first answers are the "before"; after a post-test they are not
-            order = detail.get("first_own_order")
-            if order is not None and order[0] < first_post.get(user_id, order[0] + 1):
-                _keep(own[user_id], item_id, order, detail.get("first_own"), earliest=True)
-        else:
-            _keep(own[user_id], item_id, detail.get("latest_own_order"), detail.get("latest_own"), earliest=False)
-        _keep(paper[user_id], item_id, detail.get("latest_paper_order"), detail.get("latest_paper"), earliest=False)
+    detail = ProgressItem.detail
+    for survey_id in course.surveys:
+        mine = "first_own" if survey_id == "intake" else "latest_own"
+        for user_id, own_order, own_answers, paper_order, paper_answers in db.session.execute(
+            scoped(select(_text(ProgressItem.user_id), detail[f"{mine}_order"], detail[mine],
+                          detail["latest_paper_order"], detail["latest_paper"]), ProgressItem.user_id)
+            .where(ProgressItem.item_id == survey_id)
+        ):
+            user_id = person.get(user_id, user_id)
+            if survey_id == "intake":
+                # the learner's own first answers are the "before"; after a post-test they are not
+                if own_order is not None and own_order[0] < first_post.get(user_id, own_order[0] + 1):
+                    _keep(own[user_id], survey_id, own_order, own_answers, earliest=True)
+            else:
+                _keep(own[user_id], survey_id, own_order, own_answers, earliest=False)
+            _keep(paper[user_id], survey_id, paper_order, paper_answers, earliest=False)
 
     def used(lid, survey_id):
         if survey_id in own[lid]:
@@ -187,22 +192,44 @@ def problems_of(village_ids: Sequence[uuid.UUID]) -> dict[str, list[tuple[str, s
 
 def report_data(villages: Sequence[Village], course: Course,
                 today: date | None = None) -> tuple[list[tuple[Village, Figures]], Figures]:
-    """Figures per village and for all of them together, as of `today` (the report's date)."""
+    """Figures per village and for all of them together, as of `today` (the report's date).
+
+    Villages are read a group at a time (up to FEW_LEARNERS learners, each group's summaries
+    read by their keys); each village's tally makes its figures and is added to the district's,
+    so the whole district's learners are never held at once (bench/report-scale.md)."""
     today = today or date.today()
     ids = [v.id for v in villages]
-    facts = learner_facts(ids, course, today)
     problems = problems_of(ids)
     levels = [lv.id for lv in course.levels]
     items = awareness_items(course)
-    by_village = defaultdict(list)
-    for lf in facts:
-        by_village[lf.village_id].append(lf)
-    per_village = [(v, figures(v.residents, by_village[str(v.id)], levels, items, problems[str(v.id)], as_of=today))
-                   for v in villages]
+    district = Tally(levels, items, today)
+    per_village = []
+    for group in _groups(villages, learner_counts(ids)):
+        by_village = defaultdict(list)
+        for lf in learner_facts([v.id for v in group], course, today):
+            by_village[lf.village_id].append(lf)
+        for v in group:
+            tally = Tally(levels, items, today).add_all(by_village.pop(str(v.id), []))
+            per_village.append((v, tally.figures(v.residents, problems[str(v.id)])))
+            district.merge(tally)
     residents, counted = district_residents((str(v.id), v.residents) for v in villages)
     all_problems = [p for v in villages for p in problems[str(v.id)]]
-    total = figures(residents, facts, levels, items, all_problems, counted_villages=counted, as_of=today)
-    return per_village, total
+    return per_village, district.figures(residents, all_problems, counted_villages=counted)
+
+
+def _groups(villages: Sequence[Village], learners: dict) -> list[list[Village]]:
+    """The villages in their order, cut into groups of up to FEW_LEARNERS learners (a larger
+    village is a group of its own)."""
+    groups: list[list[Village]] = [[]]
+    size = 0
+    for v in villages:
+        n = learners.get(v.id, 0)
+        if groups[-1] and size + n > FEW_LEARNERS:
+            groups.append([])
+            size = 0
+        groups[-1].append(v)
+        size += n
+    return groups
 
 
 def learner_counts(village_ids: Sequence[uuid.UUID]) -> dict:

@@ -115,3 +115,63 @@ def test_a_target_is_judged_on_the_interval_and_on_enough_learners():
     g = learning_gain("e", mixed)
     assert g.relative.value == pytest.approx(0.4) and g.relative.low < 0.3 < g.relative.high
     assert g.verdict == "unclear" and g.meets_target is None
+
+
+def _random_learners(rng, n, villages=("v1", "v2", "v3")):
+    from datetime import date
+    people = []
+    for _ in range(n):
+        pre = {lv: rng.randrange(11) / 10 for lv in ("e", "i") if rng.random() < 0.7}
+        post = {lv: rng.randrange(11) / 10 for lv in ("e", "i") if rng.random() < 0.5}
+        answers = [None, [0], [1], [0, 1], []]
+        people.append(learner(
+            village=rng.choice(villages), active=rng.random() < 0.9,
+            levels_enrolled=frozenset(lv for lv in ("e", "i") if rng.random() < 0.5),
+            classes_over=frozenset(lv for lv in ("e", "i") if rng.random() < 0.3),
+            pre=pre, post=post, pre_on={lv: date(2026, 10, rng.randrange(1, 29)) for lv in pre},
+            pre_form={lv: rng.choice("AB") for lv in pre}, post_form={lv: rng.choice("AB") for lv in post},
+            intake={k: v for k, v in {"aware-1414": rng.choice(answers), "aware-qr": rng.choice(answers),
+                                      "internet-home": rng.choice([None, [0], [1], [2], [7]])}.items() if v is not None},
+            exit={k: v for k, v in {"aware-1414": rng.choice(answers), "aware-qr": rng.choice(answers)}.items()
+                  if v is not None} or None,
+            intake_source=rng.choice([None, "own", "paper"]), exit_source=rng.choice([None, "own", "paper"])))
+    return people
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_village_tallies_merged_give_the_district_figures(seed):
+    """The district report adds up its villages' tallies instead of holding every learner: the
+    result must be the figures computed over all the learners at once (random learners, both
+    the bootstrap and the analytic intervals)."""
+    import random
+    from datetime import date
+
+    from app.reports.figures import Tally
+    rng = random.Random(seed)
+    people = _random_learners(rng, 60 if seed % 2 else 400)
+    levels, today = ["e", "i"], date(2026, 12, 6)
+    whole = figures(1000, people, levels, AWARE, [("net", "open")], counted_villages={"v1", "v3"}, as_of=today)
+    district = Tally(levels, AWARE, today)
+    for village in ("v3", "v1", "v2"):  # not in the learners' order
+        district.merge(Tally(levels, AWARE, today).add_all(p for p in people if p.village_id == village))
+    merged = district.figures(1000, [("net", "open")], counted_villages={"v1", "v3"})
+    assert merged.reached == whole.reached and merged.coverage == whole.coverage
+    assert merged.enrolled == whole.enrolled and merged.finished == whole.finished
+    assert merged.awareness == whole.awareness and merged.awareness_all == whole.awareness_all
+    assert merged.internet == whole.internet and merged.survey_sources == whole.survey_sources
+    assert merged.problems == whole.problems
+    for lv in levels:
+        a, b = merged.gains[lv], whole.gains[lv]
+        assert (a.pairs, a.dropouts, a.started, a.post_only, a.at_ceiling) == \
+            (b.pairs, b.dropouts, b.started, b.post_only, b.at_ceiling)
+        for name in ("mean_pre", "mean_post", "pre_dropouts", "pre_started", "points_all"):
+            assert getattr(a, name) == pytest.approx(getattr(b, name))
+        for name in ("points", "relative", "hake", "hake_mean"):
+            x, y = getattr(a, name), getattr(b, name)
+            assert (x.n, x.method) == (y.n, y.method)
+            assert (x.value, x.low, x.high) == pytest.approx((y.value, y.low, y.high), nan_ok=True)
+        assert merged.forms[lv].verdict == whole.forms[lv].verdict
+        assert merged.forms[lv].cells.keys() == whole.forms[lv].cells.keys()
+        for key, cell in whole.forms[lv].cells.items():
+            assert merged.forms[lv].cells[key].n == cell.n
+            assert merged.forms[lv].cells[key].mean == pytest.approx(cell.mean)

@@ -141,3 +141,28 @@ def test_the_method_and_how_to_read_are_printed_in_both_languages(client, make, 
     for number in ("20261206", "100", "20", "30"):
         assert number in method
     assert re.search(r"1[\s\u00a0]000", method)
+
+
+def test_district_read_a_group_of_villages_at_a_time_gives_the_same_figures(app, make, village, monkeypatch):
+    """The district report reads villages in groups of up to FEW_LEARNERS learners: one group or
+    one village at a time, every village's figures and the district's are the same."""
+    from app.course import get_course
+    from app.models import Village
+    from app.reports import queries
+
+    other = make.village("Ауыл-Г", residents=9)
+    for i, (pre, post) in enumerate([(0.2, 0.9), (0.5, 0.5), (0.0, 0.4)]):
+        person = make.learner(village=other, name=f"G{i}")
+        add(person, "test_taken", "basic-pre", 0, score=pre)
+        add(person, "test_taken", "basic-post", 60, score=post)
+    db.session.commit()
+    villages = db.session.scalars(db.select(Village).order_by(Village.name_kk)).all()
+    course, today = get_course(), date(2026, 12, 6)
+    whole = queries.report_data(villages, course, today)
+    monkeypatch.setattr(queries, "FEW_LEARNERS", 1)
+    assert len(queries._groups(villages, queries.learner_counts([v.id for v in villages]))) == len(villages)
+    apart = queries.report_data(villages, course, today)
+    assert [v.id for v, _ in apart[0]] == [v.id for v, _ in whole[0]]
+    assert [f for _, f in apart[0]] == [f for _, f in whole[0]]
+    assert apart[1] == whole[1]
+    assert whole[1].gains["basic"].pairs == 6 and whole[1].reached == 16
