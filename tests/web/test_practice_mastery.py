@@ -1,0 +1,143 @@
+"""Mastery counts the practice (issue #15 item 4): a lesson with exercises is mastered when its
+questions reach the pass mark and each exercise has an attempt at the pass mark without a
+critical mistake; until then the pages say what is left."""
+
+import datetime
+import re
+
+import pytest
+
+from app.extensions import db, limiter
+from app.models import Role, TrainingClass
+from app.progress import record
+from tests.conftest import create_schema, drop_schema, make_app, post, sign_in, translated
+from tests.practice_content import content_with_practice, graded_answer
+
+LESSON = "/learn/basic/beta"
+
+
+def practice_page(exercise_id: str) -> str:
+    return f"{LESSON}/practice/{exercise_id}"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(content_with_practice(tmp_path / "content"))
+    with app.app_context():
+        create_schema()
+        limiter.reset()
+        yield app
+        drop_schema()
+
+
+def lesson_of(app, lesson_id="beta"):
+    from app.course import get_course
+
+    return get_course().items[lesson_id]
+
+
+def answer_all(app, learner, right: bool, lesson_id="beta"):
+    """Every question of the lesson, all right or all wrong (one finished attempt)."""
+    lesson = lesson_of(app, lesson_id)
+    for question in lesson.variant("kk").questions:
+        record.answer_question(learner, lesson, question, graded_answer(question, right), "kk")
+
+
+def form_of(page: str) -> dict:
+    return dict(re.findall(r'name="(attempt|step|screen)" value="([^"]*)"', page))
+
+
+def play(client, exercise_id: str, moves: list[str]) -> None:
+    url = practice_page(exercise_id)
+    page = client.get(url + "?new=1").get_data(as_text=True)  # a new attempt, after a finished one
+    for move in moves:
+        assert post(client, url, {**form_of(page), "move": move}, page=url).status_code == 302
+        page = client.get(url).get_data(as_text=True)
+
+
+def lesson_state(client) -> str:
+    page = client.get(LESSON).get_data(as_text=True)
+    return page.split('id="state"')[1].split("</div>")[0]
+
+
+def test_questions_passed_leave_the_practice_then_mastered(app, make):
+    learner = make.learner()
+    client = app.test_client()
+    sign_in(client, learner)
+    client.get(LESSON)
+    answer_all(app, learner, right=True)
+    left = translated("Do the practice to master this lesson: %(mark)d %% right, and no dangerous mistake.", mark=80)
+    state = lesson_state(client)
+    assert translated("Done, do the practice to master") in state and left in state
+    assert translated("Well done!") not in state
+    assert translated("Done, do the practice to master") in client.get("/learn/basic/").get_data(as_text=True)
+
+    play(client, "inbox", ["delete", "safe"])  # one exercise right; the other still to do
+    play(client, "calls", ["tell-code", "safe"])  # the other with a dangerous mistake: does not count
+    assert left in lesson_state(client)
+
+    play(client, "calls", ["delete", "safe"])
+    state = lesson_state(client)
+    assert translated("Mastered") in state and translated("Well done!") in state and left not in state
+    level_page = client.get("/learn/basic/").get_data(as_text=True)
+    assert translated("Done, do the practice to master") not in level_page
+
+
+def test_practice_alone_does_not_master_and_wrong_answers_say_both(app, make):
+    learner = make.learner(language="ru")
+    client = app.test_client()
+    sign_in(client, learner)
+    client.get(LESSON)
+    answer_all(app, learner, right=False)
+    play(client, "inbox", ["delete", "safe"])
+    state = lesson_state(client)
+    assert translated("Done, repeat to master", "ru") in state
+    assert translated("To master it, answer the questions again: %(mark)d %% is needed.", "ru", mark=80) in state
+    assert translated("Do the practice to master this lesson: %(mark)d %% right, and no dangerous mistake.", "ru",
+                      mark=80) in state  # "calls" is still to do
+    play(client, "calls", ["delete", "safe"])
+    state = lesson_state(client)
+    assert translated("Do the practice to master this lesson: %(mark)d %% right, and no dangerous mistake.", "ru",
+                      mark=80) not in state and translated("Mastered", "ru") not in state
+
+
+def test_a_lesson_without_practice_is_mastered_on_its_questions(app, make):
+    learner = make.learner()
+    client = app.test_client()
+    sign_in(client, learner)
+    client.get("/learn/basic/alpha")
+    answer_all(app, learner, right=True, lesson_id="alpha")
+    page = client.get("/learn/basic/alpha").get_data(as_text=True)
+    assert translated("Well done!") in page and translated("Done, do the practice to master") not in page
+
+
+def test_class_grid_counts_the_practice(app, make):
+    village = make.village("Солтүстік")
+    trainer = make.staff(Role.TRAINER, [village])
+    practice_left = make.learner(village=village, name="Жаттығу Қалды")
+    below = make.learner(village=village, name="Төмен Балл")
+    done = make.learner(village=village, name="Бәрі Дайын")
+    cls = TrainingClass(village=village, level="basic", day1=datetime.date(2026, 11, 30),
+                        day2=datetime.date(2026, 12, 1), venue="x", trainer_id=trainer.id)
+    cls.learners.extend([practice_left, below, done])
+    db.session.add(cls)
+    db.session.commit()
+    answer_all(app, practice_left, right=True)
+    answer_all(app, below, right=False)
+    answer_all(app, done, right=True)
+    browser = app.test_client()
+    sign_in(browser, done)
+    play(browser, "inbox", ["delete", "safe"])
+    play(browser, "calls", ["delete", "safe"])
+    staff = app.test_client()
+    sign_in(staff, trainer)
+    page = staff.get(f"/trainer/classes/{cls.id}").get_data(as_text=True)
+    rows = {name: page.split(name)[1].split("</tr>")[0] for name in ("Жаттығу Қалды", "Төмен Балл", "Бәрі Дайын")}
+    assert 'class="cell mastered"' in rows["Бәрі Дайын"] and 'class="cell mastered"' not in rows["Жаттығу Қалды"]
+    below_mark = translated("Below the pass mark in lessons: %(list)s", list="2")
+    assert below_mark in rows["Төмен Балл"] and below_mark not in rows["Жаттығу Қалды"]  # only the practice left
+    home = staff.get("/trainer/").get_data(as_text=True)
+    mastered = {name: home.split(name)[1].split("</tr>")[0] for name in ("Жаттығу Қалды", "Бәрі Дайын")}
+    assert translated("%(num)d of %(total)d", num=1, total=2) in mastered["Бәрі Дайын"]
+    assert translated("%(num)d of %(total)d", num=0, total=2) in mastered["Жаттығу Қалды"]
+
