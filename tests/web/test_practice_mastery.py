@@ -1,6 +1,7 @@
 """Mastery counts the practice (issue #15 item 4): a lesson with exercises is mastered when its
 questions reach the pass mark and each exercise has an attempt at the pass mark without a
-critical mistake; until then the pages say what is left."""
+critical mistake; until then the pages say what is left. And one move per step: two identical
+posts that pass the check at once store one move."""
 
 import datetime
 import re
@@ -8,8 +9,9 @@ import re
 import pytest
 
 from app.extensions import db, limiter
-from app.models import Role, TrainingClass
+from app.models import Event, Role, TrainingClass
 from app.progress import record
+from app.progress.kinds import exercise_item
 from tests.conftest import create_schema, drop_schema, make_app, post, sign_in, translated
 from tests.practice_content import content_with_practice, graded_answer
 
@@ -141,3 +143,31 @@ def test_class_grid_counts_the_practice(app, make):
     assert translated("%(num)d of %(total)d", num=1, total=2) in mastered["Бәрі Дайын"]
     assert translated("%(num)d of %(total)d", num=0, total=2) in mastered["Жаттығу Қалды"]
 
+
+def test_two_identical_posts_at_once_store_one_move(app, make, monkeypatch):
+    """Both requests read the attempt before either wrote (a double click on a busy server): the
+    check passes for both, and the move's id (learner, attempt, step) lets the database keep one."""
+    learner = make.learner()
+    client = app.test_client()
+    sign_in(client, learner)
+    url = practice_page("inbox")
+    fields = form_of(client.get(url).get_data(as_text=True))
+    lesson = lesson_of(app)
+    stale = record.exercise_state(learner, lesson, lesson.exercise("inbox", "kk"))  # what both requests read
+    assert post(client, url, {**fields, "move": "delete"}, page=url).status_code == 302
+    monkeypatch.setattr(record, "exercise_state", lambda *args: stale)
+    refused = translated("This move is not on the screen you are on (an old or changed page). "
+                         "Nothing was saved. Open the exercise again.")
+    for move in ("delete", "safe"):  # the same button again, or another one in the same step
+        response = post(client, url, {**fields, "move": move}, page=url)
+        assert response.status_code == 400 and refused in response.get_data(as_text=True)
+    monkeypatch.undo()
+    moves = db.session.scalars(db.select(Event).where(Event.item_id == exercise_item("beta", "inbox"))).all()
+    assert [(e.kind, e.payload["step"], e.payload["move"]) for e in moves] == [("exercise_move", 0, "delete")]
+    assert moves[0].id == record.move_event_id(learner.id, fields["attempt"], 0)
+    # the attempt goes on from the stored move
+    fields = form_of(client.get(url).get_data(as_text=True))
+    assert fields["step"] == "1"
+    assert post(client, url, {**fields, "move": "safe"}, page=url).status_code == 302
+    kinds = db.session.scalars(db.select(Event.kind).where(Event.item_id == exercise_item("beta", "inbox"))).all()
+    assert sorted(kinds) == ["exercise_done", "exercise_move", "exercise_move"]
