@@ -27,6 +27,7 @@ from .derive import (
     assemble_level,
     attempts,
     continue_from,
+    exercise_counts,
     lesson_status,
     post_taken,
     reaches,
@@ -219,7 +220,7 @@ def exercise_counts_of(summary: ItemSummary | None, pass_mark: int) -> bool:
     """`derive.exercise_counts` for some finished attempt, from the exercise's summary: its best
     attempt (`_better`) has no critical mistake and reaches the pass mark."""
     best = summary.detail.get("best") if summary is not None else None
-    return bool(best) and int(best.get("critical") or 0) == 0 and reaches(float(best.get("score") or 0), pass_mark)
+    return best is not None and exercise_counts(best, pass_mark)
 
 
 def lesson_progress_of(lesson_id: str, summary: ItemSummary | None, pass_mark: int,
