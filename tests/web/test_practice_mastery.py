@@ -12,7 +12,7 @@ from app.extensions import db, limiter
 from app.models import Event, Role, TrainingClass
 from app.progress import record
 from app.progress.kinds import exercise_item
-from tests.conftest import create_schema, drop_schema, make_app, post, sign_in, translated
+from tests.conftest import DATABASE_URL, create_schema, drop_schema, make_app, post, sign_in, translated
 from tests.practice_content import content_with_practice, graded_answer
 
 LESSON = "/learn/basic/beta"
@@ -171,3 +171,51 @@ def test_two_identical_posts_at_once_store_one_move(app, make, monkeypatch):
     assert post(client, url, {**fields, "move": "safe"}, page=url).status_code == 302
     kinds = db.session.scalars(db.select(Event.kind).where(Event.item_id == exercise_item("beta", "inbox"))).all()
     assert sorted(kinds) == ["exercise_done", "exercise_move", "exercise_move"]
+
+
+@pytest.mark.skipif(not DATABASE_URL or not DATABASE_URL.startswith("postgresql"),
+                    reason="two connections at once need PostgreSQL (TEST_DATABASE_URL)")
+def test_two_requests_at_once_on_postgresql_store_one_move(app, make):
+    """The same step posted by two threads, each in its own connection, both past the check
+    before either writes (a barrier holds them there): one stores the move, the other is refused."""
+    import threading
+
+    learner = make.learner()
+    lesson = lesson_of(app)
+    exercise = lesson.exercise("inbox", "kk")
+    attempt, learner_id = "ab" * 16, learner.id
+    both_read = threading.Barrier(2, timeout=30)
+    real_state = record.exercise_state
+    outcomes: list = []
+
+    def read_then_wait(*args):
+        found = real_state(*args)
+        both_read.wait()
+        return found
+
+    def post_move(move: str) -> None:
+        with app.app_context():
+            from app.content.exercise import InvalidMove
+            from app.models import User
+
+            try:
+                record.exercise_move(db.session.get(User, learner_id), lesson, exercise, attempt, 0, "code", move, "kk")
+                outcomes.append("stored")
+            except InvalidMove:
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    record.exercise_state = read_then_wait
+    try:
+        threads = [threading.Thread(target=post_move, args=(m,)) for m in ("delete", "safe")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    finally:
+        record.exercise_state = real_state
+    assert sorted(outcomes) == ["refused", "stored"]
+    db.session.expire_all()
+    moves = db.session.scalars(db.select(Event).where(Event.item_id == exercise_item("beta", "inbox"))).all()
+    assert len(moves) == 1 and moves[0].id == record.move_event_id(learner_id, attempt, 0)
