@@ -135,6 +135,12 @@ class Item:
     def question_ids(self) -> tuple[str, ...]:
         return tuple(q.id for q in self.variant(LANGUAGES[0]).questions)
 
+    @cached_property
+    def exercise_ids(self) -> tuple[str, ...]:
+        """Its practice exercises' ids (the same in every language: `content check`); mastering
+        the lesson needs each of them done (app/progress/derive.py)."""
+        return tuple(e.id for e in self.variant(LANGUAGES[0]).exercises)
+
     def exercise(self, exercise_id: str, lang: str):
         """The exercise (`exercise.Exercise`) with this id in `lang`, or None."""
         return next((e for e in self.variant(lang).exercises if e.id == exercise_id), None)
@@ -160,7 +166,8 @@ class Level:
 
     @property
     def item_ids(self) -> list[str]:
-        """The ids of its lessons and tests."""
+        """The ids of its lessons and tests (its progress also reads the lessons' exercises:
+        `progress.derive.progress_items`)."""
         return [it.id for it in (*self.lessons, self.pretest, self.posttest) if it is not None]
 
     def lesson_index(self, lesson_id: str) -> int:

@@ -18,7 +18,7 @@ from ..errors import INCOMPLETE, NOT_FITTING, render_error
 from ..i18n import LANGUAGES, current_language, set_language
 from ..models import Role
 from ..progress import derive, record, summaries, summary
-from ..progress.kinds import EventKind
+from ..progress.kinds import EventKind, exercise_item
 from ..surveys import parse_survey
 from . import pages
 from .lesson_cache import lesson_article
@@ -102,7 +102,7 @@ def progress():
 @bp.get("/<level_id>/")
 def level(level_id: str):
     lv = _level_or_404(level_id)
-    mine = summaries.of_person(current_user, lv.item_ids)
+    mine = summaries.of_person(current_user, derive.progress_items(lv))
     return render_template("learn/level.html", level=lv, progress=summary.level_progress_of(lv, mine, current_user.id))
 
 
@@ -126,7 +126,9 @@ def item(level_id: str, item_id: str):
         events = record.events_of(current_user, [it.id])
     else:
         events = record.open_lesson_events(current_user, it, lang)
-    prog = derive.lesson_progress(it.id, events, it.question_ids, lv.pass_mark)
+    practice = [exercise_item(it.id, x) for x in it.exercise_ids]  # mastery counts the practice too
+    prog = derive.lesson_progress(it.id, events + (record.events_of(current_user, practice) if practice else []),
+                                  it.question_ids, lv.pass_mark, it.exercise_ids)
     index = lv.lesson_index(it.id)
     # A finished lesson shows its answers for review; "repeat" starts again with blank questions,
     # so that a new attempt is answered, not copied.
@@ -225,7 +227,7 @@ def _saving_for_offline() -> bool:
 
 
 def _test_page(lv: Level, test: Item, lang: str, errors=(), given=None, status: int = 200, page: int = 1):
-    progress = summary.level_progress_of(lv, summaries.of_person(current_user, lv.item_ids), current_user.id)
+    progress = summary.level_progress_of(lv, summaries.of_person(current_user, derive.progress_items(lv)), current_user.id)
     state = derive.test_state_of(test, progress)
     is_pre = progress.role_of(test) == derive.PRE  # counterbalanced: form A or B may come first
     if state == derive.TAKEN:
@@ -249,7 +251,7 @@ def submit_test(level_id: str, item_id: str):
     if test.kind != "test":
         abort(404)
     lang = current_language()
-    progress = summary.level_progress_of(lv, summaries.of_person(current_user, lv.item_ids), current_user.id)
+    progress = summary.level_progress_of(lv, summaries.of_person(current_user, derive.progress_items(lv)), current_user.id)
     state = derive.test_state_of(test, progress)
     if state == derive.TAKEN:
         return redirect(url_for("learn.item", level_id=lv.id, item_id=test.id))  # one attempt counts

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..languages import DEFAULT_LANGUAGE
-from .derive import FINISHED, LevelProgress
+from .derive import FINISHED, LevelProgress, exercise_counts
 from .kinds import exercise_item
 from .summary import STUCK_AFTER, ItemSummary, level_progress_of
 
@@ -29,7 +29,7 @@ def needs_help(level, progress: LevelProgress, by_item: dict[str, ItemSummary]) 
     notes = []
     for lesson in level.lessons:
         p = progress.lessons[lesson.id]
-        if p.status == FINISHED:
+        if p.status == FINISHED and not p.questions_passed:  # not when only the practice is left
             notes.append(HelpNote("failing", lesson.id))
         found = by_item.get(lesson.id)
         if not p.open_attempt or found is None:
@@ -99,9 +99,14 @@ def exercises_of(level) -> list[tuple]:
 
 
 def exercise_results(level, by_item: dict[str, ItemSummary]) -> list[tuple]:
-    """(lesson, exercise, best result or None) for one learner: what the grid shows."""
-    return [(lesson, ex, (by_item[item].detail.get("best") if item in by_item else None))
-            for lesson, ex, item in exercises_of(level)]
+    """(lesson, exercise, best result or None) for one learner: what the grid shows. The best
+    result's `passed` is whether it counts for mastering the lesson at the level's pass mark
+    (`derive.exercise_counts`), whatever mark the attempt was stored with."""
+    found = []
+    for lesson, ex, item in exercises_of(level):
+        best = by_item[item].detail.get("best") if item in by_item else None
+        found.append((lesson, ex, {**best, "passed": exercise_counts(best, level.pass_mark)} if best else None))
+    return found
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,21 @@ Rules (the same everywhere: pages, trainer grid, reports):
   answer starts a new attempt. The attempt's score is the share of the lesson's questions
   answered right at the first try within that attempt (retries are for learning).
 - A lesson is finished when every question was answered in one attempt, and *mastered* when
-  the best finished attempt reaches the level's pass mark.
+  the best finished attempt reaches the level's pass mark and, if the lesson has practice
+  exercises (app/content/exercise.py), each of them has a finished attempt (`exercise_done`)
+  that reaches the same pass mark with no critical mistake (`exercise_counts`). The practice
+  proves the procedure is done safely, so a dangerous move is never made up for by the score.
+  A lesson whose questions pass but whose practice is left is *finished*, with the exercises
+  left named (`LessonProgress.practice_left`), so that the learner's page says what is left.
+  Lessons without exercises are as before. Any activity in the lesson's exercises counts as
+  activity in the lesson (in progress).
+- Mastery is read from the content as it is now, like the pass mark: when an exercise is added
+  to a lesson, learners who mastered it before are *finished* again until they do the practice.
+  Kept progress is not lost (their score stays, the lesson still counts as done for the
+  post-test and the next step), but "mastered" means one thing for every learner at every
+  moment: a figure that counted some learners on the questions alone and others on the
+  questions and the practice could not be compared between villages or over time, and the
+  events hold no record of which content a learner saw.
 - For a test only the first `test_taken` event counts.
 - Forms are counterbalanced (`form_order`): each level has two parallel test forms (the
   content's `pretest` A and `posttest` B); half of the learners take A before and B after, the
@@ -22,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .kinds import EventKind
+from .kinds import EventKind, exercise_item
 
 NOT_STARTED, IN_PROGRESS, FINISHED, MASTERED = "not_started", "in_progress", "finished", "mastered"
 
@@ -57,7 +71,14 @@ class LessonProgress:
     shown_answers: dict = field(default_factory=dict)  # question id -> answer (list of ints)
     shown_finished: bool = False
     open_attempt: bool = False
-    last_activity: datetime | None = None
+    last_activity: datetime | None = None  # of the lesson and its exercises
+    questions_passed: bool = False  # the best finished attempt reaches the pass mark
+    practice_left: tuple[str, ...] = ()  # the lesson's exercises without an attempt that counts
+
+    @property
+    def practice_only(self) -> bool:
+        """Only the practice is left to master the lesson (its questions reach the pass mark)."""
+        return self.questions_passed and bool(self.practice_left)
 
     def first_unanswered(self, question_ids: Iterable[str]) -> str | None:
         if self.shown_finished:
@@ -119,13 +140,42 @@ def attempts(events: Iterable[EventView], lesson_id: str) -> list[Attempt]:
     return found
 
 
+def reaches(score: float | None, pass_mark: int) -> bool:
+    """Does a score (0..1) reach the pass mark (a percentage)? The mark itself passes."""
+    return score is not None and score * 100 >= pass_mark - 1e-9
+
+
+def exercise_counts(payload: dict, pass_mark: int) -> bool:
+    """Does a finished exercise attempt (an `exercise_done` payload) count for mastery: its
+    score reaches the pass mark and it holds no critical mistake."""
+    return int(payload.get("critical") or 0) == 0 and reaches(float(payload.get("score") or 0), pass_mark)
+
+
+def lesson_status(progress: LessonProgress) -> str:
+    """The lesson's state from its progress (questions_passed, practice_left, attempts and
+    last_activity set): the one place of the rule, for events and summaries alike."""
+    if progress.questions_passed and not progress.practice_left:
+        return MASTERED
+    if progress.attempts:
+        return FINISHED
+    if progress.last_activity is not None:
+        return IN_PROGRESS
+    return NOT_STARTED
+
+
 def lesson_progress(lesson_id: str, events: Iterable[EventView], question_ids: Iterable[str],
-                    pass_mark: int) -> LessonProgress:
-    """Progress in one lesson from the learner's events (any order; sorted here)."""
+                    pass_mark: int, exercise_ids: Iterable[str] = ()) -> LessonProgress:
+    """Progress in one lesson from the learner's events (any order; sorted here). `exercise_ids`:
+    the lesson's practice exercises (`Item.exercise_ids`); their events are among `events`."""
     events = list(events)
     progress = LessonProgress(lesson_id)
     question_ids = list(question_ids)
-    progress.last_activity = max((e.created_at for e in events if e.item_id == lesson_id), default=None)
+    exercises = {exercise_item(lesson_id, x): x for x in exercise_ids}
+    progress.last_activity = max((e.created_at for e in events if e.item_id == lesson_id or e.item_id in exercises),
+                                 default=None)
+    done = {e.item_id for e in events if e.kind == EventKind.EXERCISE_DONE and e.item_id in exercises
+            and exercise_counts(e.payload, pass_mark)}
+    progress.practice_left = tuple(x for item, x in exercises.items() if item not in done)
     finished_answers: dict[str, list] = {}
     for attempt in attempts(events, lesson_id):
         if attempt.finish is None:  # the open attempt (always the last)
@@ -140,12 +190,8 @@ def lesson_progress(lesson_id: str, events: Iterable[EventView], question_ids: I
         finished_answers = attempt.last_answers
     if not progress.open_attempt and progress.attempts:
         progress.shown_answers, progress.shown_finished = finished_answers, True
-    if progress.best_score is not None and progress.best_score * 100 >= pass_mark - 1e-9:
-        progress.status = MASTERED
-    elif progress.attempts:
-        progress.status = FINISHED
-    elif progress.last_activity is not None:
-        progress.status = IN_PROGRESS
+    progress.questions_passed = reaches(progress.best_score, pass_mark)
+    progress.status = lesson_status(progress)
     return progress
 
 
@@ -316,12 +362,18 @@ def test_state_of(test, progress: LevelProgress) -> str:
     return OPEN
 
 
+def progress_items(level) -> list[str]:
+    """The item ids a level's progress is made of: its lessons, their exercises, its tests
+    (what to read of a learner's events or summaries for `level_progress`)."""
+    return [*level.item_ids, *(exercise_item(lesson.id, x) for lesson in level.lessons for x in lesson.exercise_ids)]
+
+
 def level_progress(level, events: list[EventView], learner_id=None) -> LevelProgress:
     """Progress in a level (`app.content.model.Level`). `learner_id` decides the form order of
     a learner who has taken no test of the level yet (see `form_order`)."""
     events = list(events)
     lessons = {
-        lesson.id: lesson_progress(lesson.id, events, lesson.question_ids, level.pass_mark)
+        lesson.id: lesson_progress(lesson.id, events, lesson.question_ids, level.pass_mark, lesson.exercise_ids)
         for lesson in level.lessons
     }
     return assemble_level(level, lessons, test_candidates(events), learner_id)

@@ -116,7 +116,7 @@ def _test(user: User, entry: Entry, secret: str) -> Receipt:
         test = next((t for t in (level.pretest, level.posttest) if t is not None and t.id == entry.item), None)
     if level is None or test is None:
         return Receipt(REFUSED, str(GONE))
-    progress = summary.level_progress_of(level, summaries.of_person(user, level.item_ids), user.id)
+    progress = summary.level_progress_of(level, summaries.of_person(user, derive.progress_items(level)), user.id)
     state = derive.test_state_of(test, progress)
     if state == derive.TAKEN:
         return Receipt(REFUSED, str(TEST_TAKEN))

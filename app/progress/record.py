@@ -14,8 +14,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
 
-from ..content.exercise import AttemptState, Exercise, Move, Result, check_move, score
+from ..content.exercise import AttemptState, Exercise, InvalidMove, Move, Result, check_move, score
 from ..content.grading import Graded, grade
 from ..content.model import Item, Question
 from ..extensions import db
@@ -82,15 +83,24 @@ def merged_into(user: User) -> User | None:
 
 
 def _add(user: User, kind: str, item_id: str, lang: str, question_id: str | None = None,
-         payload: dict | None = None, at: datetime | None = None, client_id: uuid.UUID | None = None) -> None:
+         payload: dict | None = None, at: datetime | None = None, client_id: uuid.UUID | None = None,
+         event_id: uuid.UUID | None = None) -> bool:
     # A plain INSERT in the session's transaction: events never change, so the session need not
     # track them (and a history of thousands of events, as the demo writes, stays fast).
     # It takes this server's next change number (the sync cursor) and the learner's next step.
+    # `event_id`: an id made from what the event is (`move_event_id`); if an event with it is
+    # here already, nothing is inserted and the answer is False.
     origin, seq, lamport = stamp.event_stamp(db.session.connection(), user.id)
-    db.session.execute(Event.__table__.insert(), {
-        "id": uuid.uuid4(), "user_id": user.id, "kind": kind, "item_id": item_id, "question_id": question_id,
+    values = {
+        "id": event_id or uuid.uuid4(), "user_id": user.id, "kind": kind, "item_id": item_id, "question_id": question_id,
         "lang": lang, "payload": payload or {}, "created_at": at or _next_time(user),
-        "origin": origin, "seq": seq, "lamport": lamport, "client_id": client_id})
+        "origin": origin, "seq": seq, "lamport": lamport, "client_id": client_id}
+    if event_id is None:
+        db.session.execute(Event.__table__.insert(), values)
+        return True
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    once = dialect.insert(Event.__table__).on_conflict_do_nothing(index_elements=["id"]).returning(Event.__table__.c.id)
+    return db.session.execute(once, values).first() is not None
 
 
 def _next_time(user: User) -> datetime:
@@ -187,18 +197,36 @@ def exercise_state(user: User, lesson: Item, exercise: Exercise) -> tuple[Attemp
     return AttemptState(attempt, moves, used), events
 
 
+# The namespace of the ids of exercise moves (`move_event_id`): a fixed, made-up UUID.
+_MOVE_IDS = uuid.UUID("5b0c1c7e-6f1a-4d2b-9a57-3e8f0d4c2a61")
+
+
+def move_event_id(user_id, attempt: str, step: int) -> uuid.UUID:
+    """The id of the event of a learner's move at one step of one attempt: the same for the
+    same step, so that the database (the event's primary key) stores one move per step even when
+    two requests pass `check_move` at once (a double click: both read the state before either
+    wrote). Events are unioned by id between servers, so a copy arriving by sync is the same
+    event, not a second move."""
+    return uuid.uuid5(_MOVE_IDS, f"{user_id}:{attempt}:{step}")
+
+
 def exercise_move(user: User, lesson: Item, exercise: Exercise, attempt: str, step: int, screen_id: str,
                   move_id: str, lang: str, *, at: datetime | None = None,
                   commit: bool = True) -> tuple[Move, Result | None]:
     """Store one move of an exercise, and its result after the last screen.
 
     Raises `exercise.InvalidMove` (nothing stored) when the move is not the next one of the
-    learner's attempt: not on that screen, a skipped or replayed screen, a forged form."""
+    learner's attempt: not on that screen, a skipped or replayed screen, a forged form, or a
+    step whose move another request stored meanwhile (`move_event_id`)."""
     state, _ = exercise_state(user, lesson, exercise)
     move = check_move(exercise, state, attempt, step, screen_id, move_id)
     item_id = exercise_item(lesson.id, exercise.id)
-    _add(user, EventKind.EXERCISE_MOVE, item_id, lang, payload={
-        "attempt": attempt, "step": step, "screen": screen_id, "move": move.id, "mark": move.mark}, at=at)
+    if not _add(user, EventKind.EXERCISE_MOVE, item_id, lang, payload={
+            "attempt": attempt, "step": step, "screen": screen_id, "move": move.id, "mark": move.mark}, at=at,
+            event_id=move_event_id(user.id, attempt, step)):
+        # Another request stored this step's move after our check (nothing of this one is; the
+        # change number it took is simply not used: the view does not commit).
+        raise InvalidMove("this step's move was stored by another request")
     result = None
     if step == len(exercise.screens) - 1:
         moves = [*(state.moves if state.attempt == attempt else []), (screen_id, move.id)]

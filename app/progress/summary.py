@@ -19,9 +19,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .derive import (
-    FINISHED,
-    IN_PROGRESS,
-    MASTERED,
     EventView,
     LessonProgress,
     LevelProgress,
@@ -30,11 +27,14 @@ from .derive import (
     assemble_level,
     attempts,
     continue_from,
+    exercise_counts,
+    lesson_status,
     post_taken,
+    reaches,
     survey_due_given,
     test_candidates,
 )
-from .kinds import ACCOUNT_KINDS, EventKind
+from .kinds import ACCOUNT_KINDS, EventKind, exercise_item
 
 LESSON, TEST, SURVEY, ACCOUNT, EXERCISE = "lesson", "test", "survey", "account", "exercise"
 
@@ -115,6 +115,15 @@ def exercise_attempt(events: Iterable[EventView]) -> tuple[str, list]:
     return attempt, moves
 
 
+def _better(result: dict) -> tuple:
+    """How finished exercise attempts rank: one without a critical mistake before one with (the
+    practice proves a procedure done safely), then the higher score, then fewer critical mistakes.
+    So the best attempt counts for mastery if any does (`derive.exercise_counts`): it has no
+    critical mistake and its score reaches the pass mark."""
+    critical = int(result.get("critical") or 0)
+    return (critical == 0, float(result.get("score") or 0), -critical)
+
+
 def _summarise_exercise(summary: ItemSummary, events: list[EventView]) -> None:
     """Finished attempts (the best and the latest result), the open one, and each screen's first
     move ever with its mark (the trainer's "hardest steps")."""
@@ -127,8 +136,7 @@ def _summarise_exercise(summary: ItemSummary, events: list[EventView]) -> None:
         elif e.kind == EventKind.EXERCISE_DONE:
             summary.attempts += 1
             latest = {k: v for k, v in e.payload.items() if k != "moves"}
-            if best is None or (latest.get("score", 0), -latest.get("critical", 0)) > (best.get("score", 0),
-                                                                                       -best.get("critical", 0)):
+            if best is None or _better(latest) > _better(best):
                 best = latest
     attempt, moves = exercise_attempt(events)
     summary.open_attempt = bool(moves)
@@ -208,23 +216,32 @@ def _summarise_survey(summary: ItemSummary, events: list[EventView]) -> None:
 
 # Reading summaries back as the progress the pages show ---------------------------------------
 
-def lesson_progress_of(lesson_id: str, summary: ItemSummary | None, pass_mark: int) -> LessonProgress:
-    """The same `LessonProgress` as `derive.lesson_progress` computes from the events."""
+def exercise_counts_of(summary: ItemSummary | None, pass_mark: int) -> bool:
+    """`derive.exercise_counts` for some finished attempt, from the exercise's summary: its best
+    attempt (`_better`) has no critical mistake and reaches the pass mark."""
+    best = summary.detail.get("best") if summary is not None else None
+    return best is not None and exercise_counts(best, pass_mark)
+
+
+def lesson_progress_of(lesson_id: str, summary: ItemSummary | None, pass_mark: int,
+                       exercises: dict[str, ItemSummary | None] | None = None) -> LessonProgress:
+    """The same `LessonProgress` as `derive.lesson_progress` computes from the events.
+    `exercises`: the lesson's exercise ids (`Item.exercise_ids`), each with its summary or None."""
     progress = LessonProgress(lesson_id)
-    if summary is None or not summary.events:
-        return progress
-    progress.best_score = summary.best_score
-    progress.attempts = summary.attempts
-    progress.open_attempt = summary.open_attempt
-    progress.shown_finished = summary.shown_finished
-    progress.shown_answers = dict(summary.detail.get("shown", {}))
-    progress.last_activity = summary.last_activity
-    if progress.best_score is not None and progress.best_score * 100 >= pass_mark - 1e-9:
-        progress.status = MASTERED
-    elif progress.attempts:
-        progress.status = FINISHED
-    else:
-        progress.status = IN_PROGRESS
+    exercises = exercises or {}
+    progress.practice_left = tuple(x for x, s in exercises.items() if not exercise_counts_of(s, pass_mark))
+    progress.last_activity = max((s.last_activity for s in exercises.values() if s is not None and s.events
+                                  and s.last_activity is not None), default=None)
+    if summary is not None and summary.events:
+        progress.best_score = summary.best_score
+        progress.attempts = summary.attempts
+        progress.open_attempt = summary.open_attempt
+        progress.shown_finished = summary.shown_finished
+        progress.shown_answers = dict(summary.detail.get("shown", {}))
+        if summary.last_activity is not None:
+            progress.last_activity = max(filter(None, (progress.last_activity, summary.last_activity)))
+    progress.questions_passed = reaches(progress.best_score, pass_mark)
+    progress.status = lesson_status(progress)
     return progress
 
 
@@ -258,7 +275,9 @@ def level_progress_of(level, by_item: dict[str, ItemSummary], learner_id=None) -
     """`derive.level_progress` from the learner's summaries (item id -> summary)."""
     return assemble_level(
         level,
-        {lesson.id: lesson_progress_of(lesson.id, by_item.get(lesson.id), level.pass_mark) for lesson in level.lessons},
+        {lesson.id: lesson_progress_of(lesson.id, by_item.get(lesson.id), level.pass_mark,
+                                       {x: by_item.get(exercise_item(lesson.id, x)) for x in lesson.exercise_ids})
+         for lesson in level.lessons},
         candidates_of(by_item), learner_id)
 
 

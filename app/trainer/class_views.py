@@ -10,7 +10,7 @@ from ..auth.roles import visible_villages
 from ..auth.views import learner_key, sign_in_limits, sign_out
 from ..classroom.tiles import twins
 from ..course import get_course
-from ..progress import class_view, summaries
+from ..progress import class_view, derive, summaries
 from . import classes
 from .views import bp
 
@@ -45,7 +45,7 @@ def class_page(class_id: str):
     level = get_course().level(cls.level)  # None if the level left the course: the roster still works
     learners = classes.roster(cls)
     # the learners' progress summaries of this level: one query, no events read
-    items = [*level.item_ids, *(item for _, _, item in class_view.exercises_of(level))] if level else []
+    items = derive.progress_items(level) if level else []
     found = summaries.of_learners([lr.id for lr in learners], items) if level else {}
     return render_template(
         "trainer/class.html", cls=cls, level=level, learners=learners, twins=twins(learners),

@@ -146,3 +146,52 @@ def test_survey_due_intake_first_then_exit_after_a_post_test_once():
     assert survey_due(course, events).id == "exit"
     events.append(ev(9, "survey_answered", item="exit", answers={}))
     assert survey_due(course, events) is None  # still open for corrections, but not offered again
+
+
+# Mastery with practice exercises (issue #15 item 4) -------------------------------------------
+
+def done(minute, exercise, score, critical=0, lesson="alpha"):
+    return ev(minute, "exercise_done", f"{lesson}/{exercise}", attempt="a" * 32, score=score, critical=critical)
+
+
+PASSED = answers(0, [(q, True) for q in QIDS]) + [ev(10, "lesson_finished", score=1.0)]
+
+
+def test_questions_passed_without_the_practice_is_finished_with_the_practice_left():
+    p = lesson_progress("alpha", PASSED, QIDS, 80, ("inbox", "bank"))
+    assert p.status == FINISHED and p.questions_passed and p.practice_left == ("inbox", "bank") and p.practice_only
+
+
+def test_each_exercise_needs_an_attempt_at_the_pass_mark_without_a_critical_mistake():
+    one = PASSED + [done(20, "inbox", 1.0)]
+    p = lesson_progress("alpha", one, QIDS, 80, ("inbox", "bank"))
+    assert p.status == FINISHED and p.practice_left == ("bank",)
+    critical = one + [done(30, "bank", 0.9, critical=1)]  # a high score does not make up for it
+    assert lesson_progress("alpha", critical, QIDS, 80, ("inbox", "bank")).practice_left == ("bank",)
+    below = one + [done(30, "bank", 0.75)]
+    assert lesson_progress("alpha", below, QIDS, 80, ("inbox", "bank")).status == FINISHED
+    at_the_mark = critical + below + [done(40, "bank", 0.8)]  # any attempt that counts, among others
+    p = lesson_progress("alpha", at_the_mark, QIDS, 80, ("inbox", "bank"))
+    assert p.status == MASTERED and p.practice_left == () and not p.practice_only
+
+
+def test_the_practice_does_not_make_up_for_the_questions():
+    first = answers(0, [(q, q in ("q1", "q2")) for q in QIDS]) + [ev(10, "lesson_finished", score=0.4)]
+    p = lesson_progress("alpha", first + [done(20, "inbox", 1.0)], QIDS, 80, ("inbox",))
+    assert p.status == FINISHED and not p.questions_passed and p.practice_left == () and not p.practice_only
+
+
+def test_practice_alone_is_activity_in_the_lesson():
+    p = lesson_progress("alpha", [done(5, "inbox", 1.0)], QIDS, 80, ("inbox",))
+    assert p.status == IN_PROGRESS and p.last_activity == T0 + timedelta(minutes=5) and p.attempts == 0
+    assert lesson_progress("alpha", [done(5, "other", 1.0)], QIDS, 80, ("inbox",)).status == NOT_STARTED
+
+
+def test_an_exercise_added_after_mastery_makes_the_lesson_finished_until_it_is_done():
+    """Mastery is read from the content as it is now (the rule in derive.py's docstring)."""
+    assert lesson_progress("alpha", PASSED, QIDS, 80).status == MASTERED
+    assert lesson_progress("alpha", PASSED, QIDS, 80, ("new",)).status == FINISHED
+    later = PASSED + [done(60, "new", 0.8)]
+    assert lesson_progress("alpha", later, QIDS, 80, ("new",)).status == MASTERED
+    # and an exercise taken out of the lesson no longer counts, either way
+    assert lesson_progress("alpha", PASSED + [done(60, "old", 0.1)], QIDS, 80).status == MASTERED
