@@ -22,10 +22,12 @@ password from the screen, the one-time code shown on the simulated phone, a word
 
 from __future__ import annotations
 
-import re
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+from .services import FIELDS, FREE_FIELDS, SERVICES, SMS_STATES, Service
 
 _KEY_RE = re.compile(r"^([a-z]+):\s*(.*)$")
 _MOVE_RE = re.compile(r"^[-*]\s+\[([ xX!])\]\s+([a-z][a-z0-9-]*):\s*(.+)$")
@@ -36,69 +38,6 @@ _MARKS = {"x": RIGHT, "X": RIGHT, " ": WRONG, "!": CRITICAL}
 HINTS = ("shown", "on-request")
 
 
-@dataclass(frozen=True)
-class Service:
-    """A mock service: the moves a screen may offer, and which of them say "this is a scam"."""
-
-    name: str
-    moves: tuple[str, ...]
-    says_scam: frozenset
-    channels: tuple[str, ...]
-    screen_keys: tuple[str, ...]
-    flag_key: str = "scam"  # the screen key that says "something is wrong here" (yes/no): Screen.scam
-    needs_sender: bool = True  # every screen says `from:` (who sent it)
-
-
-SERVICES = {
-    "inbox": Service(
-        name="inbox",
-        # safe: "nothing wrong, act on it"; delete, report, call-official (an official number) and
-        # call-known (the person, on the number you already know): "a scam"; the rest are what a
-        # scammer wants (usually marked [!]): reply, open-link, tell-code, send-money, call-back
-        # (the number given in the message).
-        moves=("safe", "delete", "report", "call-official", "call-known", "reply", "open-link", "tell-code",
-               "send-money", "call-back"),
-        says_scam=frozenset({"delete", "report", "call-official", "call-known"}),
-        channels=("sms", "messenger", "call"),
-        screen_keys=("channel", "from", "scam", "hint"),
-    ),
-    "bank": Service(
-        name="bank",
-        # A bank app's screens: a transfer to confirm (`from:` the recipient's number; the screen shows
-        # the name the app found), a QR payment to confirm (`from:` the shop), an SMS, the card's page.
-        # `problem: yes` when something is wrong (an unexpected name, a wrong amount, a scam message):
-        # then the right move stops it: cancel, block-card, call-official, delete. confirm and pay go
-        # ahead; wait does nothing; open-link, tell-code, reply, call-back are what a scammer wants.
-        moves=("confirm", "pay", "wait", "cancel", "block-card", "call-official", "delete", "open-link", "tell-code",
-               "reply", "call-back"),
-        says_scam=frozenset({"cancel", "block-card", "call-official", "delete"}),
-        channels=("transfer", "qr", "sms", "card"),
-        screen_keys=("channel", "from", "problem", "hint"),
-        flag_key="problem",
-    ),
-    "egov": Service(
-        name="egov",
-        # The eGov portal in a browser, with the learner's phone beside it. `channel:` is `address`
-        # (which address to open), `page` (a page of the portal) or `popup` (a chat window over the
-        # page). `trap: yes` where the screen sets a trap (a look-alike address, a pop-up asking
-        # for the code): the right move avoids it (open-official, close-popup). The others are the
-        # steps of the portal; open-lookalike, open-link and tell-code are what a scammer wants.
-        moves=("open-official", "open-lookalike", "open-link", "sign-in", "close-popup", "tell-code", "enter-code",
-               "search", "open-service", "open-other", "order", "pay", "sign", "download", "visit-office",
-               "call-official"),
-        says_scam=frozenset({"open-official", "close-popup"}),
-        channels=("address", "page", "popup"),
-        screen_keys=("channel", "trap", "hint", "fields", "sms"),
-        flag_key="trap",
-        needs_sender=False,
-    ),
-}
-# What a learner may type on a screen (`fields:`): name=expected value. `code` expects the code of
-# the SMS on the phone (no value written); `chat` (a pop-up's message box) expects nothing and is
-# never kept; `query` is found when what was typed contains it.
-FIELDS = ("iin", "password", "code", "query", "chat")
-_FREE_FIELDS = ("code", "chat")
-SMS_STATES = ("new", "shown")
 # Numbers a mock screen may show: the official ones of content/SOURCES.md (kz-facts.md §1.7, §4.7).
 # Anything else must be an obvious placeholder with X in place of digits (+7 7XX XXX XX XX).
 OFFICIAL_NUMBERS = ("1414", "8-800-080-7777", "102", "7111")
@@ -297,9 +236,9 @@ def _fields(screen_id: str, keys: dict, problem) -> tuple[tuple[str, str], ...]:
         name, _, value = (x.strip() for x in part.partition("="))
         if name not in FIELDS:
             problem(n, f"screen '{screen_id}': unknown field '{name}' (known: {', '.join(FIELDS)})")
-        elif name in _FREE_FIELDS and value:
+        elif name in FREE_FIELDS and value:
             problem(n, f"screen '{screen_id}': field '{name}' takes no value (the code is the one on the phone)")
-        elif name not in _FREE_FIELDS and not value:
+        elif name not in FREE_FIELDS and not value:
             problem(n, f"screen '{screen_id}': field '{name}' needs the value to type, e.g. '{name}=...'")
         elif name in (f for f, _ in found):
             problem(n, f"screen '{screen_id}': field '{name}' is given twice")
@@ -343,8 +282,8 @@ def check_move(exercise: Exercise, state: AttemptState, attempt: str, step: int,
         raise InvalidMove("no such move on this screen")
     if move.mark == RIGHT:
         typed = typed or {}
-        for name, expected in screen.fields:
-            if not _typed_right(name, expected, typed.get(name, ""), exercise.code_at(step, attempt)):
+        for name, wanted in screen.fields:
+            if not _typed_right(name, wanted, typed.get(name, ""), exercise.code_at(step, attempt)):
                 raise WrongEntry(name)
     return move
 
