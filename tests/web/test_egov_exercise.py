@@ -201,6 +201,8 @@ def test_right_path_in_kazakh_is_stored_without_what_was_typed(app, make):  # no
     result = play(client, PAGE, RIGHT, "kk")
     assert "Дұрыс шешім: 9 ішінен 9" in result and "Қауіпті қателер: 0" in result
     assert "Айналып өткен тұзақтар: 2 ішінен 2" in result
+    assert '<li class="right"><strong>Тұзақ:</strong> <code>egov.kz</code></li>' in result
+    assert '<li class="right">Кіру</li>' in result  # each step's move, as the learner saw it
     events = stored()
     assert [e.kind for e in events].count("exercise_move") == 9 and events[-1].payload["passed"]
     kept = repr([e.payload for e in events])
