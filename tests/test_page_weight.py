@@ -65,5 +65,6 @@ def test_every_practice_page_is_within_budget(site, lang):
     urls = [f"/learn/{level.id}/{item.id}/practice/{ex.id}" for level in get_course().levels
             for item in level.lessons for ex in item.variant(lang).exercises]
     assert any(url.endswith("/practice/bank-app") for url in urls)
+    assert sum(url.endswith("/practice/egov-portal") for url in urls) == 2
     over = [(url, *first_visit(client, url)) for url in urls]
     assert [o for o in over if o[1] > BUDGET_BYTES or o[2] > BUDGET_REQUESTS] == []

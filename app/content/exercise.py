@@ -2,7 +2,7 @@
 lesson, their checks and their scoring. Pure: no Flask.
 
 An exercise is a `::: exercise <id>` block in the lesson's Markdown, in each language: a
-`service:` (`inbox`, the phone inbox, or `bank`, a bank app), `hints:` (`shown` or `on-request`), an optional
+`service:` (`inbox`, the phone inbox, `bank`, a bank app, or `egov`, the eGov portal), `hints:` (`shown` or `on-request`), an optional
 introduction, then screens. A screen starts with `screen: <id>` and its keys; the lines after them
 are what the screen shows, then its moves, written like choices:
 
@@ -13,13 +13,21 @@ are what the screen shows, then its moves, written like choices:
 The word before the colon is the move's id, one of the service's moves (`SERVICES`): the same
 in both languages, so that the content check can compare them. Steps are server-driven: the
 learner makes one move per screen, sees its feedback, goes on (`check_move`, `score`).
+
+A screen may also have `fields:`, what the learner types before the right move (an IIN and a
+password from the screen, the one-time code shown on the simulated phone, a word to search), and
+`sms: new` (a new SMS with a one-time code arrives on the phone beside the page) or `sms: shown`
+(the phone still shows it). A typing slip is not a move: the screen is shown again, nothing stored.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+from .services import FIELDS, FREE_FIELDS, SERVICES, SMS_STATES, Service
 
 _KEY_RE = re.compile(r"^([a-z]+):\s*(.*)$")
 _MOVE_RE = re.compile(r"^[-*]\s+\[([ xX!])\]\s+([a-z][a-z0-9-]*):\s*(.+)$")
@@ -30,46 +38,6 @@ _MARKS = {"x": RIGHT, "X": RIGHT, " ": WRONG, "!": CRITICAL}
 HINTS = ("shown", "on-request")
 
 
-@dataclass(frozen=True)
-class Service:
-    """A mock service: the moves a screen may offer, and which of them say "this is a scam"."""
-
-    name: str
-    moves: tuple[str, ...]
-    says_scam: frozenset
-    channels: tuple[str, ...]
-    screen_keys: tuple[str, ...]
-    flag_key: str = "scam"  # the screen key that says "something is wrong here" (yes/no): Screen.scam
-
-
-SERVICES = {
-    "inbox": Service(
-        name="inbox",
-        # safe: "nothing wrong, act on it"; delete, report, call-official (an official number) and
-        # call-known (the person, on the number you already know): "a scam"; the rest are what a
-        # scammer wants (usually marked [!]): reply, open-link, tell-code, send-money, call-back
-        # (the number given in the message).
-        moves=("safe", "delete", "report", "call-official", "call-known", "reply", "open-link", "tell-code",
-               "send-money", "call-back"),
-        says_scam=frozenset({"delete", "report", "call-official", "call-known"}),
-        channels=("sms", "messenger", "call"),
-        screen_keys=("channel", "from", "scam", "hint"),
-    ),
-    "bank": Service(
-        name="bank",
-        # A bank app's screens: a transfer to confirm (`from:` the recipient's number; the screen shows
-        # the name the app found), a QR payment to confirm (`from:` the shop), an SMS, the card's page.
-        # `problem: yes` when something is wrong (an unexpected name, a wrong amount, a scam message):
-        # then the right move stops it: cancel, block-card, call-official, delete. confirm and pay go
-        # ahead; wait does nothing; open-link, tell-code, reply, call-back are what a scammer wants.
-        moves=("confirm", "pay", "wait", "cancel", "block-card", "call-official", "delete", "open-link", "tell-code",
-               "reply", "call-back"),
-        says_scam=frozenset({"cancel", "block-card", "call-official", "delete"}),
-        channels=("transfer", "qr", "sms", "card"),
-        screen_keys=("channel", "from", "problem", "hint"),
-        flag_key="problem",
-    ),
-}
 # Numbers a mock screen may show: the official ones of content/SOURCES.md (kz-facts.md §1.7, §4.7).
 # Anything else must be an obvious placeholder with X in place of digits (+7 7XX XXX XX XX).
 OFFICIAL_NUMBERS = ("1414", "8-800-080-7777", "102", "7111")
@@ -99,9 +67,31 @@ class Screen:
     hint: str  # inline HTML
     moves: tuple[Move, ...]
     line: int = 0
+    fields: tuple[tuple[str, str], ...] = ()  # (name, expected value; "" for code and chat)
+    sms: str = ""  # "" | new | shown: the simulated phone beside the page
 
     def move(self, move_id: str) -> Move | None:
         return next((m for m in self.moves if m.id == move_id), None)
+
+
+def sms_code(attempt: str, screen_id: str) -> str:
+    """The one-time code of the SMS that arrived on `screen_id` in this attempt: six digits, the
+    same each time the page is shown, different in each attempt (not a secret: it is on the screen)."""
+    digest = hashlib.sha256(f"{attempt}/{screen_id}".encode()).hexdigest()
+    return f"{int(digest[:12], 16) % 1_000_000:06d}"
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+class WrongEntry(ValueError):
+    """What was typed is not what the screen asks for (a slip, not a move): show the screen again,
+    store nothing. `field` is the first field that differs."""
+
+    def __init__(self, field_name: str):
+        super().__init__(field_name)
+        self.field = field_name
 
 
 @dataclass(frozen=True)
@@ -116,7 +106,15 @@ class Exercise:
     def signature(self) -> tuple:
         """What must be equal between the Kazakh and the Russian version."""
         return (self.id, self.service, self.hints,
-                tuple((s.id, s.channel, s.scam, tuple((m.id, m.mark) for m in s.moves)) for s in self.screens))
+                tuple((s.id, s.channel, s.scam, tuple((m.id, m.mark) for m in s.moves)) for s in self.screens),
+                tuple((s.sms, tuple(name for name, _ in s.fields)) for s in self.screens))
+
+    def code_at(self, step: int, attempt: str) -> str:
+        """The code the phone shows on screen `step` (the latest `sms: new` up to it), or ""."""
+        for screen in reversed(self.screens[:step + 1]):
+            if screen.sms == "new":
+                return sms_code(attempt, screen.id)
+        return ""
 
 
 def parse_exercise(eid: str | None, body: Sequence[str], first_line: int, problem, markdown, inline) -> Exercise | None:
@@ -172,6 +170,10 @@ def parse_exercise(eid: str | None, body: Sequence[str], first_line: int, proble
     seen: set[str] = set()
     for s in screens:
         built.append(_screen(eid, s, service, seen, problem, markdown, inline))
+        sent = any(b.sms == "new" for b in built)
+        if (built[-1].sms == "shown" or any(f == "code" for f, _ in built[-1].fields)) and not sent:
+            problem(s["line"], f"screen '{s['id']}' shows or asks for the phone's code, but no earlier screen "
+                               "has 'sms: new'")
     return Exercise(id=eid, service=service.name, hints=hints, intro=markdown("\n".join(intro)) if
                     "".join(intro).strip() else "", screens=tuple(built), line=first_line)
 
@@ -191,7 +193,7 @@ def _screen(eid, s: dict, service: Service, seen: set, problem, markdown, inline
     if channel not in service.channels:
         problem(keys.get("channel", ("", line))[1], f"screen '{s['id']}': 'channel:' is one of {', '.join(service.channels)}")
     sender, sender_line = keys.get("from", ("", line))
-    if not sender:
+    if not sender and service.needs_sender:
         problem(line, f"screen '{s['id']}' needs 'from:' (who sent it)")
     elif _DIGITS_RE.search(sender) and sender not in OFFICIAL_NUMBERS and not _placeholder(sender):
         problem(sender_line, f"screen '{s['id']}': '{sender}' is not an official number; use one of "
@@ -203,9 +205,14 @@ def _screen(eid, s: dict, service: Service, seen: set, problem, markdown, inline
     scam = scam_text == "yes"
     if not "".join(s["text"]).strip():
         problem(line, f"screen '{s['id']}' shows nothing: write the message after its keys")
+    fields = _fields(s["id"], keys, problem)
+    sms, sms_line = keys.get("sms", ("", line))
+    if sms and sms not in SMS_STATES:
+        problem(sms_line, f"screen '{s['id']}': 'sms:' is 'new' (a code arrives on the phone) or 'shown'")
     moves = s["moves"]
-    if len(moves) < 2:
-        problem(line, f"screen '{s['id']}' needs at least 2 moves written as '- [x] id: text'")
+    if len(moves) < (1 if any(name != "chat" for name, _ in fields) else 2):
+        problem(line, f"screen '{s['id']}' needs at least 2 moves written as '- [x] id: text'"
+                      " (1 when the learner types in a field)")
     ids = [m["id"] for m in moves]
     for m in moves:
         if m["id"] not in service.moves:
@@ -217,8 +224,27 @@ def _screen(eid, s: dict, service: Service, seen: set, problem, markdown, inline
     if moves and not any(m["mark"] == RIGHT for m in moves):
         problem(line, f"screen '{s['id']}' has no right move; mark one with [x]")
     return Screen(id=s["id"], channel=channel, sender=sender, scam=scam, text=markdown("\n".join(s["text"])),
-                  hint=inline(keys.get("hint", ("", 0))[0]), line=line,
+                  hint=inline(keys.get("hint", ("", 0))[0]), line=line, fields=fields, sms=sms,
                   moves=tuple(Move(m["id"], inline(m["text"]), m["mark"], inline(m["feedback"])) for m in moves))
+
+
+def _fields(screen_id: str, keys: dict, problem) -> tuple[tuple[str, str], ...]:
+    """`fields: iin=000000000000, password=demo-1234` or `fields: code`: (name, expected value)."""
+    text, n = keys.get("fields", ("", 0))
+    found: list[tuple[str, str]] = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        name, _, value = (x.strip() for x in part.partition("="))
+        if name not in FIELDS:
+            problem(n, f"screen '{screen_id}': unknown field '{name}' (known: {', '.join(FIELDS)})")
+        elif name in FREE_FIELDS and value:
+            problem(n, f"screen '{screen_id}': field '{name}' takes no value (the code is the one on the phone)")
+        elif name not in FREE_FIELDS and not value:
+            problem(n, f"screen '{screen_id}': field '{name}' needs the value to type, e.g. '{name}=...'")
+        elif name in (f for f, _ in found):
+            problem(n, f"screen '{screen_id}': field '{name}' is given twice")
+        else:
+            found.append((name, value))
+    return tuple(found)
 
 
 # Playing: server-driven steps -------------------------------------------------------------------
@@ -238,8 +264,9 @@ class AttemptState:
 
 
 def check_move(exercise: Exercise, state: AttemptState, attempt: str, step: int, screen_id: str,
-               move_id: str) -> Move:
-    """The move, if it is the next one of `state` (or starts a new attempt at step 0); else InvalidMove."""
+               move_id: str, typed: Mapping[str, str] | None = None) -> Move:
+    """The move, if it is the next one of `state` (or starts a new attempt at step 0); else InvalidMove.
+    The right move of a screen with fields needs what was `typed` to be what it asks for; else WrongEntry."""
     if not re.fullmatch(r"[0-9a-f]{32}", attempt or ""):
         raise InvalidMove("no attempt")
     if attempt != state.attempt and attempt in state.used:
@@ -249,10 +276,28 @@ def check_move(exercise: Exercise, state: AttemptState, attempt: str, step: int,
         raise InvalidMove("not the screen the learner is on")
     if not 0 <= step < len(exercise.screens) or exercise.screens[step].id != screen_id:
         raise InvalidMove("no such screen")
-    move = exercise.screens[step].move(move_id)
+    screen = exercise.screens[step]
+    move = screen.move(move_id)
     if move is None:
         raise InvalidMove("no such move on this screen")
+    if move.mark == RIGHT:
+        typed = typed or {}
+        for name, wanted in screen.fields:
+            if not _typed_right(name, wanted, typed.get(name, ""), exercise.code_at(step, attempt)):
+                raise WrongEntry(name)
     return move
+
+
+def _typed_right(name: str, expected: str, typed: str, code: str) -> bool:
+    if name == "chat":
+        return True
+    if name == "code":
+        return bool(code) and _digits(typed) == code
+    if name == "iin":
+        return _digits(typed) == _digits(expected) and bool(_digits(expected))
+    if name == "query":
+        return expected.casefold() in " ".join(typed.split()).casefold()
+    return typed.strip() == expected
 
 
 @dataclass(frozen=True)

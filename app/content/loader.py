@@ -364,7 +364,18 @@ def _exercise_parity(base_lang: str, base: Parsed, lang: str, other: Parsed) -> 
             elif [(m.id, m.mark) for m in sa.moves] != [(m.id, m.mark) for m in sb.moves]:
                 found.append(Problem(other.read.path, sb.line, f"screen '{sb.id}': moves or right answers differ "
                                      f"from {base_lang}.md ({_moves(sb)} here, {_moves(sa)} there)"))
+            elif (sa.sms, _field_names(sa)) != (sb.sms, _field_names(sb)):
+                found.append(Problem(other.read.path, sb.line, f"screen '{sb.id}': fields or sms differ from "
+                                     f"{base_lang}.md ({_field_names(sb)} sms {sb.sms or '-'} here, "
+                                     f"{_field_names(sa)} sms {sa.sms or '-'} there)"))
+            elif [f for f in sa.fields if f[0] in ("iin", "password")] != [f for f in sb.fields if f[0] in ("iin", "password")]:
+                found.append(Problem(other.read.path, sb.line, f"screen '{sb.id}': the IIN or password to type "
+                                     f"differs from {base_lang}.md"))
     return found
+
+
+def _field_names(screen) -> str:
+    return ", ".join(name for name, _ in screen.fields) or "no fields"
 
 
 def _moves(screen) -> str:

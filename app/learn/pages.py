@@ -139,11 +139,13 @@ class ExercisePage:
     last: tuple | None  # (screen, move) of the move just made
     result: dict | None  # the finished attempt's result (EXERCISE_DONE payload)
     review: list  # [(screen, move chosen)] of the finished attempt
+    code: str = ""  # the one-time code on the simulated phone beside this screen
+    slip: str = ""  # the field typed wrong (exercise.WrongEntry): the screen is shown again
 
 
-def exercise_page(exercise, state, done: dict | None, new: bool, fresh_attempt: str) -> ExercisePage:
+def exercise_page(exercise, state, done: dict | None, new: bool, fresh_attempt: str, slip: str = "") -> ExercisePage:
     """`state`: the open attempt (record.exercise_state); `done`: the latest finished attempt's
-    payload, shown until the learner starts again (`new`)."""
+    payload, shown until the learner starts again (`new`); `slip`: a field typed wrong just now."""
     def moved(screen_id, move_id):
         screen = next((s for s in exercise.screens if s.id == screen_id), None)
         return (screen, screen.move(move_id)) if screen else None
@@ -151,8 +153,14 @@ def exercise_page(exercise, state, done: dict | None, new: bool, fresh_attempt: 
     if state.moves:
         step = len(state.moves)
         return ExercisePage(exercise, state.attempt, step, exercise.screens[step] if step < len(exercise.screens)
-                            else None, moved(*state.moves[-1]), None, [])
+                            else None, moved(*state.moves[-1]), None, [], exercise.code_at(step, state.attempt), slip)
     if done and not new:
         review = [m for m in (moved(s, mv) for s, mv in done.get("moves", [])) if m and m[1]]
         return ExercisePage(exercise, "", len(exercise.screens), None, review[-1] if review else None, done, review)
-    return ExercisePage(exercise, fresh_attempt, 0, exercise.screens[0] if exercise.screens else None, None, None, [])
+    return ExercisePage(exercise, fresh_attempt, 0, exercise.screens[0] if exercise.screens else None, None, None, [],
+                        exercise.code_at(0, fresh_attempt), slip)
+
+
+def typed_fields(form) -> dict[str, str]:
+    """What the learner typed on an exercise screen (`field-<name>` inputs), at most 200 characters each."""
+    return {key[6:]: form.get(key, "")[:200] for key in form if key.startswith("field-")}

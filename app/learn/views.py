@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.roles import guard_blueprint
-from ..content.exercise import InvalidMove
+from ..content.exercise import InvalidMove, WrongEntry
 from ..content.grading import IncompleteAnswer, InvalidAnswer, parse_answer
 from ..content.model import Item, Level
 from ..content.render import is_local
@@ -156,24 +156,36 @@ def _exercise_or_404(level_id: str, item_id: str, exercise_id: str):
 def exercise(level_id: str, item_id: str, exercise_id: str):
     """A practice exercise on a safe copy of a service: one screen at a time, each move a form."""
     lv, it, ex = _exercise_or_404(level_id, item_id, exercise_id)
+    return _exercise_page(lv, it, ex, new=request.args.get("new") == "1")
+
+
+def _exercise_page(lv: Level, it: Item, ex, *, new: bool = False, slip: str = "", attempt: str = ""):
     state, events = record.exercise_state(current_user, it, ex)
     done = next((e.payload for e in reversed(events) if e.kind == EventKind.EXERCISE_DONE), None)
-    page = pages.exercise_page(ex, state, done, request.args.get("new") == "1", uuid.uuid4().hex)
+    page = pages.exercise_page(ex, state, done, new, attempt or uuid.uuid4().hex, slip)
+    here = url_for("learn.exercise", level_id=lv.id, item_id=it.id, exercise_id=ex.id)
     return render_template("learn/exercise.html", level=lv, lesson=it, variant=it.variant(current_language()),
-                           page=page)
+                           page=page, move_url=here, again_url=here + "?new=1",
+                           back_url=url_for("learn.item", level_id=lv.id, item_id=it.id)), 422 if slip else 200
 
 
 @bp.post("/<level_id>/<item_id>/practice/<exercise_id>")
 def exercise_move(level_id: str, item_id: str, exercise_id: str):
     lv, it, ex = _exercise_or_404(level_id, item_id, exercise_id)
+    attempt = request.form.get("attempt", "")
     try:
-        record.exercise_move(current_user, it, ex, request.form.get("attempt", ""),
-                             request.form.get("step", -1, type=int), request.form.get("screen", ""),
-                             request.form.get("move", ""), current_language())
+        record.exercise_move(current_user, it, ex, attempt, request.form.get("step", -1, type=int),
+                             request.form.get("screen", ""), request.form.get("move", ""), current_language(),
+                             typed=pages.typed_fields(request.form))
     except InvalidMove:
-        return render_error(400, str(_l("This move is not on the screen you are on (an old or changed page). "
-                                        "Nothing was saved. Open the exercise again.")))
+        return render_error(400, str(INVALID_MOVE))
+    except WrongEntry as slip:  # a typing slip: the same screen again, with what to type
+        return _exercise_page(lv, it, ex, new=True, slip=slip.field, attempt=attempt)
     return redirect(url_for("learn.exercise", level_id=lv.id, item_id=it.id, exercise_id=ex.id) + "#screen")
+
+
+INVALID_MOVE = _l("This move is not on the screen you are on (an old or changed page). Nothing was saved. "
+                  "Open the exercise again.")
 
 
 @bp.get("/<level_id>/<item_id>/reminder")

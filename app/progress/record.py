@@ -11,6 +11,7 @@ district): `at`, the event's time (the caller keeps each learner's events in ord
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func
@@ -211,15 +212,17 @@ def move_event_id(user_id, attempt: str, step: int) -> uuid.UUID:
 
 
 def exercise_move(user: User, lesson: Item, exercise: Exercise, attempt: str, step: int, screen_id: str,
-                  move_id: str, lang: str, *, at: datetime | None = None,
+                  move_id: str, lang: str, *, typed: Mapping[str, str] | None = None, at: datetime | None = None,
                   commit: bool = True) -> tuple[Move, Result | None]:
     """Store one move of an exercise, and its result after the last screen.
 
     Raises `exercise.InvalidMove` (nothing stored) when the move is not the next one of the
     learner's attempt: not on that screen, a skipped or replayed screen, a forged form, or a
-    step whose move another request stored meanwhile (`move_event_id`)."""
+    step whose move another request stored meanwhile (`move_event_id`); and
+    `exercise.WrongEntry` (nothing stored) when what was `typed` is not what the screen asks for.
+    What was typed is never stored."""
     state, _ = exercise_state(user, lesson, exercise)
-    move = check_move(exercise, state, attempt, step, screen_id, move_id)
+    move = check_move(exercise, state, attempt, step, screen_id, move_id, typed)
     item_id = exercise_item(lesson.id, exercise.id)
     if not _add(user, EventKind.EXERCISE_MOVE, item_id, lang, payload={
             "attempt": attempt, "step": step, "screen": screen_id, "move": move.id, "mark": move.mark}, at=at,
