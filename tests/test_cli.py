@@ -11,7 +11,7 @@ from tests.conftest import FIXTURE_CONTENT, REAL_CONTENT
 def test_content_check_passes_on_the_real_course(runner):
     result = runner.invoke(args=["content", "check", str(REAL_CONTENT)])
     assert result.exit_code == 0, result.output
-    assert "2 levels, 16 lessons, 4 tests" in result.output
+    assert "2 levels, 19 lessons, 4 tests" in result.output
 
 
 def test_content_check_names_every_problem_in_a_broken_copy(runner, tmp_path):
