@@ -19,11 +19,13 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from ..content.exercise import SERVICES, Result
 from ..content.grading import display_order
 from ..content.model import Item, Level
 from ..errors import INCOMPLETE
 from ..i18n import current_language
 from ..progress import outbox
+from .pages import ExercisePage
 from .views import _item_or_404, _level_or_404
 from .views import bp as learn_bp
 
@@ -127,8 +129,10 @@ def outbox_receive():
     receipt = outbox.receive(current_user, entry, current_app.config["SECRET_KEY"])
     result_url = (url_for("learn.item", level_id=entry.level, item_id=entry.item)
                   if entry.kind == "test" and receipt.status != outbox.REFUSED else None)
+    # A practice attempt that does not replay (forged, or the exercise changed): 400, nothing stored.
+    code = 400 if entry.kind == "exercise" and receipt.status == outbox.REFUSED else 200
     return jsonify(id=str(entry.id), status=receipt.status, message=receipt.message,
-                   finished=receipt.finished, result=result_url)
+                   finished=receipt.finished, result=result_url), code
 
 
 def _images(item: Item, lang: str) -> list[str]:
@@ -169,6 +173,9 @@ def pack(level_id: str):
         size += int(source * (LESSON_PER_SOURCE + KEY_PER_SOURCE if item.kind == "lesson" else TEST_PER_SOURCE))
         if item.kind == "lesson":
             keys.append(url_for("learn.offline_key", level_id=level.id, item_id=item.id))
+            for exercise_id in item.exercise_ids:  # its practice plays offline from the key
+                pages.append(url_for("learn.exercise", level_id=level.id, item_id=item.id, exercise_id=exercise_id))
+                size += SMALL_PAGE
             for src in _images(item, lang):
                 images.append(src)
                 name = src.rsplit("/", 1)[-1]
@@ -202,7 +209,58 @@ def offline_key(level_id: str, item_id: str):
         "queued": _("Saved on this phone. It is sent when the network returns."),
         "incomplete": {k: str(v) for k, v in INCOMPLETE.items()},
     }
-    return jsonify(lesson=lesson.id, lang=lang, questions=questions, text=text)
+    exercises = {ex.id: _exercise_key(level, lesson, ex, lang) for ex in lesson.variant(lang).exercises}
+    return jsonify(lesson=lesson.id, lang=lang, questions=questions, text=text, exercises=exercises)
+
+
+# The parts of the practice page (learn/exercise.html) that static/offline.js swaps in offline.
+SCREEN_PART = re.compile(r'<section[^>]*\bid="screen".*?</section>', re.S)
+FEEDBACK_PART = re.compile(r'<div class="fb ex-fb.*?</div>', re.S)
+REVIEW_LINE = re.compile(r'<li class="(?:right|wrong|critical)">.*?</li>', re.S)
+# Numbers of a result that the phone counts itself, written into the result's markup here and
+# replaced there (`right` … `critical` in static/offline.js): no real count is this large.
+SLOTS = {"right": 9000001, "hits": 9000002, "false_alarms": 9000003, "critical": 9000004}
+
+
+def _exercise_key(level: Level, lesson: Item, exercise, lang: str) -> dict:
+    """A practice exercise, for playing offline: each screen, and after each move its feedback
+    and its line of the review, cut from the practice page rendered as the server shows it
+    online, so that the phone shows the same markup and words; the marks and which moves say
+    "something is wrong", for the phone to count the result (`exercise.score`); and the result
+    section in its three verdicts, with slots for the counts."""
+    service = SERVICES[exercise.service]
+
+    def page(step=0, screen=None, last=None, result=None, review=()):
+        html = render_template("learn/exercise.html", level=level, lesson=lesson, variant=lesson.variant(lang),
+                               page=ExercisePage(exercise, "", step, screen, last, result, list(review)))
+        return html
+
+    def part(pattern, html):
+        found = pattern.search(html)
+        return found.group(0) if found else ""
+
+    screens = []
+    everything = [(s, m) for s in exercise.screens for m in s.moves]
+    lines = iter(REVIEW_LINE.findall(part(SCREEN_PART, page(result=_result(exercise, 0), review=everything))))
+    for step, screen in enumerate(exercise.screens):
+        moves = {}
+        for move in screen.moves:
+            moves[move.id] = {"mark": move.mark, "flag": move.id in service.says_scam,
+                              "feedback": part(FEEDBACK_PART, page(len(exercise.screens), last=(screen, move))),
+                              "review": next(lines, "")}
+        screens.append({"id": screen.id, "scam": screen.scam, "moves": moves,
+                        "html": part(SCREEN_PART, page(step, screen))})
+    results = {name: part(SCREEN_PART, page(result=_result(exercise, critical, passed)))
+               for name, critical, passed in (("passed", 0, True), ("critical", SLOTS["critical"], False),
+                                              ("almost", 0, False))}
+    return {"screens": screens, "result": results, "slots": SLOTS}
+
+
+def _result(exercise, critical: int, passed: bool = False) -> dict:
+    scams = sum(s.scam for s in exercise.screens)
+    total = len(exercise.screens)
+    return {**Result(SLOTS["right"], total, SLOTS["hits"], scams, SLOTS["false_alarms"], total - scams,
+                     critical, ()).payload(), "critical": critical, "passed": passed}
 
 
 @learn_bp.get("/offline/missing")

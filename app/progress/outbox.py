@@ -5,6 +5,11 @@ answer again from the content as it is now, and stores it through `record` (the 
 with that id, so an entry sent twice (the acknowledgement was lost) is stored once. An entry
 that can never be stored (its question left the content, the test is closed) is refused with
 a reason; the phone drops it, tells the learner, and goes on with the rest.
+
+A practice exercise played offline (issue #15) comes as one entry, the whole attempt: its moves
+are replayed through the same check as online moves (`record.exercise_move`), all in one
+transaction, under an attempt id made from the entry's id; one move that the exercise does not
+allow there (forged, or the exercise changed since it was saved) refuses the whole attempt.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from ..content.exercise import InvalidMove
 from ..content.grading import IncompleteAnswer, InvalidAnswer, parse_answer
 from ..course import get_course
 from ..errors import INCOMPLETE, NOT_FITTING
@@ -25,6 +31,7 @@ from . import derive, record, summaries, summary
 
 STORED, DUPLICATE, REFUSED = "stored", "duplicate", "refused"
 MAX_FIELDS = 200  # a test has a few dozen fields; anything larger did not come from our pages
+MAX_MOVES = 100  # an exercise has a handful of screens, one move each
 
 GONE = _l("An answer saved on this phone was for a question that is no longer in the lesson. "
           "It was not saved.")
@@ -32,6 +39,8 @@ TEST_TAKEN = _l("This test had already been taken: only the first try counts. Th
                 "on this phone were not counted.")
 TEST_CLOSED = _l("The test saved on this phone can no longer be taken now. Its answers were not counted.")
 TEST_MISSING = _l("The test saved on this phone was not complete. Open the test and take it again.")
+PRACTICE_MISFIT = _l("A practice done on this phone does not fit the exercise as it is now. It was not saved. "
+                     "Open the practice and do it again.")
 
 
 class NotAnEntry(ValueError):
@@ -48,12 +57,13 @@ class Receipt:
 @dataclass(frozen=True)
 class Entry:
     id: uuid.UUID
-    kind: str  # "answer" (a lesson question) or "test" (a whole pre- or post-test)
+    kind: str  # "answer" (a lesson question), "test" (a whole pre- or post-test), "exercise" (an attempt)
     level: str
     item: str
-    question: str
+    question: str  # the question's id; an exercise's id
     fields: dict[str, list[str]]
     lang: str
+    moves: tuple[tuple[str, str], ...] = ()  # an exercise's: (screen id, move id), in order
 
 
 def parse_entry(data: object, fallback_lang: str) -> Entry:
@@ -66,8 +76,9 @@ def parse_entry(data: object, fallback_lang: str) -> Entry:
         raise NotAnEntry("no id") from None
     kind = data.get("kind")
     fields = data.get("fields")
-    if kind not in ("answer", "test") or not isinstance(fields, dict) or len(fields) > MAX_FIELDS:
+    if kind not in ("answer", "test", "exercise") or not isinstance(fields, dict) or len(fields) > MAX_FIELDS:
         raise NotAnEntry("kind or fields")
+    moves = _moves(data.get("moves")) if kind == "exercise" else ()
     clean: dict[str, list[str]] = {}
     for name, values in fields.items():
         if not isinstance(values, list) or not all(isinstance(v, str) and len(v) < 20 for v in values):
@@ -78,7 +89,19 @@ def parse_entry(data: object, fallback_lang: str) -> Entry:
     if level is None or item is None or question is None:
         raise NotAnEntry("names")
     lang = str(data["lang"]) if data.get("lang") in LANGUAGES else fallback_lang
-    return Entry(entry_id, str(kind), level, item, question, clean, lang)
+    return Entry(entry_id, str(kind), level, item, question, clean, lang, moves)
+
+
+def _moves(data: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(data, list) or not 0 < len(data) <= MAX_MOVES:
+        raise NotAnEntry("moves")
+    moves = []
+    for pair in data:
+        if (not isinstance(pair, list) or len(pair) != 2
+                or not all(isinstance(v, str) and 0 < len(v) <= 64 for v in pair)):
+            raise NotAnEntry("a move")
+        moves.append((pair[0], pair[1]))
+    return tuple(moves)
 
 
 def receive(user: User, entry: Entry, secret: str) -> Receipt:
@@ -86,7 +109,10 @@ def receive(user: User, entry: Entry, secret: str) -> Receipt:
     if record.client_answer_known(user, entry.id):
         return Receipt(DUPLICATE)
     try:
-        receipt = _answer(user, entry, secret) if entry.kind == "answer" else _test(user, entry, secret)
+        if entry.kind == "exercise":
+            receipt = _exercise(user, entry)
+        else:
+            receipt = _answer(user, entry, secret) if entry.kind == "answer" else _test(user, entry, secret)
     except IntegrityError:  # the same entry, sent twice at once, was stored by the other request
         db.session.rollback()
         return Receipt(DUPLICATE)
@@ -132,4 +158,30 @@ def _test(user: User, entry: Entry, secret: str) -> Receipt:
         except InvalidAnswer:
             return Receipt(REFUSED, str(NOT_FITTING))
     record.take_test(user, test, answers, entry.lang, role=progress.role_of(test), client_id=entry.id)
+    return Receipt(STORED)
+
+
+def _exercise(user: User, entry: Entry) -> Receipt:
+    """Replay a whole attempt played offline, move by move, through the online check; store all
+    of it or nothing. The attempt's id is the entry's (a 32-digit hex, as the online page's): so
+    its moves' event ids (`record.move_event_id`) are the same on every send."""
+    level = get_course().level(entry.level)
+    lesson = next((it for it in level.lessons if it.id == entry.item), None) if level else None
+    exercise = lesson.exercise(entry.question, entry.lang) if lesson else None
+    if lesson is None or exercise is None:
+        return Receipt(REFUSED, str(GONE))
+    if len(entry.moves) != len(exercise.screens):  # only finished attempts are queued
+        return Receipt(REFUSED, str(PRACTICE_MISFIT))
+    attempt = entry.id.hex
+    try:
+        for step, (screen_id, move_id) in enumerate(entry.moves):
+            last = step == len(entry.moves) - 1
+            record.exercise_move(user, lesson, exercise, attempt, step, screen_id, move_id, entry.lang,
+                                 commit=False, client_id=entry.id if last else None)
+    except InvalidMove:
+        db.session.rollback()
+        if record.client_answer_known(user, entry.id):  # the same attempt, sent twice at once
+            return Receipt(DUPLICATE)
+        return Receipt(REFUSED, str(PRACTICE_MISFIT))
+    db.session.commit()
     return Receipt(STORED)

@@ -213,8 +213,11 @@ def move_event_id(user_id, attempt: str, step: int) -> uuid.UUID:
 
 def exercise_move(user: User, lesson: Item, exercise: Exercise, attempt: str, step: int, screen_id: str,
                   move_id: str, lang: str, *, typed: Mapping[str, str] | None = None, at: datetime | None = None,
-                  commit: bool = True) -> tuple[Move, Result | None]:
+                  commit: bool = True, client_id: uuid.UUID | None = None) -> tuple[Move, Result | None]:
     """Store one move of an exercise, and its result after the last screen.
+
+    `client_id`: the id a phone gave a whole attempt it played offline (app/progress/outbox.py
+    replays its moves here); kept on the attempt's `exercise_done`, as for `answer_question`.
 
     Raises `exercise.InvalidMove` (nothing stored) when the move is not the next one of the
     learner's attempt: not on that screen, a skipped or replayed screen, a forged form, or a
@@ -236,7 +239,7 @@ def exercise_move(user: User, lesson: Item, exercise: Exercise, attempt: str, st
         result = score(exercise, moves)
         _add(user, EventKind.EXERCISE_DONE, item_id, lang, payload={
             "attempt": attempt, **result.payload(), "moves": [list(m) for m in moves]},
-            at=at + timedelta(microseconds=1) if at else None)
+            at=at + timedelta(microseconds=1) if at else None, client_id=client_id)
     summaries.refresh(user.id, [item_id])
     _done(commit)
     return move, result

@@ -1,0 +1,146 @@
+"""A practice exercise played offline on a phone (issue #15 on the design of issue #13), server
+side: what the saved lesson carries to play it (the same markup and feedback as the page online),
+and the whole attempt arriving through the outbox, replayed through the online check: the same
+events, result and mastery as online; sent twice, stored once; forged or changed, a 400 and
+nothing stored."""
+
+import json
+import re
+import uuid
+
+import pytest
+
+from app.extensions import db, limiter
+from app.models import Event
+from app.progress.kinds import exercise_item
+from tests.conftest import create_schema, drop_schema, make_app, post, sign_in, translated
+from tests.practice_content import content_with_practice
+
+PRACTICE = "/learn/basic/beta/practice/inbox"
+KEY = "/learn/offline/basic/beta/key"
+RIGHT = [["code", "delete"], ["notice", "safe"]]
+DANGEROUS = [["code", "tell-code"], ["notice", "delete"]]
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(content_with_practice(tmp_path / "content"))
+    with app.app_context():
+        create_schema()
+        limiter.reset()
+        yield app
+        drop_schema()
+
+
+def signed_in(app, make):
+    client = app.test_client()
+    learner = make.learner()
+    sign_in(client, learner)
+    return client, learner
+
+
+def send(client, moves, entry_id=None, exercise="inbox", **extra):
+    """POST one queued attempt as static/offline.js does (JSON, the token in a header)."""
+    status = client.get("/learn/outbox").get_json()
+    body = {"id": entry_id or str(uuid.uuid4()), "learner": status["learner"], "lang": "kk", "kind": "exercise",
+            "level": "basic", "item": "beta", "question": exercise, "fields": {}, "moves": moves, **extra}
+    return client.post("/learn/outbox", data=json.dumps(body), content_type="application/json",
+                       headers={"X-CSRFToken": status["csrf"]})
+
+
+def play_online(client, moves):
+    page = client.get(PRACTICE).get_data(as_text=True)
+    for _, move in moves:
+        form = dict(re.findall(r'name="(attempt|step|screen)" value="([^"]*)"', page))
+        assert post(client, PRACTICE, {**form, "move": move}, page=PRACTICE).status_code == 302
+        page = client.get(PRACTICE).get_data(as_text=True)
+    return page
+
+
+def events_of(learner):
+    return list(db.session.scalars(db.select(Event).where(Event.user_id == learner.id).order_by(Event.seq)))
+
+
+def stored_attempt(learner):
+    """What an attempt left: its moves and its result, without the attempt's own id."""
+    kept = [e for e in events_of(learner) if e.item_id == exercise_item("beta", "inbox")]
+    return [(e.kind, {k: v for k, v in e.payload.items() if k != "attempt"}) for e in kept]
+
+
+def lesson_state(client) -> str:
+    return client.get("/learn/basic/beta").get_data(as_text=True).split('id="state"')[1].split("</div>")[0]
+
+
+def test_the_saved_lesson_carries_its_practice_as_the_page_shows_it(app, make):
+    client, _ = signed_in(app, make)
+    assert PRACTICE in client.get("/learn/offline/basic/pack").get_json()["pages"]  # saved with the level
+    key = client.get(KEY).get_json()["exercises"]["inbox"]
+    online = client.get(PRACTICE).get_data(as_text=True)
+    first = key["screens"][0]
+    assert [s["id"] for s in key["screens"]] == ["code", "notice"]
+    attempt = re.compile(r'name="attempt" value="[^"]*"')
+    section = re.search(r'<section[^>]*id="screen".*?</section>', online, re.S).group(0)
+    assert attempt.sub("", first["html"]) == attempt.sub("", section)  # the same screen, word for word
+    assert first["moves"]["tell-code"]["mark"] == "critical" and first["moves"]["delete"]["flag"]
+    page = play_online(client, [["code", "tell-code"]])  # the feedback the page shows online ...
+    feedback = re.search(r'<div class="fb ex-fb.*?</div>', page, re.S).group(0)
+    assert first["moves"]["tell-code"]["feedback"] == feedback  # ... is the one saved for offline
+    assert "Never." in feedback and translated("Dangerous mistake!") in feedback
+    assert "9000004" in key["result"]["critical"] and key["slots"]["critical"] == 9000004
+    assert translated("Well done! You passed the practice.") in key["result"]["passed"]
+
+
+@pytest.mark.parametrize("moves", [RIGHT, DANGEROUS], ids=["right", "dangerous"])
+def test_an_attempt_played_offline_is_stored_as_the_same_attempt_online(app, make, moves):
+    online_client, online = signed_in(app, make)
+    play_online(online_client, moves)
+    client, learner = signed_in(app, make)
+    entry_id = str(uuid.uuid4())
+    response = send(client, moves, entry_id)
+    assert response.status_code == 200 and response.get_json()["status"] == "stored"
+    assert stored_attempt(learner) == stored_attempt(online)  # the same moves, marks and result
+    done = [e for e in events_of(learner) if e.kind == "exercise_done"]
+    assert len(done) == 1 and done[0].client_id == uuid.UUID(entry_id)
+    assert done[0].payload["passed"] == (moves == RIGHT) and done[0].payload["critical"] == (moves != RIGHT)
+    assert lesson_state(client) == lesson_state(online_client)  # what the lesson says is left: the same
+
+
+def test_an_attempt_sent_twice_is_stored_once(app, make):
+    client, learner = signed_in(app, make)
+    entry_id = str(uuid.uuid4())
+    assert send(client, RIGHT, entry_id).get_json()["status"] == "stored"
+    before = len(events_of(learner))
+    again = send(client, RIGHT, entry_id)  # the acknowledgement was lost: the phone sends it again
+    assert again.status_code == 200 and again.get_json()["status"] == "duplicate"
+    assert len(events_of(learner)) == before
+    # A second attempt (a new id made on the phone) is a second attempt.
+    assert send(client, DANGEROUS).get_json()["status"] == "stored"
+    assert [e.kind for e in events_of(learner)].count("exercise_done") == 2
+
+
+@pytest.mark.parametrize("moves", [
+    [["code", "delete"], ["notice", "open-link"]],  # not a move of that screen
+    [["notice", "safe"], ["code", "delete"]],  # the screens in another order
+    [["code", "delete"]],  # not finished
+    [["code", "delete"], ["notice", "safe"], ["notice", "safe"]],  # a screen too many
+], ids=["no-such-move", "order", "short", "long"])
+def test_a_forged_attempt_is_refused_and_nothing_is_stored(app, make, moves):
+    client, learner = signed_in(app, make)
+    client.get("/learn/basic/beta")
+    before = events_of(learner)
+    response = send(client, moves)
+    assert response.status_code == 400 and response.get_json()["status"] == "refused"
+    assert response.get_json()["message"] == translated(
+        "A practice done on this phone does not fit the exercise as it is now. It was not saved. "
+        "Open the practice and do it again.")
+    assert events_of(learner) == before  # not even the moves that did fit
+
+
+@pytest.mark.parametrize("extra", [{"moves": "code:delete"}, {"moves": [["code"]]}, {"moves": [["code", 1]]},
+                                   {"moves": []}, {"question": "no-such-exercise"}, {"item": "alpha"}])
+def test_an_attempt_not_made_by_our_script_is_refused(app, make, extra):
+    client, learner = signed_in(app, make)
+    before = len(events_of(learner))
+    response = send(client, extra.get("moves", RIGHT), **{k: v for k, v in extra.items() if k != "moves"})
+    assert response.status_code == 400 and response.get_json()["status"] == "refused"
+    assert len(events_of(learner)) == before
