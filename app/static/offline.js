@@ -120,7 +120,7 @@
     if (!list.length) return Promise.resolve();
     var entry = list[0];
     var body = { id: entry.id, learner: entry.learner, kind: entry.kind, level: entry.level, item: entry.item,
-                 question: entry.question || "", fields: entry.fields, lang: entry.lang };
+                 question: entry.question || "", fields: entry.fields, moves: entry.moves, lang: entry.lang };
     return fetch(statusUrl, {
       method: "POST", credentials: "same-origin", body: JSON.stringify(body),
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" }
@@ -304,10 +304,82 @@
       .catch(function () { notes = [text.full]; render(); });
   }
 
+  // ---- A practice page (issue #15): offline, the exercise plays from the saved lesson's key
+  // (its screens and feedback, cut by the server from this page as it shows them online); the
+  // whole attempt waits in the outbox as one entry and the server replays its moves. ----
+  var practice = location.pathname.match(/^\/learn\/([^/]+)\/([^/]+)\/practice\/([^/]+)$/);
+  var drill = null, played = null; // the exercise's key; the moves of the attempt played here
+  if (practice && window.caches) {
+    caches.open(SAVED).then(function (c) { return c.match("/learn/offline/" + practice[1] + "/" + practice[2] + "/key"); })
+      .then(function (r) { return r ? r.json() : null; })
+      .then(function (k) {
+        drill = k && k.lang === lang && k.exercises && k.exercises[practice[3]] || null;
+        if (drill) drill.queued = k.text.queued;
+        if (drill && !navigator.onLine) playFrom(0, "");
+      }).catch(function () {});
+  }
+  function swapIn(feedback, section) { // the page as the server would show it
+    Array.prototype.forEach.call(document.querySelectorAll(played && played.length ? ".ex-fb, .ex-intro" : ".ex-fb"),
+                                  function (el) { el.parentNode.removeChild(el); }); // the intro: before the first move only
+    var here = document.getElementById("screen");
+    here.insertAdjacentHTML("beforebegin", feedback);
+    here.outerHTML = section;
+    var focus = document.querySelector(".ex-fb .verdict") || document.querySelector("#screen h2");
+    if (focus) { focus.setAttribute("tabindex", "-1"); focus.focus(); }
+  }
+  function playFrom(step, feedback) {
+    if (step === 0) played = [];
+    swapIn(feedback, drill.screens[step].html);
+  }
+  function moveHere(event, form) {
+    var by = event.submitter, step = played ? played.length : -1;
+    if (!played && navigator.onLine) return; // online: the server's forms, as without this script
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    if (!played) { // the network went while this page was open: a fresh attempt carries on here
+      if (form.elements.step.value !== "0") { notes = [text.no_network_here]; render(); return; }
+      played = []; step = 0;
+    }
+    var screen = drill.screens[step], move = by && screen.moves[by.value];
+    if (!move) return;
+    played.push([screen.id, by.value]);
+    if (played.length < drill.screens.length) { playFrom(played.length, move.feedback); return; }
+    var n = { right: 0, hits: 0, false_alarms: 0, critical: 0 }, review = [];
+    played.forEach(function (m, i) { // as exercise.score counts
+      var s = drill.screens[i], chosen = s.moves[m[1]];
+      n.right += chosen.mark === "right";
+      n.critical += chosen.mark === "critical";
+      n[s.scam ? "hits" : "false_alarms"] += chosen.flag;
+      review.push(chosen.review);
+    });
+    var passed = !n.critical && Math.round(n.right / played.length * 1e4) / 1e4 >= 0.8 - 1e-9;
+    var result = drill.result[passed ? "passed" : n.critical ? "critical" : "almost"];
+    Object.keys(drill.slots).forEach(function (name) { result = result.split(String(drill.slots[name])).join(n[name]); });
+    var moves = played;
+    played = null;
+    queue({ kind: "exercise", level: practice[1], item: practice[2], question: practice[3], fields: {}, moves: moves })
+      .then(function () {
+        swapIn(move.feedback, result);
+        document.querySelector(".ex-review").innerHTML = review.join("");
+        var note = html("p", "small fb-queued", "", "");
+        note.textContent = drill.queued;
+        document.querySelector(".ex-figures").insertAdjacentElement("afterend", note);
+        return flush();
+      }).catch(function () { notes = [text.full]; render(); });
+  }
+  document.addEventListener("click", function (event) { // "Try again", on the phone
+    var again = drill && event.target.closest && event.target.closest('.ex-result a[href="?new=1"]');
+    if (again && !navigator.onLine) { // not saved as a page: a fresh attempt here
+      event.preventDefault();
+      playFrom(0, "");
+    }
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (lesson && form.classList.contains("q-form")) answerHere(event, form);
     else if (testParts && form === testForm) testHere(event, form);
+    else if (drill && form.closest("#screen")) moveHere(event, form);
     else if (form.id === "signout" && window.caches) {
       // A shared phone: the saved pages of this learner go with them; unsent answers stay.
       event.preventDefault();

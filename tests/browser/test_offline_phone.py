@@ -248,3 +248,56 @@ def test_answers_wait_for_the_learner_who_gave_them_on_a_shared_phone(browser, s
     assert sorted(e.question_id for e in stored(server, "erzhan", "answer")) == ["egov-what", "which-service"]
     assert len(stored(server, "aigul", "answer")) == before
     context.close()
+
+
+def test_a_practice_done_offline_is_stored_once_when_back_online(browser, server):
+    """Issue #15: the saved lesson's practice, played with no network from the saved key (a
+    dangerous mistake first, its feedback read), queued whole, replayed by the server once."""
+    from app.content.exercise import score
+    from app.progress.kinds import exercise_item
+
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    base = server.base_url
+    sign_in(page, base, "dana", "4702")
+    page.click('.lang button[value="ru"]')
+    save_level(page, base, lang="ru")
+    with server.app_context():
+        exercise = get_course().items["stay-safe"].exercise("phone-inbox", "ru")
+    first = exercise.screens[0]
+    plan = [(first.id, next(m for m in first.moves if m.mark != "right").id)]
+    plan += [(s.id, next(m for m in s.moves if m.mark == "right").id) for s in exercise.screens[1:]]
+
+    def practice_done():
+        return [e for e in stored(server, "dana", "exercise_done") if e.item_id == exercise_item("stay-safe", "phone-inbox")]
+
+    before = len(practice_done())
+    context.set_offline(True)
+    response = page.goto(base + "/learn/elementary/stay-safe/practice/phone-inbox")
+    assert response is None or response.ok  # the saved page, not "this page is not saved"
+    for step, (_, move) in enumerate(plan):
+        page.locator(f'#screen button[value="{move}"]').click()
+        if step == 0:  # the feedback of the mistake, as the page shows it online
+            feedback = page.locator(".ex-fb")
+            expect(feedback).to_contain_text(first.move(move).feedback[:20])
+            assert "✗" in feedback.inner_text()
+            page.screenshot(path=str(SHOTS / "practice-feedback-ru-360.png"))
+        if step + 1 < len(plan):
+            expect(page.locator('#screen input[name="step"]')).to_have_value(str(step + 1))
+    page.locator(".ex-result .fb-queued").wait_for()
+    result = score(exercise, plan)
+    expect(page.locator(".ex-figures")).to_contain_text(f"{result.right} из {result.total}")
+    assert page.locator(".ex-review li").count() == len(plan)
+    page.screenshot(path=str(SHOTS / "practice-queued-ru-360.png"), full_page=True)
+    assert len(practice_done()) == before  # nothing has left the phone
+    context.set_offline(False)
+    wait_for(page, lambda: len(practice_done()) > before)
+    page.locator("#outbox").wait_for(state="hidden")
+    page.reload()  # a page view sends what waits: nothing does
+    done = practice_done()
+    assert len(done) == before + 1 and done[-1].client_id is not None
+    assert done[-1].payload["moves"] == [list(m) for m in plan]
+    assert done[-1].payload["right"] == result.right and done[-1].payload["critical"] == result.critical
+    moves = [e for e in stored(server, "dana", "exercise_move") if e.payload.get("attempt") == done[-1].payload["attempt"]]
+    assert len(moves) == len(plan)
+    context.close()
