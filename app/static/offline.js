@@ -5,6 +5,8 @@
 //   belongs to the learner who gave it: it is sent only while that learner is signed in.
 // - A saved lesson: answers are checked here from its feedback (practice questions only) and
 //   queued; a test answered offline is queued whole and graded by the server when it arrives.
+// - A saved lesson's practice exercise (issue #15): offline, it plays from the saved key and the
+//   whole attempt is queued as one entry; the server replays its moves through the online check.
 // - The level page: "Save this level for offline use" puts its pages into the cache "auyl-saved",
 //   which the service worker (/sw.js) serves when there is no network.
 (function () {
