@@ -3,7 +3,10 @@ level page's script saves for offline use, and the outbox of answers given offli
 
 The service worker and static/offline.js do the work in the browser; this module only answers
 them. The keys of pre- and post-tests never leave the server: a test answered offline travels
-as its form fields and is graded here (app/progress/outbox.py).
+as its form fields and is graded here (app/progress/outbox.py). A lesson's practice exercise
+travels in the lesson's key (its screens and feedback, cut from the practice page rendered here;
+issue #15), and an attempt played offline comes back as its moves, replayed through the online
+check (app/progress/outbox.py).
 """
 
 from __future__ import annotations
