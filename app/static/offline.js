@@ -338,6 +338,7 @@
     if (!played && navigator.onLine) return; // online: the server's forms, as without this script
     event.preventDefault();
     event.stopImmediatePropagation();
+    if (!drill) { notes = [text.no_network_here]; render(); return; } // not saved in this language
     if (!played) { // the network went while this page was open: a fresh attempt carries on here
       if (form.elements.step.value !== "0") { notes = [text.no_network_here]; render(); return; }
       played = []; step = 0;
@@ -381,7 +382,7 @@
     var form = event.target;
     if (lesson && form.classList.contains("q-form")) answerHere(event, form);
     else if (testParts && form === testForm) testHere(event, form);
-    else if (drill && form.closest("#screen")) moveHere(event, form);
+    else if (practice && form.closest("#screen")) moveHere(event, form);
     else if (form.id === "signout" && window.caches) {
       // A shared phone: the saved pages of this learner go with them; unsent answers stay.
       event.preventDefault();

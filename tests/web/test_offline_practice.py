@@ -14,7 +14,7 @@ from app.extensions import db, limiter
 from app.models import Event
 from app.progress.kinds import exercise_item
 from tests.conftest import create_schema, drop_schema, make_app, post, sign_in, translated
-from tests.practice_content import content_with_practice
+from tests.practice_content import content_with_practice, graded_answer
 
 PRACTICE = "/learn/basic/beta/practice/inbox"
 KEY = "/learn/offline/basic/beta/key"
@@ -48,13 +48,22 @@ def send(client, moves, entry_id=None, exercise="inbox", **extra):
                        headers={"X-CSRFToken": status["csrf"]})
 
 
-def play_online(client, moves):
-    page = client.get(PRACTICE).get_data(as_text=True)
+def play_online(client, moves, url=PRACTICE):
+    page = client.get(url).get_data(as_text=True)
     for _, move in moves:
         form = dict(re.findall(r'name="(attempt|step|screen)" value="([^"]*)"', page))
-        assert post(client, PRACTICE, {**form, "move": move}, page=PRACTICE).status_code == 302
-        page = client.get(PRACTICE).get_data(as_text=True)
+        assert post(client, url, {**form, "move": move}, page=url).status_code == 302
+        page = client.get(url).get_data(as_text=True)
     return page
+
+
+def answer_all(app, learner, right: bool):
+    from app.course import get_course
+    from app.progress import record
+
+    lesson = get_course().items["beta"]
+    for question in lesson.variant("kk").questions:
+        record.answer_question(learner, lesson, question, graded_answer(question, right), "kk")
 
 
 def events_of(learner):
@@ -93,8 +102,12 @@ def test_the_saved_lesson_carries_its_practice_as_the_page_shows_it(app, make):
 @pytest.mark.parametrize("moves", [RIGHT, DANGEROUS], ids=["right", "dangerous"])
 def test_an_attempt_played_offline_is_stored_as_the_same_attempt_online(app, make, moves):
     online_client, online = signed_in(app, make)
+    online_client.get("/learn/basic/beta")
+    answer_all(app, online, right=True)
     play_online(online_client, moves)
     client, learner = signed_in(app, make)
+    client.get("/learn/basic/beta")
+    answer_all(app, learner, right=True)
     entry_id = str(uuid.uuid4())
     response = send(client, moves, entry_id)
     assert response.status_code == 200 and response.get_json()["status"] == "stored"
@@ -102,7 +115,12 @@ def test_an_attempt_played_offline_is_stored_as_the_same_attempt_online(app, mak
     done = [e for e in events_of(learner) if e.kind == "exercise_done"]
     assert len(done) == 1 and done[0].client_id == uuid.UUID(entry_id)
     assert done[0].payload["passed"] == (moves == RIGHT) and done[0].payload["critical"] == (moves != RIGHT)
-    assert lesson_state(client) == lesson_state(online_client)  # what the lesson says is left: the same
+    # Mastery: the other exercise of the lesson done right, online for one and offline for the other.
+    play_online(online_client, RIGHT, url="/learn/basic/beta/practice/calls")
+    assert send(client, RIGHT, exercise="calls").get_json()["status"] == "stored"
+    state = lesson_state(client)
+    assert state == lesson_state(online_client)  # what the lesson page says: the same
+    assert (translated("Mastered") in state) == (moves == RIGHT)
 
 
 def test_an_attempt_sent_twice_is_stored_once(app, make):
@@ -143,4 +161,26 @@ def test_an_attempt_not_made_by_our_script_is_refused(app, make, extra):
     before = len(events_of(learner))
     response = send(client, extra.get("moves", RIGHT), **{k: v for k, v in extra.items() if k != "moves"})
     assert response.status_code == 400 and response.get_json()["status"] == "refused"
+    assert len(events_of(learner)) == before
+
+
+def test_an_attempt_sent_twice_at_once_is_stored_once(app, make, monkeypatch):
+    """The second send passes the first look-up before the first is stored (two requests at once):
+    its first move's id is taken (`record.move_event_id`), so it stores nothing and says duplicate."""
+    from app.progress import record
+
+    client, learner = signed_in(app, make)
+    entry_id = str(uuid.uuid4())
+    assert send(client, RIGHT, entry_id).get_json()["status"] == "stored"
+    before = len(events_of(learner))
+    known = record.client_answer_known
+    calls = []
+
+    def not_yet_the_first_time(user, client_id):
+        calls.append(client_id)
+        return False if len(calls) == 1 else known(user, client_id)
+
+    monkeypatch.setattr(record, "client_answer_known", not_yet_the_first_time)
+    again = send(client, RIGHT, entry_id)
+    assert again.status_code == 200 and again.get_json()["status"] == "duplicate" and len(calls) == 2
     assert len(events_of(learner)) == before
