@@ -22,9 +22,10 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from ..content.exercise import SERVICES, Result
+from ..content.exercise import Result
 from ..content.grading import display_order
 from ..content.model import Item, Level
+from ..content.services import SERVICES
 from ..errors import INCOMPLETE
 from ..i18n import current_language
 from ..progress import outbox
@@ -235,11 +236,13 @@ def _exercise_key(level: Level, lesson: Item, exercise, lang: str) -> dict:
     "something is wrong", for the phone to count the result (`exercise.score`); and the result
     section in its three verdicts, with slots for the counts."""
     service = SERVICES[exercise.service]
+    here = url_for("learn.exercise", level_id=level.id, item_id=lesson.id, exercise_id=exercise.id)
 
     def page(step=0, screen=None, last=None, result=None, review=()):
-        html = render_template("learn/exercise.html", level=level, lesson=lesson, variant=lesson.variant(lang),
-                               page=ExercisePage(exercise, "", step, screen, last, result, list(review)))
-        return html
+        return render_template("learn/exercise.html", level=level, lesson=lesson, variant=lesson.variant(lang),
+                               page=ExercisePage(exercise, "", step, screen, last, result, list(review)),
+                               move_url=here, again_url=here + "?new=1",
+                               back_url=url_for("learn.item", level_id=level.id, item_id=lesson.id))
 
     def part(pattern, html):
         found = pattern.search(html)

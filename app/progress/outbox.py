@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from ..content.exercise import InvalidMove
+from ..content.exercise import InvalidMove, WrongEntry
 from ..content.grading import IncompleteAnswer, InvalidAnswer, parse_answer
 from ..course import get_course
 from ..errors import INCOMPLETE, NOT_FITTING
@@ -178,7 +178,7 @@ def _exercise(user: User, entry: Entry) -> Receipt:
             last = step == len(entry.moves) - 1
             record.exercise_move(user, lesson, exercise, attempt, step, screen_id, move_id, entry.lang,
                                  commit=False, client_id=entry.id if last else None)
-    except InvalidMove:
+    except (InvalidMove, WrongEntry):
         db.session.rollback()
         if record.client_answer_known(user, entry.id):  # the same attempt, sent twice at once
             return Receipt(DUPLICATE)
