@@ -227,6 +227,7 @@ REVIEW_LINE = re.compile(r'<li class="(?:right|wrong|critical)">.*?</li>', re.S)
 # Numbers of a result that the phone counts itself, written into the result's markup here and
 # replaced there (`right` … `critical` in static/offline.js): no real count is this large.
 SLOTS = {"right": 9000001, "hits": 9000002, "false_alarms": 9000003, "critical": 9000004}
+CODE_SLOT = "9000005"  # the SMS code on the simulated phone (six digits: never this)
 
 
 def _exercise_key(level: Level, lesson: Item, exercise, lang: str) -> dict:
@@ -234,13 +235,17 @@ def _exercise_key(level: Level, lesson: Item, exercise, lang: str) -> dict:
     and its line of the review, cut from the practice page rendered as the server shows it
     online, so that the phone shows the same markup and words; the marks and which moves say
     "something is wrong", for the phone to count the result (`exercise.score`); and the result
-    section in its three verdicts, with slots for the counts."""
+    section in its three verdicts, with slots for the counts. An eGov screen also carries what to
+    type (`fields`: the IIN, password and search word written on the screen; the SMS code is the
+    attempt's, `exercise.sms_code`, made on the phone from the screen `code_from`), a slot for
+    that code in its markup, and the screen as shown after a typing slip in each field."""
     service = SERVICES[exercise.service]
     here = url_for("learn.exercise", level_id=level.id, item_id=lesson.id, exercise_id=exercise.id)
 
-    def page(step=0, screen=None, last=None, result=None, review=()):
+    def page(step=0, screen=None, last=None, result=None, review=(), slip=""):
+        code = CODE_SLOT if screen is not None and exercise.code_at(step, "") else ""
         return render_template("learn/exercise.html", level=level, lesson=lesson, variant=lesson.variant(lang),
-                               page=ExercisePage(exercise, "", step, screen, last, result, list(review)),
+                               page=ExercisePage(exercise, "", step, screen, last, result, list(review), code, slip),
                                move_url=here, again_url=here + "?new=1",
                                back_url=url_for("learn.item", level_id=level.id, item_id=lesson.id))
 
@@ -257,12 +262,16 @@ def _exercise_key(level: Level, lesson: Item, exercise, lang: str) -> dict:
             moves[move.id] = {"mark": move.mark, "flag": move.id in service.says_scam,
                               "feedback": part(FEEDBACK_PART, page(len(exercise.screens), last=(screen, move))),
                               "review": next(lines, "")}
+        code_from = next((s.id for s in reversed(exercise.screens[:step + 1]) if s.sms == "new"), "")
         screens.append({"id": screen.id, "scam": screen.scam, "moves": moves,
-                        "html": part(SCREEN_PART, page(step, screen))})
+                        "html": part(SCREEN_PART, page(step, screen)),
+                        "fields": [[name, value] for name, value in screen.fields], "code_from": code_from,
+                        "slips": {name: part(SCREEN_PART, page(step, screen, slip=name))
+                                  for name, _ in screen.fields if name != "chat"}})
     results = {name: part(SCREEN_PART, page(result=_result(exercise, critical, passed)))
                for name, critical, passed in (("passed", 0, True), ("critical", SLOTS["critical"], False),
                                               ("almost", 0, False))}
-    return {"screens": screens, "result": results, "slots": SLOTS}
+    return {"screens": screens, "result": results, "slots": SLOTS, "code_slot": CODE_SLOT}
 
 
 def _result(exercise, critical: int, passed: bool = False) -> dict:

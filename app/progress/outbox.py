@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..content.exercise import InvalidMove, WrongEntry
 from ..content.grading import IncompleteAnswer, InvalidAnswer, parse_answer
+from ..content.services import FIELDS
 from ..course import get_course
 from ..errors import INCOMPLETE, NOT_FITTING
 from ..extensions import db
@@ -64,6 +65,7 @@ class Entry:
     fields: dict[str, list[str]]
     lang: str
     moves: tuple[tuple[str, str], ...] = ()  # an exercise's: (screen id, move id), in order
+    typed: tuple[dict[str, str], ...] = ()  # what was typed with each move (eGov fields; never stored)
 
 
 def parse_entry(data: object, fallback_lang: str) -> Entry:
@@ -78,7 +80,7 @@ def parse_entry(data: object, fallback_lang: str) -> Entry:
     fields = data.get("fields")
     if kind not in ("answer", "test", "exercise") or not isinstance(fields, dict) or len(fields) > MAX_FIELDS:
         raise NotAnEntry("kind or fields")
-    moves = _moves(data.get("moves")) if kind == "exercise" else ()
+    moves, typed = _moves(data.get("moves")) if kind == "exercise" else ((), ())
     clean: dict[str, list[str]] = {}
     for name, values in fields.items():
         if not isinstance(values, list) or not all(isinstance(v, str) and len(v) < 20 for v in values):
@@ -89,19 +91,25 @@ def parse_entry(data: object, fallback_lang: str) -> Entry:
     if level is None or item is None or question is None:
         raise NotAnEntry("names")
     lang = str(data["lang"]) if data.get("lang") in LANGUAGES else fallback_lang
-    return Entry(entry_id, str(kind), level, item, question, clean, lang, moves)
+    return Entry(entry_id, str(kind), level, item, question, clean, lang, moves, typed)
 
 
-def _moves(data: object) -> tuple[tuple[str, str], ...]:
+def _moves(data: object) -> tuple[tuple[tuple[str, str], ...], tuple[dict[str, str], ...]]:
+    """[[screen id, move id], …], each optionally with {field: what was typed} as a third item."""
     if not isinstance(data, list) or not 0 < len(data) <= MAX_MOVES:
         raise NotAnEntry("moves")
-    moves = []
-    for pair in data:
-        if (not isinstance(pair, list) or len(pair) != 2
-                or not all(isinstance(v, str) and 0 < len(v) <= 64 for v in pair)):
+    moves, typed = [], []
+    for item in data:
+        if (not isinstance(item, list) or len(item) not in (2, 3)
+                or not all(isinstance(v, str) and 0 < len(v) <= 64 for v in item[:2])):
             raise NotAnEntry("a move")
-        moves.append((pair[0], pair[1]))
-    return tuple(moves)
+        fields = item[2] if len(item) == 3 else {}
+        if not isinstance(fields, dict) or not all(
+                k in FIELDS and isinstance(v, str) and len(v) <= 200 for k, v in fields.items()):
+            raise NotAnEntry("typed fields")
+        moves.append((item[0], item[1]))
+        typed.append(dict(fields))
+    return tuple(moves), tuple(typed)
 
 
 def receive(user: User, entry: Entry, secret: str) -> Receipt:
@@ -177,7 +185,8 @@ def _exercise(user: User, entry: Entry) -> Receipt:
         for step, (screen_id, move_id) in enumerate(entry.moves):
             last = step == len(entry.moves) - 1
             record.exercise_move(user, lesson, exercise, attempt, step, screen_id, move_id, entry.lang,
-                                 commit=False, client_id=entry.id if last else None)
+                                 typed=entry.typed[step] if entry.typed else None, commit=False,
+                                 client_id=entry.id if last else None)
     except (InvalidMove, WrongEntry):
         db.session.rollback()
         if record.client_answer_known(user, entry.id):  # the same attempt, sent twice at once

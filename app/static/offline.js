@@ -51,7 +51,7 @@
     return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
   }
   function queue(entry) {
-    entry.id = newId(); entry.learner = pageLearner; entry.lang = lang; entry.at = Date.now();
+    entry.id = entry.id || newId(); entry.learner = pageLearner; entry.lang = lang; entry.at = Date.now();
     return store("readwrite", function (s) { return s.add(entry); }).then(function () { return entry; });
   }
   function fields(form, skip) {
@@ -310,43 +310,77 @@
   // (its screens and feedback, cut by the server from this page as it shows them online); the
   // whole attempt waits in the outbox as one entry and the server replays its moves. ----
   var practice = location.pathname.match(/^\/learn\/([^/]+)\/([^/]+)\/practice\/([^/]+)$/);
-  var drill = null, played = null; // the exercise's key; the moves of the attempt played here
+  var drill = null, played = null, attemptId = null, codes = {}; // the key; this attempt's moves, id, SMS codes
   if (practice && window.caches) {
     caches.open(SAVED).then(function (c) { return c.match("/learn/offline/" + practice[1] + "/" + practice[2] + "/key"); })
       .then(function (r) { return r ? r.json() : null; })
       .then(function (k) {
         drill = k && k.lang === lang && k.exercises && k.exercises[practice[3]] || null;
         if (drill) drill.queued = k.text.queued;
-        if (drill && !navigator.onLine) playFrom(0, "");
+        if (drill && !navigator.onLine) return begin().then(function () { show(0, ""); });
       }).catch(function () {});
   }
+  function smsCode(attempt, screen) { // as exercise.sms_code: the same code the server checks
+    return crypto.subtle.digest("SHA-256", new TextEncoder().encode(attempt + "/" + screen)).then(function (d) {
+      var hex = Array.prototype.map.call(new Uint8Array(d, 0, 6), function (b) { return (b + 256).toString(16).slice(1); });
+      return ("00000" + parseInt(hex.join(""), 16) % 1e6).slice(-6);
+    });
+  }
+  function begin(hex) { // a new attempt: its id (the outbox entry's; the server's attempt id) and SMS codes
+    attemptId = hex ? hex.replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-") : newId();
+    played = []; codes = {};
+    return Promise.all(drill.screens.filter(function (s) { return s.code_from === s.id; }).map(function (s) {
+      return smsCode(attemptId.replace(/-/g, ""), s.id).then(function (c) { codes[s.id] = c; });
+    }));
+  }
   function swapIn(feedback, section) { // the page as the server would show it
-    Array.prototype.forEach.call(document.querySelectorAll(played && played.length ? ".ex-fb, .ex-intro" : ".ex-fb"),
-                                  function (el) { el.parentNode.removeChild(el); }); // the intro: before the first move only
-    var here = document.getElementById("screen");
-    here.insertAdjacentHTML("beforebegin", feedback);
-    here.outerHTML = section;
-    var focus = document.querySelector(".ex-fb .verdict") || document.querySelector("#screen h2");
+    if (feedback !== null) {
+      Array.prototype.forEach.call(document.querySelectorAll(played && played.length ? ".ex-fb, .ex-intro" : ".ex-fb"),
+                                    function (el) { el.parentNode.removeChild(el); }); // the intro: before the first move only
+      document.getElementById("screen").insertAdjacentHTML("beforebegin", feedback);
+    }
+    document.getElementById("screen").outerHTML = section;
+    var focus = document.querySelector("#screen [aria-invalid]") || document.querySelector(".ex-fb .verdict") ||
+      document.querySelector("#screen h2");
     if (focus) { focus.setAttribute("tabindex", "-1"); focus.focus(); }
   }
-  function playFrom(step, feedback) {
-    if (step === 0) played = [];
-    swapIn(feedback, drill.screens[step].html);
+  function show(step, feedback, slip) {
+    var s = drill.screens[step];
+    swapIn(feedback, (slip ? s.slips[slip] : s.html).split(drill.code_slot).join(codes[s.code_from] || ""));
+  }
+  function typedRight(name, wanted, typed, code) { // as exercise._typed_right
+    var digits = function (t) { return t.replace(/\D/g, ""); };
+    if (name === "chat") return true;
+    if (name === "code") return !!code && digits(typed) === code;
+    if (name === "iin") return !!digits(wanted) && digits(typed) === digits(wanted);
+    if (name === "query") return typed.split(/\s+/).filter(Boolean).join(" ").toLowerCase().indexOf(wanted.toLowerCase()) >= 0;
+    return typed.trim() === wanted;
   }
   function moveHere(event, form) {
-    var by = event.submitter, step = played ? played.length : -1;
+    var by = event.submitter;
     if (!played && navigator.onLine) return; // online: the server's forms, as without this script
     event.preventDefault();
     event.stopImmediatePropagation();
-    if (!drill) { notes = [text.no_network_here]; render(); return; } // not saved in this language
-    if (!played) { // the network went while this page was open: a fresh attempt carries on here
-      if (form.elements.step.value !== "0") { notes = [text.no_network_here]; render(); return; }
-      played = []; step = 0;
-    }
-    var screen = drill.screens[step], move = by && screen.moves[by.value];
-    if (!move) return;
-    played.push([screen.id, by.value]);
-    if (played.length < drill.screens.length) { playFrom(played.length, move.feedback); return; }
+    if (!drill || (!played && form.elements.step.value !== "0")) { notes = [text.no_network_here]; render(); return; }
+    var typed = {};
+    Array.prototype.forEach.call(form.querySelectorAll('[name^="field-"]'), function (el) { typed[el.name.slice(6)] = el.value; });
+    // The network went while a fresh attempt's first screen was open: it carries on here.
+    (played ? Promise.resolve() : begin(form.elements.attempt.value)).then(function () {
+      var step = played.length, screen = drill.screens[step], move = by && screen.moves[by.value], kept = {};
+      if (!move) return;
+      if (move.mark === "right") {
+        for (var i = 0; i < screen.fields.length; i++) {
+          var name = screen.fields[i][0];
+          if (!typedRight(name, screen.fields[i][1], typed[name] || "", codes[screen.code_from])) return show(step, null, name);
+          if (name !== "chat") kept[name] = typed[name];
+        }
+      }
+      played.push([screen.id, by.value, kept]);
+      if (played.length < drill.screens.length) return show(played.length, move.feedback);
+      finish(move);
+    }).catch(function () { notes = [text.no_network_here]; render(); });
+  }
+  function finish(last) {
     var n = { right: 0, hits: 0, false_alarms: 0, critical: 0 }, review = [];
     played.forEach(function (m, i) { // as exercise.score counts
       var s = drill.screens[i], chosen = s.moves[m[1]];
@@ -358,23 +392,23 @@
     var passed = !n.critical && Math.round(n.right / played.length * 1e4) / 1e4 >= 0.8 - 1e-9;
     var result = drill.result[passed ? "passed" : n.critical ? "critical" : "almost"];
     Object.keys(drill.slots).forEach(function (name) { result = result.split(String(drill.slots[name])).join(n[name]); });
-    var moves = played;
+    var entry = { id: attemptId, kind: "exercise", level: practice[1], item: practice[2], question: practice[3],
+                  fields: {}, moves: played };
     played = null;
-    queue({ kind: "exercise", level: practice[1], item: practice[2], question: practice[3], fields: {}, moves: moves })
-      .then(function () {
-        swapIn(move.feedback, result);
-        document.querySelector(".ex-review").innerHTML = review.join("");
-        var note = html("p", "small fb-queued", "", "");
-        note.textContent = drill.queued;
-        document.querySelector(".ex-figures").insertAdjacentElement("afterend", note);
-        return flush();
-      }).catch(function () { notes = [text.full]; render(); });
+    queue(entry).then(function () {
+      swapIn(last.feedback, result);
+      document.querySelector(".ex-review").innerHTML = review.join("");
+      var note = html("p", "small fb-queued", "", "");
+      note.textContent = drill.queued;
+      document.querySelector(".ex-figures").insertAdjacentElement("afterend", note);
+      return flush();
+    }).catch(function () { notes = [text.full]; render(); });
   }
   document.addEventListener("click", function (event) { // "Try again", on the phone
-    var again = drill && event.target.closest && event.target.closest('.ex-result a[href="?new=1"]');
+    var again = drill && event.target.closest && event.target.closest('.ex-result a[href$="?new=1"]');
     if (again && !navigator.onLine) { // not saved as a page: a fresh attempt here
       event.preventDefault();
-      playFrom(0, "");
+      begin().then(function () { show(0, ""); });
     }
   });
 

@@ -184,3 +184,59 @@ def test_an_attempt_sent_twice_at_once_is_stored_once(app, make, monkeypatch):
     again = send(client, RIGHT, entry_id)
     assert again.status_code == 200 and again.get_json()["status"] == "duplicate" and len(calls) == 2
     assert len(events_of(learner)) == before
+
+
+@pytest.fixture
+def real_app():
+    from tests.conftest import REAL_CONTENT
+
+    app = make_app(REAL_CONTENT)
+    with app.app_context():
+        create_schema()
+        limiter.reset()
+        yield app
+        drop_schema()
+
+
+def egov_moves(exercise, attempt: str, **slip) -> list:
+    """The right move of every screen, with what it asks to type (the SMS code of this attempt)."""
+    from app.content.exercise import RIGHT
+
+    moves = []
+    for step, screen in enumerate(exercise.screens):
+        typed = {name: value or exercise.code_at(step, attempt) for name, value in screen.fields if name != "chat"}
+        typed.update({k: v for k, v in slip.items() if k in typed})
+        moves.append([screen.id, next(m.id for m in screen.moves if m.mark == RIGHT), typed])
+    return moves
+
+
+def test_an_egov_attempt_played_offline_replays_what_was_typed(real_app, make):
+    """The eGov portal: the IIN, password and search word typed, and the SMS code of the attempt
+    (made on the phone from the entry's id, as the server makes it), checked again here."""
+    from app.course import get_course
+
+    client, learner = signed_in(real_app, make)
+    key = client.get("/learn/offline/elementary/egov-certificate/key").get_json()["exercises"]["egov-portal"]
+    sign = next(s for s in key["screens"] if s["id"] == "sign")
+    assert key["code_slot"] in sign["html"] and sign["code_from"] == "sign" and "code" in sign["slips"]
+    assert 'aria-invalid="true"' in sign["slips"]["code"]
+    exercise = get_course().items["egov-certificate"].exercise("egov-portal", "kk")
+    entry_id = uuid.uuid4()
+
+    def send_egov(moves, entry=entry_id):
+        status = client.get("/learn/outbox").get_json()
+        body = {"id": str(entry), "learner": status["learner"], "lang": "kk", "kind": "exercise",
+                "level": "elementary", "item": "egov-certificate", "question": "egov-portal", "fields": {},
+                "moves": moves}
+        return client.post("/learn/outbox", data=json.dumps(body), content_type="application/json",
+                           headers={"X-CSRFToken": status["csrf"]})
+
+    wrong_code = send_egov(egov_moves(exercise, uuid.uuid4().hex))  # the code of another attempt
+    assert wrong_code.status_code == 400 and events_of(learner) == []
+    typo = send_egov(egov_moves(exercise, entry_id.hex, password="demo-1235"))
+    assert typo.status_code == 400 and events_of(learner) == []
+    right = send_egov(egov_moves(exercise, entry_id.hex))
+    assert right.status_code == 200 and right.get_json()["status"] == "stored"
+    done = [e for e in events_of(learner) if e.kind == "exercise_done"]
+    assert len(done) == 1 and done[0].payload["passed"] and done[0].payload["right"] == len(exercise.screens)
+    assert "demo-1234" not in json.dumps([e.payload for e in events_of(learner)])  # what was typed is not kept
