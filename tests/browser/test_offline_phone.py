@@ -301,3 +301,53 @@ def test_a_practice_done_offline_is_stored_once_when_back_online(browser, server
     moves = [e for e in stored(server, "dana", "exercise_move") if e.payload.get("attempt") == done[-1].payload["attempt"]]
     assert len(moves) == len(plan)
     context.close()
+
+
+def test_the_egov_practice_plays_offline_with_its_phone_codes(browser, server):
+    """The eGov portal offline: typed fields checked on the phone (a slip shows the screen again
+    with what to fix), the SMS codes made on the phone; the server accepts them when it arrives."""
+    import re
+
+    from app.content.exercise import RIGHT
+    from app.progress.kinds import exercise_item
+
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    base = server.base_url
+    sign_in(page, base, "bolat", "3691")
+    page.click('.lang button[value="ru"]')
+    save_level(page, base, lang="ru")
+    with server.app_context():
+        exercise = get_course().items["egov-certificate"].exercise("egov-portal", "ru")
+
+    def practice_done():
+        return [e for e in stored(server, "bolat", "exercise_done")
+                if e.item_id == exercise_item("egov-certificate", "egov-portal")]
+
+    before = len(practice_done())
+    context.set_offline(True)
+    page.goto(base + "/learn/elementary/egov-certificate/practice/egov-portal")
+    for step, screen in enumerate(exercise.screens):
+        for name, value in screen.fields:
+            if name == "code":
+                value = re.search(r"\d{6}", page.locator(".sms-phone .msg").inner_text()).group(0)
+            if name == "password" and step == 1:  # a slip first: the screen comes again, saying what to fix
+                page.fill("#f-password", "demo-0000")
+                page.fill("#f-iin", screen.fields[0][1])
+                page.locator('#screen button[value="sign-in"]').click()
+                expect(page.locator("#f-password[aria-invalid]")).to_be_visible()
+                page.screenshot(path=str(SHOTS / "practice-egov-slip-ru-360.png"))
+                page.fill("#f-iin", screen.fields[0][1])  # the screen comes blank, as online
+            if name != "chat":
+                page.fill(f"#f-{name}", value)
+        page.locator(f'#screen button[value="{next(m.id for m in screen.moves if m.mark == RIGHT)}"]').click()
+        if step + 1 < len(exercise.screens):
+            expect(page.locator('#screen input[name="step"]')).to_have_value(str(step + 1))
+    page.locator(".ex-result .fb-queued").wait_for()
+    expect(page.locator(".ex-figures")).to_contain_text(f"{len(exercise.screens)} из {len(exercise.screens)}")
+    assert len(practice_done()) == before
+    context.set_offline(False)
+    wait_for(page, lambda: len(practice_done()) > before)
+    done = practice_done()[-1]
+    assert done.payload["passed"] and done.payload["right"] == len(exercise.screens) and done.client_id
+    context.close()
