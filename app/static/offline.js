@@ -317,7 +317,7 @@
       .then(function (k) {
         drill = k && k.lang === lang && k.exercises && k.exercises[practice[3]] || null;
         if (drill) drill.queued = k.text.queued;
-        if (drill && !navigator.onLine) return begin().then(function () { show(0, ""); });
+        if (drill && !navigator.onLine) return begin().then(function () { showScreen(0, ""); });
       }).catch(function () {});
   }
   function smsCode(attempt, screen) { // as exercise.sms_code: the same code the server checks
@@ -344,7 +344,7 @@
       document.querySelector("#screen h2");
     if (focus) { focus.setAttribute("tabindex", "-1"); focus.focus(); }
   }
-  function show(step, feedback, slip) {
+  function showScreen(step, feedback, slip) {
     var s = drill.screens[step];
     swapIn(feedback, (slip ? s.slips[slip] : s.html).split(drill.code_slot).join(codes[s.code_from] || ""));
   }
@@ -371,12 +371,12 @@
       if (move.mark === "right") {
         for (var i = 0; i < screen.fields.length; i++) {
           var name = screen.fields[i][0];
-          if (!typedRight(name, screen.fields[i][1], typed[name] || "", codes[screen.code_from])) return show(step, null, name);
+          if (!typedRight(name, screen.fields[i][1], typed[name] || "", codes[screen.code_from])) return showScreen(step, null, name);
           if (name !== "chat") kept[name] = typed[name];
         }
       }
       played.push([screen.id, by.value, kept]);
-      if (played.length < drill.screens.length) return show(played.length, move.feedback);
+      if (played.length < drill.screens.length) return showScreen(played.length, move.feedback);
       finish(move);
     }).catch(function () { notes = [text.no_network_here]; render(); });
   }
@@ -408,7 +408,7 @@
     var again = drill && event.target.closest && event.target.closest('.ex-result a[href$="?new=1"]');
     if (again && !navigator.onLine) { // not saved as a page: a fresh attempt here
       event.preventDefault();
-      begin().then(function () { show(0, ""); });
+      begin().then(function () { showScreen(0, ""); });
     }
   });
 
