@@ -216,7 +216,10 @@ def offline_key(level_id: str, item_id: str):
         "queued": _("Saved on this phone. It is sent when the network returns."),
         "incomplete": {k: str(v) for k, v in INCOMPLETE.items()},
     }
-    exercises = {ex.id: _exercise_key(level, lesson, ex, lang) for ex in lesson.variant(lang).exercises}
+    # An exercise whose page could not be cut into its parts is left out: offline, it says that it
+    # needs the network, rather than show half a screen.
+    found = {ex.id: _exercise_key(level, lesson, ex, lang) for ex in lesson.variant(lang).exercises}
+    exercises = {eid: key for eid, key in found.items() if key is not None}
     return jsonify(lesson=lesson.id, lang=lang, questions=questions, text=text, exercises=exercises)
 
 
@@ -230,7 +233,7 @@ SLOTS = {"right": 9000001, "hits": 9000002, "false_alarms": 9000003, "critical":
 CODE_SLOT = "9000005"  # the SMS code on the simulated phone (six digits: never this)
 
 
-def _exercise_key(level: Level, lesson: Item, exercise, lang: str) -> dict:
+def _exercise_key(level: Level, lesson: Item, exercise, lang: str) -> dict | None:
     """A practice exercise, for playing offline: each screen, and after each move its feedback
     and its line of the review, cut from the practice page rendered as the server shows it
     online, so that the phone shows the same markup and words; the marks and which moves say
@@ -255,7 +258,10 @@ def _exercise_key(level: Level, lesson: Item, exercise, lang: str) -> dict:
 
     screens = []
     everything = [(s, m) for s in exercise.screens for m in s.moves]
-    lines = iter(REVIEW_LINE.findall(part(SCREEN_PART, page(result=_result(exercise, 0), review=everything))))
+    found = REVIEW_LINE.findall(part(SCREEN_PART, page(result=_result(exercise, 0), review=everything)))
+    if len(found) != len(everything):
+        return None
+    lines = iter(found)
     for step, screen in enumerate(exercise.screens):
         moves = {}
         for move in screen.moves:
@@ -271,6 +277,9 @@ def _exercise_key(level: Level, lesson: Item, exercise, lang: str) -> dict:
     results = {name: part(SCREEN_PART, page(result=_result(exercise, critical, passed)))
                for name, critical, passed in (("passed", 0, True), ("critical", SLOTS["critical"], False),
                                               ("almost", 0, False))}
+    parts = [s["html"] for s in screens] + [m["feedback"] for s in screens for m in s["moves"].values()]
+    if not all(parts + list(results.values())):
+        return None
     return {"screens": screens, "result": results, "slots": SLOTS, "code_slot": CODE_SLOT}
 
 

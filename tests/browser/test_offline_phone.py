@@ -290,6 +290,8 @@ def test_a_practice_done_offline_is_stored_once_when_back_online(browser, server
     assert page.locator(".ex-review li").count() == len(plan)
     page.screenshot(path=str(SHOTS / "practice-queued-ru-360.png"), full_page=True)
     assert len(practice_done()) == before  # nothing has left the phone
+    page.locator(".ex-result a.button").first.click()  # "Try again": a new attempt, here on the phone
+    expect(page.locator('#screen input[name="step"]')).to_have_value("0")
     context.set_offline(False)
     wait_for(page, lambda: len(practice_done()) > before)
     page.locator("#outbox").wait_for(state="hidden")

@@ -240,3 +240,30 @@ def test_an_egov_attempt_played_offline_replays_what_was_typed(real_app, make):
     done = [e for e in events_of(learner) if e.kind == "exercise_done"]
     assert len(done) == 1 and done[0].payload["passed"] and done[0].payload["right"] == len(exercise.screens)
     assert "demo-1234" not in json.dumps([e.payload for e in events_of(learner)])  # what was typed is not kept
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_every_practice_of_the_course_is_saved_whole_for_offline(real_app, make, lang):
+    """Each exercise of the real course, in each language, cut into all its parts (a screen that
+    could not be cut would leave the exercise out of the key: offline, it would need the network)."""
+    from app.course import get_course
+
+    client, _ = signed_in(real_app, make)
+    post(client, "/language", {"lang": lang, "next": "/learn/"}, page="/learn/")
+    seen = 0
+    for level in get_course().levels:
+        for lesson in level.lessons:
+            exercises = lesson.variant(lang).exercises
+            if not exercises:
+                continue
+            key = client.get(f"/learn/offline/{level.id}/{lesson.id}/key").get_json()
+            assert key["lang"] == lang and set(key["exercises"]) == {ex.id for ex in exercises}
+            for ex in exercises:
+                saved = key["exercises"][ex.id]
+                assert [s["id"] for s in saved["screens"]] == [s.id for s in ex.screens]
+                for screen, part in zip(ex.screens, saved["screens"], strict=True):
+                    assert part["html"].startswith("<section") and set(part["moves"]) == {m.id for m in screen.moves}
+                    assert all(m["feedback"] and m["review"].startswith("<li") for m in part["moves"].values())
+                    assert set(part["slips"]) == {name for name, _ in screen.fields if name != "chat"}
+                seen += 1
+    assert seen >= 5  # the inbox, the bank app and the eGov portal, at both levels
