@@ -316,7 +316,7 @@
       .then(function (r) { return r ? r.json() : null; })
       .then(function (k) {
         drill = k && k.lang === lang && k.exercises && k.exercises[practice[3]] || null;
-        if (drill) drill.queued = k.text.queued;
+        if (drill) { drill.queued = k.text.queued; box.setAttribute("data-practice", "saved"); } // playable here
         if (drill && !navigator.onLine) return begin().then(function () { showScreen(0, ""); });
       }).catch(function () {});
   }

@@ -306,8 +306,9 @@ def test_a_practice_done_offline_is_stored_once_when_back_online(browser, server
 
 
 def test_the_egov_practice_plays_offline_with_its_phone_codes(browser, server):
-    """The eGov portal offline: typed fields checked on the phone (a slip shows the screen again
-    with what to fix), the SMS codes made on the phone; the server accepts them when it arrives."""
+    """The eGov portal, opened with the network that then goes: typed fields checked on the phone
+    (a slip shows the screen again with what to fix), the SMS codes made on the phone from the
+    attempt's id; the server accepts them when it arrives."""
     import re
 
     from app.content.exercise import RIGHT
@@ -327,8 +328,10 @@ def test_the_egov_practice_plays_offline_with_its_phone_codes(browser, server):
                 if e.item_id == exercise_item("egov-certificate", "egov-portal")]
 
     before = len(practice_done())
-    context.set_offline(True)
-    page.goto(base + "/learn/elementary/egov-certificate/practice/egov-portal")
+    page.goto(base + "/learn/elementary/egov-certificate/practice/egov-portal")  # opened with the network ...
+    page.locator('#outbox[data-practice="saved"]').wait_for(state="attached")  # the script has its saved key
+    context.set_offline(True)  # ... which goes: the attempt carries on on the phone, under the page's id
+    attempt = page.locator('#screen input[name="attempt"]').input_value()
     for step, screen in enumerate(exercise.screens):
         for name, value in screen.fields:
             if name == "code":
@@ -352,4 +355,5 @@ def test_the_egov_practice_plays_offline_with_its_phone_codes(browser, server):
     wait_for(page, lambda: len(practice_done()) > before)
     done = practice_done()[-1]
     assert done.payload["passed"] and done.payload["right"] == len(exercise.screens) and done.client_id
+    assert done.payload["attempt"] == attempt == done.client_id.hex
     context.close()
