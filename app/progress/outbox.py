@@ -33,6 +33,7 @@ from . import derive, record, summaries, summary
 STORED, DUPLICATE, REFUSED = "stored", "duplicate", "refused"
 MAX_FIELDS = 200  # a test has a few dozen fields; anything larger did not come from our pages
 MAX_MOVES = 100  # an exercise has a handful of screens, one move each
+MAX_TYPED = 200  # characters of a typed field that count, as the page's form keeps (learn/pages.typed_fields)
 
 GONE = _l("An answer saved on this phone was for a question that is no longer in the lesson. "
           "It was not saved.")
@@ -104,11 +105,10 @@ def _moves(data: object) -> tuple[tuple[tuple[str, str], ...], tuple[dict[str, s
                 or not all(isinstance(v, str) and 0 < len(v) <= 64 for v in item[:2])):
             raise NotAnEntry("a move")
         fields = item[2] if len(item) == 3 else {}
-        if not isinstance(fields, dict) or not all(
-                k in FIELDS and isinstance(v, str) and len(v) <= 200 for k, v in fields.items()):
+        if not isinstance(fields, dict) or not all(k in FIELDS and isinstance(v, str) for k, v in fields.items()):
             raise NotAnEntry("typed fields")
         moves.append((item[0], item[1]))
-        typed.append(dict(fields))
+        typed.append({k: v[:MAX_TYPED] for k, v in fields.items()})  # cut as online, not refused
     return tuple(moves), tuple(typed)
 
 

@@ -277,3 +277,15 @@ def test_intermediate_hints_on_request(app, make):  # noqa: F811
     assert "egov.kz.login-page.net" in page
     result = play(client, PAGE_INTERMEDIATE, RIGHT, "ru")
     assert "Правильных решений: 9 из 9" in result or "9 из 9" in result
+
+
+def test_the_code_field_does_not_ask_the_phone_for_real_sms_codes(app, make):  # noqa: F811
+    """The training copy's code comes from the simulated phone on the page. A field marked
+    'one-time-code' makes the phone's keyboard offer the codes of the learner's real SMS (a bank's,
+    eGov's): one tap would send a real code to a training page, the habit the lesson warns against."""
+    client = app.test_client()
+    sign_in(client, make.learner(language="kk"))
+    play(client, PAGE, RIGHT[:3], "kk")
+    page = client.get(PAGE).get_data(as_text=True)
+    code_field = re.search(r'<input[^>]*name="field-code"[^>]*>', page).group(0)
+    assert "one-time-code" not in page and 'autocomplete="off"' in code_field

@@ -267,3 +267,23 @@ def test_every_practice_of_the_course_is_saved_whole_for_offline(real_app, make,
                     assert set(part["slips"]) == {name for name, _ in screen.fields if name != "chat"}
                 seen += 1
     assert seen >= 5  # the inbox, the bank app and the eGov portal, at both levels
+
+
+def test_a_long_search_typed_offline_is_cut_as_online_not_refused(real_app, make):
+    """The page's form keeps the first 200 characters of each field (learn/pages.typed_fields):
+    a long search typed offline is checked the same way, not refused whole with a message about a
+    question no longer in the lesson (the phone checks the whole text, so it queued the attempt)."""
+    from app.course import get_course
+
+    client, learner = signed_in(real_app, make)
+    exercise = get_course().items["egov-certificate"].exercise("egov-portal", "kk")
+    entry_id = uuid.uuid4()
+    wanted = dict(next(s for s in exercise.screens if s.id == "search").fields)["query"]
+    status = client.get("/learn/outbox").get_json()
+    body = {"id": str(entry_id), "learner": status["learner"], "lang": "kk", "kind": "exercise",
+            "level": "elementary", "item": "egov-certificate", "question": "egov-portal", "fields": {},
+            "moves": egov_moves(exercise, entry_id.hex, query=wanted + " туралы" * 40)}
+    response = client.post("/learn/outbox", data=json.dumps(body), content_type="application/json",
+                           headers={"X-CSRFToken": status["csrf"]})
+    assert response.status_code == 200 and response.get_json()["status"] == "stored"
+    assert len([e for e in events_of(learner) if e.kind == "exercise_done"]) == 1

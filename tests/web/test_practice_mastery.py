@@ -219,3 +219,26 @@ def test_two_requests_at_once_on_postgresql_store_one_move(app, make):
     db.session.expire_all()
     moves = db.session.scalars(db.select(Event).where(Event.item_id == exercise_item("beta", "inbox"))).all()
     assert len(moves) == 1 and moves[0].id == record.move_event_id(learner_id, attempt, 0)
+
+
+def test_class_grid_says_what_is_left_when_only_the_practice_is(app, make):
+    """The grid's cell tells the trainer what the learner's own page says: 'do the practice' when
+    the questions passed and the practice is left, 'repeat' when the questions are below the mark."""
+    village = make.village("Оңтүстік")
+    trainer = make.staff(Role.TRAINER, [village])
+    practice_left = make.learner(village=village, name="Жаттығу Қалды")
+    below = make.learner(village=village, name="Төмен Балл")
+    cls = TrainingClass(village=village, level="basic", day1=datetime.date(2026, 11, 30),
+                        day2=datetime.date(2026, 12, 1), venue="x", trainer_id=trainer.id)
+    cls.learners.extend([practice_left, below])
+    db.session.add(cls)
+    db.session.commit()
+    answer_all(app, practice_left, right=True)
+    answer_all(app, below, right=False)
+    staff = app.test_client()
+    sign_in(staff, trainer)
+    page = staff.get(f"/trainer/classes/{cls.id}").get_data(as_text=True)
+    rows = {name: page.split(name)[1].split("</tr>")[0] for name in ("Жаттығу Қалды", "Төмен Балл")}
+    practice, repeat = translated("Done, do the practice to master"), translated("Done, repeat to master")
+    assert practice in rows["Жаттығу Қалды"] and repeat not in rows["Жаттығу Қалды"]
+    assert repeat in rows["Төмен Балл"] and practice not in rows["Төмен Балл"]
