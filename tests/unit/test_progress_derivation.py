@@ -195,3 +195,20 @@ def test_an_exercise_added_after_mastery_makes_the_lesson_finished_until_it_is_d
     assert lesson_progress("alpha", later, QIDS, 80, ("new",)).status == MASTERED
     # and an exercise taken out of the lesson no longer counts, either way
     assert lesson_progress("alpha", PASSED + [done(60, "old", 0.1)], QIDS, 80).status == MASTERED
+
+
+def test_the_practice_result_page_and_mastery_use_the_same_pass_mark():
+    """The result page of a practice says "passed" by `exercise.Result.passed` (and offline.js by
+    the same 80 %), while mastery uses the level's pass mark (`derive.exercise_counts`). They agree
+    while every level's mark is 80: a level with another mark must pass its mark through to both."""
+    from pathlib import Path
+
+    from app.content.exercise import Result
+    from app.progress.derive import exercise_counts
+    from tests.conftest import shared_course
+
+    course = shared_course(Path(__file__).resolve().parents[2] / "content")
+    for level in course.levels:
+        for right in range(0, 11):
+            result = Result(right, 10, 0, 0, 0, 0, 0, ())
+            assert result.passed == exercise_counts(result.payload(), level.pass_mark), (level.id, right)
