@@ -22,7 +22,7 @@ from app.extensions import db
 from app.models import Event, Role, SyncNode, User, Village
 from app.sync import client, exchange, peers
 from app.sync.node import this_node
-from tests.conftest import make_app
+from tests.conftest import FIXTURE_CONTENT, make_app
 
 REPO = Path(__file__).resolve().parents[2]
 EVENTS = 1200
@@ -40,9 +40,11 @@ class Server:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        # The fixture course, as the in-process apps below have it (and the events' lessons are
+        # its alpha and beta): each start of a process does not parse the real course again.
         self.env = {**os.environ, "AUYL_SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'district.sqlite'}",
                     "AUYL_NODE_DIR": str(folder), "AUYL_NODE_ROLE": "district", "AUYL_SECRET_KEY": "e2e",
-                    "AUYL_SYNC_BATCH_EVENTS": str(BATCH)}
+                    "AUYL_SYNC_BATCH_EVENTS": str(BATCH), "AUYL_CONTENT_DIR": str(FIXTURE_CONTENT)}
         self.port = free_port()
         self.process = None
 
