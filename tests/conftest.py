@@ -368,6 +368,28 @@ class DemoBuild:
 DEMO_BUILD = DemoBuild()
 
 
+MADE_BASETEMP = pytest.StashKey[str]()
+PASSED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """Test files (tmp_path: SQLite files in WAL mode, synced on every commit) on tmpfs when the
+    machine has one and no --basetemp was given: a sync there costs nothing, on this machine's
+    disk about a millisecond, and the sync tests and the live servers commit thousands of times.
+    Removed after a run that passed; kept after a failure (the paths are in its report)."""
+    shm = Path("/dev/shm")
+    if config.option.basetemp is None and shm.is_dir() and os.access(shm, os.W_OK):
+        config.option.basetemp = tempfile.mkdtemp(prefix="auyl-pytest-", dir=shm)
+        config.stash[MADE_BASETEMP] = config.option.basetemp
+
+
+def pytest_unconfigure(config):
+    made = config.stash.get(MADE_BASETEMP, None)
+    if made and config.stash.get(PASSED, False):
+        shutil.rmtree(made, ignore_errors=True)
+
+
 def pytest_collection_modifyitems(config, items):
     """Modules that use the demo data run last (browser tests among them), each module kept
     whole and in its order; on SQLite the demo is built meanwhile (DemoBuild)."""
@@ -379,6 +401,7 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_sessionfinish(session, exitstatus):
     DEMO_BUILD.stop()
+    session.config.stash[PASSED] = exitstatus == 0
 
 
 @pytest.fixture(scope="session")
