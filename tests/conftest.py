@@ -92,10 +92,10 @@ def _share_url_builders() -> None:
     builders: dict[tuple, object] = {}
 
     def shared_builder(self, append_unknown: bool = True):
-        defaults = self.defaults or {}
-        if any(is_dynamic and data in defaults for is_dynamic, data in self._trace):
+        defaults = self.defaults
+        if defaults and any(is_dynamic and data in defaults for is_dynamic, data in self._trace):
             return compile_builder(self, append_unknown)
-        key = (self.rule, tuple(self._trace), tuple(sorted(defaults)), append_unknown)
+        key = (self.rule, tuple(self._trace), tuple(sorted(defaults or ())), append_unknown)
         if key not in builders:
             builders[key] = compile_builder(self, append_unknown)
         return builders[key]
