@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask_migrate import upgrade
 
 from app.extensions import db
 from app.models import Event, Role, SyncNode, User, Village
@@ -48,10 +49,6 @@ class Server:
         self.port = free_port()
         self.process = None
 
-    def flask(self, *args):
-        return subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=REPO, env=self.env,
-                              capture_output=True, text=True, timeout=120)
-
     def start(self):
         self.process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "serve", "--port", str(self.port)],
                                         cwd=REPO, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -76,9 +73,11 @@ class Server:
 def setup(tmp_path):
     server = Server(tmp_path / "district")
     server.folder.mkdir()
-    assert server.flask("db", "upgrade").returncode == 0
     district_app = make_app(SQLALCHEMY_DATABASE_URI=server.env["AUYL_SQLALCHEMY_DATABASE_URI"], SQLALCHEMY_ENGINE_OPTIONS={},
                             NODE_DIR=str(server.folder), NODE_ROLE="district")
+    with district_app.app_context():
+        upgrade()  # the district's file made by the migrations, here rather than in a process of its own
+        db.engine.dispose()
     village_dir = tmp_path / "village"
     village_dir.mkdir()
     village_app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{village_dir / 'v.sqlite'}", SQLALCHEMY_ENGINE_OPTIONS={},
