@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -377,9 +378,16 @@ def pytest_configure(config):
     """Test files (tmp_path: SQLite files in WAL mode, synced on every commit) on tmpfs when the
     machine has one and no --basetemp was given: a sync there costs nothing, on this machine's
     disk about a millisecond, and the sync tests and the live servers commit thousands of times.
-    Removed after a run that passed; kept after a failure (the paths are in its report)."""
+    Removed after a run that passed; kept an hour after a failure (the paths are in its report):
+    older ones are removed when the next run starts, so that memory does not fill up."""
     shm = Path("/dev/shm")
     if config.option.basetemp is None and shm.is_dir() and os.access(shm, os.W_OK):
+        for old in shm.glob("auyl-pytest-*"):
+            try:
+                if time.time() - old.stat().st_mtime > 3600:  # a run still going makes a folder per test
+                    shutil.rmtree(old, ignore_errors=True)
+            except OSError:
+                pass
         config.option.basetemp = tempfile.mkdtemp(prefix="auyl-pytest-", dir=shm)
         config.stash[MADE_BASETEMP] = config.option.basetemp
 
