@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import sqlite3
+import subprocess
+import sys
 import tempfile
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,8 +34,10 @@ from app.schema import stamp_head
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 REAL_CONTENT = Path(__file__).resolve().parent.parent / "content"
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-# One node identity for the whole run, kept out of the repository's instance/ folder.
-NODE_DIR = tempfile.mkdtemp(prefix="auyl-test-node-")
+ROOT = Path(__file__).resolve().parent.parent
+# One node identity for the whole run, kept out of the repository's instance/ folder (the
+# process that builds the demo data is given this run's, see DemoBuild).
+NODE_DIR = os.environ.get("AUYL_TEST_NODE_DIR") or tempfile.mkdtemp(prefix="auyl-test-node-")
 
 
 class FreshContextClient(FlaskClient):
@@ -72,6 +79,34 @@ class SharedTemplateCache(BytecodeCache):
 TEMPLATE_CACHE = SharedTemplateCache()
 
 
+def _share_url_builders() -> None:
+    """Werkzeug compiles two small Python functions for every URL rule of every app (ast and
+    compile(), about 70 rules): two thirds of making an app, which each test does. A builder is
+    made from the rule's text and parsed parts alone and reaches the rule's converters through
+    its bound `self`, so the apps of one test run share them; a rule with a default for one of
+    its own variables (its code holds the converted value) is compiled as usual."""
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None:  # a Werkzeug without it: every app compiles its own, as before
+        return
+    builders: dict[tuple, object] = {}
+
+    def shared_builder(self, append_unknown: bool = True):
+        defaults = self.defaults
+        if defaults and any(is_dynamic and data in defaults for is_dynamic, data in self._trace):
+            return compile_builder(self, append_unknown)
+        key = (self.rule, tuple(self._trace), tuple(sorted(defaults or ())), append_unknown)
+        if key not in builders:
+            builders[key] = compile_builder(self, append_unknown)
+        return builders[key]
+
+    Rule._compile_builder = shared_builder
+
+
+_share_url_builders()
+
+
 def shared_course(content_dir: Path):
     if content_dir not in _COURSES:
         from app.content.loader import load_course
@@ -110,13 +145,49 @@ def create_schema() -> None:
     """The models' tables, marked as at the migrations' head (as `flask db upgrade` leaves them),
     so that commands which check the schema (serve, demo) accept it. tests/test_database.py
     checks that the migrations build exactly these tables."""
+    if _in_memory():
+        _copy_schema_template()
+        return
     db.drop_all()
     db.create_all()
     stamp_head()
 
 
-def drop_schema() -> None:
+def _in_memory() -> bool:
+    url = db.engine.url
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+# The in-memory schema, made once per session: most tests start from an empty in-memory
+# database, and copying one (SQLite's backup API) takes a fraction of a millisecond where
+# drop_all + create_all + stamping the alembic head takes about 15 ms.
+_SCHEMA_TEMPLATE: sqlite3.Connection | None = None
+
+
+def _copy_schema_template() -> None:
+    global _SCHEMA_TEMPLATE
     db.session.remove()
+    if _SCHEMA_TEMPLATE is None:
+        db.drop_all()
+        db.create_all()
+        stamp_head()
+        template = sqlite3.connect(":memory:", check_same_thread=False)
+        with db.engine.connect() as conn:
+            conn.connection.dbapi_connection.backup(template)
+        _SCHEMA_TEMPLATE = template
+        return
+    with db.engine.connect() as conn:
+        _SCHEMA_TEMPLATE.backup(conn.connection.dbapi_connection)  # replaces whatever the database held
+
+
+def drop_schema() -> None:
+    """Leave the test database empty for the next test: PostgreSQL's is shared. An SQLite
+    database is the test's own (in memory, or a file under its tmp_path): closing it is enough;
+    dropping every table of a demo copy first took up to a second."""
+    db.session.remove()
+    if db.engine.url.get_backend_name() == "sqlite":
+        db.engine.dispose()
+        return
     db.drop_all()
     with db.engine.begin() as conn:
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
@@ -229,16 +300,10 @@ def load_demo(app) -> None:
         db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def demo_sqlite(tmp_path_factory):
-    """On SQLite, the demo is loaded once per session into a file that each test copies: every
-    test still starts from the same fresh demo data, without paying for `flask demo` again."""
-    if DATABASE_URL:
-        return None
-    import sqlite3
-
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    app = make_app(REAL_CONTENT)  # in memory (no disk syncs while the demo writes), then copied whole
+def build_demo_file(path: str) -> None:
+    """`flask demo` into an in-memory database (no disk syncs while the demo writes), then
+    copied whole into the file `path`."""
+    app = make_app(REAL_CONTENT)
     with app.app_context():
         create_schema()
         result = app.test_cli_runner().invoke(args=["demo"])
@@ -248,14 +313,117 @@ def demo_sqlite(tmp_path_factory):
             conn.connection.dbapi_connection.backup(target)
         target.close()
         drop_schema()
-    return path
+
+
+class DemoBuild:
+    """On SQLite the demo is built once per run, in a process of its own that starts when the
+    tests are collected: it takes about 10 s of one core, while this process runs the tests that
+    do not need it (pytest_collection_modifyitems puts the modules that do last). The child
+    has this run's node identity (made here first) and turns warnings into errors, as the
+    suite's settings do here."""
+
+    def __init__(self):
+        self.folder: Path | None = None
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def path(self) -> Path:
+        assert self.folder is not None
+        return self.folder / "demo.sqlite"
+
+    @property
+    def log(self) -> Path:
+        assert self.folder is not None
+        return self.folder / "build.log"
+
+    def start(self) -> None:
+        if self.process is not None:
+            return
+        from app.sync.identity import load_or_create
+
+        self.folder = Path(tempfile.mkdtemp(prefix="auyl-test-demo-"))
+        load_or_create(NODE_DIR, "village")  # made before the child starts: both use the same one
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-W", "error", "-c",
+                 "import sys; from tests.conftest import build_demo_file; build_demo_file(sys.argv[1])",
+                 str(self.path)],
+                cwd=ROOT, env={**os.environ, "AUYL_TEST_NODE_DIR": NODE_DIR},
+                stdout=log, stderr=subprocess.STDOUT)
+
+    def wait(self) -> Path:
+        self.start()
+        assert self.process is not None
+        if self.process.wait() != 0:
+            pytest.fail("building the demo data failed:\n" + self.log.read_text(errors="replace"), pytrace=False)
+        return self.path
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:  # e.g. the run stopped early (-x)
+            self.process.kill()
+            self.process.wait()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+DEMO_BUILD = DemoBuild()
+
+
+MADE_BASETEMP = pytest.StashKey[str]()
+PASSED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """Test files (tmp_path: SQLite files in WAL mode, synced on every commit) on tmpfs when the
+    machine has one and no --basetemp was given: a sync there costs nothing, on this machine's
+    disk about a millisecond, and the sync tests and the live servers commit thousands of times.
+    Removed after a run that passed; kept an hour after a failure (the paths are in its report):
+    older ones are removed when the next run starts, so that memory does not fill up."""
+    shm = Path("/dev/shm")
+    if config.option.basetemp is None and shm.is_dir() and os.access(shm, os.W_OK):
+        for old in shm.glob("auyl-pytest-*"):
+            try:
+                if time.time() - old.stat().st_mtime > 3600:  # a run still going makes a folder per test
+                    shutil.rmtree(old, ignore_errors=True)
+            except OSError:
+                pass
+        config.option.basetemp = tempfile.mkdtemp(prefix="auyl-pytest-", dir=shm)
+        config.stash[MADE_BASETEMP] = config.option.basetemp
+
+
+def pytest_unconfigure(config):
+    made = config.stash.get(MADE_BASETEMP, None)
+    if made and config.stash.get(PASSED, False):
+        shutil.rmtree(made, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Modules that use the demo data run last (browser tests among them), each module kept
+    whole and in its order; on SQLite the demo is built meanwhile (DemoBuild)."""
+    on_demo = {item.nodeid.split("::")[0] for item in items if "demo_sqlite" in getattr(item, "fixturenames", ())}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] in on_demo)
+    if on_demo and not DATABASE_URL and not config.option.collectonly:
+        DEMO_BUILD.start()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    DEMO_BUILD.stop()
+    session.config.stash[PASSED] = exitstatus == 0
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite():
+    """On SQLite, the demo is loaded once per session into a file that each test copies: every
+    test still starts from the same fresh demo data, without paying for `flask demo` again."""
+    if DATABASE_URL:
+        return None
+    return DEMO_BUILD.wait()
 
 
 def demo_app(folder, demo_sqlite, **overrides):
     """An app on the real course with fresh demo data: a copy of the session's demo file on
     SQLite, the demo loaded anew on PostgreSQL. The caller drops the schema when done."""
-    import shutil
-
     url = DATABASE_URL or f"sqlite:///{folder / 'demo-copy.sqlite'}"
     app = make_app(REAL_CONTENT, SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS={}, **overrides)
     if demo_sqlite:

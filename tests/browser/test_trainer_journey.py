@@ -92,6 +92,7 @@ def test_trainer_runs_a_class_on_a_shared_computer(browser, live_app, tmp_path):
         question = first.variant("kk").questions[0]
         right = str(question.correct_indexes[0]) if question.type in ("single", "truefalse") else None
 
+    trainer.clock.install()  # the page's timers under the test's control (its refresh, below)
     trainer.goto(class_url)  # the trainer watches the grid while the class works
     row = trainer.locator("#live tr", has_text="Асель Т.")
     assert row.locator("td.in_progress, td.finished, td.mastered").count() == 0
@@ -110,7 +111,9 @@ def test_trainer_runs_a_class_on_a_shared_computer(browser, live_app, tmp_path):
     shared.wait_for_url("**/class/")
     assert shared.locator(".tile").count() == 6
 
-    # no reload: the page's script brings the grid up to date within a few seconds
+    # no reload: the page's script brings the grid up to date at its next refresh, every
+    # CLASS_GRID_REFRESH_SECONDS but at least 5 s; the page's clock is moved on 5 s instead of waiting
+    trainer.clock.run_for(5_000)
     row.locator("td.in_progress, td.finished, td.mastered").first.wait_for(timeout=15000)
     marks = {trainer.locator(f".legend .cell.{st}").inner_text() for st in ("mastered", "finished", "in_progress", "new")}
     assert len(marks) == 4 and not marks & {"◑", "◐"}  # shapes told apart on a phone too

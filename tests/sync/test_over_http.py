@@ -17,12 +17,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask_migrate import upgrade
 
 from app.extensions import db
 from app.models import Event, Role, SyncNode, User, Village
 from app.sync import client, exchange, peers
 from app.sync.node import this_node
-from tests.conftest import make_app
+from tests.conftest import FIXTURE_CONTENT, make_app
 
 REPO = Path(__file__).resolve().parents[2]
 EVENTS = 1200
@@ -40,15 +41,13 @@ class Server:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        # The fixture course, as the in-process apps below have it (and the events' lessons are
+        # its alpha and beta): each start of a process does not parse the real course again.
         self.env = {**os.environ, "AUYL_SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'district.sqlite'}",
                     "AUYL_NODE_DIR": str(folder), "AUYL_NODE_ROLE": "district", "AUYL_SECRET_KEY": "e2e",
-                    "AUYL_SYNC_BATCH_EVENTS": str(BATCH)}
+                    "AUYL_SYNC_BATCH_EVENTS": str(BATCH), "AUYL_CONTENT_DIR": str(FIXTURE_CONTENT)}
         self.port = free_port()
         self.process = None
-
-    def flask(self, *args):
-        return subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=REPO, env=self.env,
-                              capture_output=True, text=True, timeout=120)
 
     def start(self):
         self.process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "serve", "--port", str(self.port)],
@@ -74,9 +73,11 @@ class Server:
 def setup(tmp_path):
     server = Server(tmp_path / "district")
     server.folder.mkdir()
-    assert server.flask("db", "upgrade").returncode == 0
     district_app = make_app(SQLALCHEMY_DATABASE_URI=server.env["AUYL_SQLALCHEMY_DATABASE_URI"], SQLALCHEMY_ENGINE_OPTIONS={},
                             NODE_DIR=str(server.folder), NODE_ROLE="district")
+    with district_app.app_context():
+        upgrade()  # the district's file made by the migrations, here rather than in a process of its own
+        db.engine.dispose()
     village_dir = tmp_path / "village"
     village_dir.mkdir()
     village_app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{village_dir / 'v.sqlite'}", SQLALCHEMY_ENGINE_OPTIONS={},

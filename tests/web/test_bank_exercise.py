@@ -6,7 +6,7 @@ import pytest
 
 from app.content.exercise import SERVICES, score
 from app.content.loader import load_course
-from tests.conftest import REAL_CONTENT, post, sign_in
+from tests.conftest import REAL_CONTENT, post, shared_course, sign_in
 from tests.web.test_exercises import app, course_with, form_of  # noqa: F401  (the app fixture)
 
 PAGE = "/learn/elementary/phone-transfers/practice/bank-app"
@@ -43,7 +43,7 @@ Amount: 1 500.
 
 @pytest.fixture(scope="module")
 def real():
-    return load_course(REAL_CONTENT)[0]
+    return shared_course(REAL_CONTENT)  # the run's parse of the real course (checked: no problems)
 
 
 def test_real_bank_app_is_the_same_in_both_languages(real):

@@ -10,7 +10,7 @@ from app.content.exercise import SERVICES, AttemptState, InvalidMove, WrongEntry
 from app.content.loader import load_course
 from app.extensions import db
 from app.models import Event
-from tests.conftest import REAL_CONTENT, post, sign_in
+from tests.conftest import REAL_CONTENT, post, shared_course, sign_in
 from tests.web.test_exercises import app, course_with  # noqa: F401  (the app fixture)
 
 PAGE = "/learn/elementary/egov-certificate/practice/egov-portal"
@@ -49,7 +49,7 @@ Type the code.
 
 @pytest.fixture(scope="module")
 def real():
-    return load_course(REAL_CONTENT)[0]
+    return shared_course(REAL_CONTENT)  # the run's parse of the real course (checked: no problems)
 
 
 def test_real_portal_is_the_same_in_both_languages_at_both_levels(real):

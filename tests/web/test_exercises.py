@@ -10,7 +10,7 @@ from app.content.exercise import SERVICES, score
 from app.content.loader import load_course
 from app.extensions import db, limiter
 from app.models import Event, ProgressItem
-from tests.conftest import FIXTURE_CONTENT, REAL_CONTENT, create_schema, drop_schema, make_app, post, sign_in
+from tests.conftest import FIXTURE_CONTENT, REAL_CONTENT, create_schema, drop_schema, make_app, post, shared_course, sign_in
 
 PAGE = "/learn/elementary/stay-safe/practice/phone-inbox"
 ITEM = "stay-safe/phone-inbox"
@@ -46,7 +46,7 @@ Your request is done.
 
 @pytest.fixture(scope="module")
 def real():
-    return load_course(REAL_CONTENT)[0]
+    return shared_course(REAL_CONTENT)  # the run's parse of the real course (checked: no problems)
 
 
 def test_real_inbox_is_the_same_exercise_in_both_languages(real):

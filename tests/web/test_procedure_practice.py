@@ -6,8 +6,7 @@ mistake is a critical one, and each plays in the browser's place (the server) in
 import pytest
 
 from app.content.exercise import SERVICES, score
-from app.content.loader import load_course
-from tests.conftest import REAL_CONTENT, sign_in
+from tests.conftest import REAL_CONTENT, shared_course, sign_in
 from tests.web.test_bank_exercise import play
 from tests.web.test_exercises import app  # noqa: F401  (the app fixture)
 
@@ -30,7 +29,7 @@ EXERCISES = {
 
 @pytest.fixture(scope="module")
 def real():
-    return load_course(REAL_CONTENT)[0]
+    return shared_course(REAL_CONTENT)  # the run's parse of the real course (checked: no problems)
 
 
 @pytest.mark.parametrize("lesson_id", EXERCISES)
