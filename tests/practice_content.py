@@ -5,7 +5,8 @@ exercise.py) in the lesson "beta" of the level "basic", the same in both languag
 import shutil
 
 from app.content.grading import InvalidAnswer, grade
-from tests.conftest import FIXTURE_CONTENT
+from app.extensions import limiter
+from tests.conftest import FIXTURE_CONTENT, create_schema, drop_schema, make_app
 
 PRACTICE = """
 ::: exercise {eid}
@@ -56,3 +57,14 @@ def graded_answer(question, right: bool) -> tuple[int, ...]:
         except InvalidAnswer:  # grading's, for an answer that does not fit this type
             continue
     raise AssertionError(f"no {'right' if right else 'wrong'} answer found for {question.id}")
+
+
+def practice_app(tmp_path):
+    """An app on the content with practice, its schema made and dropped around the test (the
+    body of a test module's `app` fixture: `yield from practice_app(tmp_path)`)."""
+    app = make_app(content_with_practice(tmp_path / "content"))
+    with app.app_context():
+        create_schema()
+        limiter.reset()
+        yield app
+        drop_schema()

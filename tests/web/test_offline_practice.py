@@ -14,7 +14,7 @@ from app.extensions import db, limiter
 from app.models import Event
 from app.progress.kinds import exercise_item
 from tests.conftest import create_schema, drop_schema, make_app, post, sign_in, translated
-from tests.practice_content import content_with_practice, graded_answer
+from tests.practice_content import graded_answer, practice_app
 
 PRACTICE = "/learn/basic/beta/practice/inbox"
 KEY = "/learn/offline/basic/beta/key"
@@ -24,12 +24,7 @@ DANGEROUS = [["code", "tell-code"], ["notice", "delete"]]
 
 @pytest.fixture
 def app(tmp_path):
-    app = make_app(content_with_practice(tmp_path / "content"))
-    with app.app_context():
-        create_schema()
-        limiter.reset()
-        yield app
-        drop_schema()
+    yield from practice_app(tmp_path)
 
 
 def signed_in(app, make):

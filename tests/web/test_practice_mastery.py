@@ -8,12 +8,12 @@ import re
 
 import pytest
 
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import Event, Role, TrainingClass
 from app.progress import record
 from app.progress.kinds import exercise_item
-from tests.conftest import DATABASE_URL, create_schema, drop_schema, make_app, post, sign_in, translated
-from tests.practice_content import content_with_practice, graded_answer
+from tests.conftest import DATABASE_URL, post, sign_in, translated
+from tests.practice_content import graded_answer, practice_app
 
 LESSON = "/learn/basic/beta"
 
@@ -24,12 +24,7 @@ def practice_page(exercise_id: str) -> str:
 
 @pytest.fixture
 def app(tmp_path):
-    app = make_app(content_with_practice(tmp_path / "content"))
-    with app.app_context():
-        create_schema()
-        limiter.reset()
-        yield app
-        drop_schema()
+    yield from practice_app(tmp_path)
 
 
 def lesson_of(app, lesson_id="beta"):
