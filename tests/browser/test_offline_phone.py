@@ -7,6 +7,7 @@ independent without reloading the demo."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -24,7 +25,9 @@ from tests.browser.test_learner_journey import PHONE, sign_in
 from tests.conftest import DATABASE_URL, REAL_CONTENT, make_app
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/work/wt/shots/offline")
+# Screenshots for a person to look at, only when asked for (AUYL_SHOTS=folder): a test run
+# writes nothing outside its own temporary files, and skips their cost.
+SHOTS = Path(os.environ["AUYL_SHOTS"]) if os.environ.get("AUYL_SHOTS") else None
 LEVEL = "/learn/elementary/"
 
 
@@ -44,6 +47,12 @@ def server(tmp_path_factory, demo_sqlite):
     yield app
     server.close()
     thread.join(timeout=5)
+
+
+def take_shot(page, name: str, full_page: bool = False) -> None:
+    if SHOTS is not None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / name), full_page=full_page)
 
 
 def stored(app, code: str, kind: str) -> list[Event]:
@@ -67,7 +76,7 @@ def save_level(page, base, lang="kk"):
     saver = page.locator("#offline-save")
     expect(saver.locator(".offline-state")).to_contain_text("КБ")  # the size, before saving
     saver.scroll_into_view_if_needed()
-    page.screenshot(path=str(SHOTS / f"level-before-{lang}-360.png"))
+    take_shot(page, f"level-before-{lang}-360.png")
     saver.locator("[data-save]").click()
     saver.locator("[data-remove]").wait_for()  # shown once everything is in the cache
     state = saver.locator(".offline-state").inner_text()
@@ -118,9 +127,9 @@ def answer_two_offline(page, app, base, shot=None):
     assert "2" in page.locator("#outbox").inner_text()
     if shot:  # the outbox line at the top, then the feedback of the wrong answer
         page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(SHOTS / f"lesson-outbox-{shot}"))
+        take_shot(page, f"lesson-outbox-{shot}")
         first.locator(".fb-line.wrong").scroll_into_view_if_needed()
-        page.screenshot(path=str(SHOTS / f"lesson-feedback-{shot}"))
+        take_shot(page, f"lesson-feedback-{shot}")
     return lesson
 
 
@@ -129,13 +138,12 @@ def get_lesson_url(app):
 
 
 def test_answers_given_offline_are_stored_once_when_back_online(browser, server):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     base = server.base_url
     sign_in(page, base, "aigul", "2580")
     save_level(page, base)
-    page.screenshot(path=str(SHOTS / "level-saved-kk-360.png"))
+    take_shot(page, "level-saved-kk-360.png")
     context.set_offline(True)
     answer_two_offline(page, server, base, shot="kk-360.png")
     assert stored(server, "aigul", "answer") == []
@@ -196,7 +204,7 @@ def test_a_test_answered_offline_is_graded_when_it_arrives(browser, server):
     sign_in(page, base, "dana", "4702")
     page.click('.lang button[value="ru"]')
     save_level(page, base, lang="ru")
-    page.screenshot(path=str(SHOTS / "level-saved-ru-360.png"))
+    take_shot(page, "level-saved-ru-360.png")
     context.set_offline(True)
     with server.app_context():  # the form this learner takes first (forms are counterbalanced)
         from app.progress import derive
@@ -211,11 +219,11 @@ def test_a_test_answered_offline_is_graded_when_it_arrives(browser, server):
     page.click('button[value="finish"]')
     page.locator(".fb-queued").wait_for()
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(SHOTS / "test-queued-ru-360.png"))
+    take_shot(page, "test-queued-ru-360.png")
     assert stored(server, "dana", "test_taken") == []
     context.set_offline(False)
     page.locator(".fb-queued a").wait_for()  # "your test has reached the server: see the result"
-    page.screenshot(path=str(SHOTS / "test-sent-ru-360.png"))
+    take_shot(page, "test-sent-ru-360.png")
     taken = stored(server, "dana", "test_taken")
     assert len(taken) == 1 and taken[0].payload["correct"] == len(questions)
     page.locator(".fb-queued a").click()
@@ -238,7 +246,7 @@ def test_answers_wait_for_the_learner_who_gave_them_on_a_shared_phone(browser, s
     before = len(stored(server, "aigul", "answer"))
     sign_in(page, base, "aigul", "2580")  # another learner on the same phone
     expect(page.locator("#outbox")).to_contain_text("2")  # "2 answers of another learner ..."
-    page.screenshot(path=str(SHOTS / "other-learner-kk-360.png"))
+    take_shot(page, "other-learner-kk-360.png")
     assert stored(server, "erzhan", "answer") == [] and len(stored(server, "aigul", "answer")) == before
     page.click("#signout button")  # the saved pages go with aigul; erzhan's answers stay
     expect(page.locator("#signout")).to_have_count(0)
@@ -281,14 +289,14 @@ def test_a_practice_done_offline_is_stored_once_when_back_online(browser, server
             feedback = page.locator(".ex-fb")
             expect(feedback).to_contain_text(first.move(move).feedback[:20])
             assert "✗" in feedback.inner_text()
-            page.screenshot(path=str(SHOTS / "practice-feedback-ru-360.png"))
+            take_shot(page, "practice-feedback-ru-360.png")
         if step + 1 < len(plan):
             expect(page.locator('#screen input[name="step"]')).to_have_value(str(step + 1))
     page.locator(".ex-result .fb-queued").wait_for()
     result = score(exercise, plan)
     expect(page.locator(".ex-figures")).to_contain_text(f"{result.right} из {result.total}")
     assert page.locator(".ex-review li").count() == len(plan)
-    page.screenshot(path=str(SHOTS / "practice-queued-ru-360.png"), full_page=True)
+    take_shot(page, "practice-queued-ru-360.png", full_page=True)
     assert len(practice_done()) == before  # nothing has left the phone
     page.locator(".ex-result a.button").first.click()  # "Try again": a new attempt, here on the phone
     expect(page.locator('#screen input[name="step"]')).to_have_value("0")
@@ -341,7 +349,7 @@ def test_the_egov_practice_plays_offline_with_its_phone_codes(browser, server):
                 page.fill("#f-iin", screen.fields[0][1])
                 page.locator('#screen button[value="sign-in"]').click()
                 expect(page.locator("#f-password[aria-invalid]")).to_be_visible()
-                page.screenshot(path=str(SHOTS / "practice-egov-slip-ru-360.png"))
+                take_shot(page, "practice-egov-slip-ru-360.png")
                 page.fill("#f-iin", screen.fields[0][1])  # the screen comes blank, as online
             if name != "chat":
                 page.fill(f"#f-{name}", value)
