@@ -194,14 +194,20 @@ def drop_schema() -> None:
     db.engine.dispose()  # close pooled connections now, not at garbage collection
 
 
-@pytest.fixture
-def app():
-    app = make_app()
+def app_with_schema(content_dir: Path = FIXTURE_CONTENT, **overrides):
+    """An app with its schema made and the sign-in limits reset, the schema dropped after: the
+    body of an `app` fixture on any content (`yield from app_with_schema(...)`)."""
+    app = make_app(content_dir, **overrides)
     with app.app_context():
         create_schema()
         limiter.reset()
         yield app
         drop_schema()
+
+
+@pytest.fixture
+def app():
+    yield from app_with_schema()
 
 
 @pytest.fixture

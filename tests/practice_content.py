@@ -5,8 +5,7 @@ exercise.py) in the lesson "beta" of the level "basic", the same in both languag
 import shutil
 
 from app.content.grading import InvalidAnswer, grade
-from app.extensions import limiter
-from tests.conftest import FIXTURE_CONTENT, create_schema, drop_schema, make_app
+from tests.conftest import FIXTURE_CONTENT, app_with_schema
 
 PRACTICE = """
 ::: exercise {eid}
@@ -62,9 +61,4 @@ def graded_answer(question, right: bool) -> tuple[int, ...]:
 def practice_app(tmp_path):
     """An app on the content with practice, its schema made and dropped around the test (the
     body of a test module's `app` fixture: `yield from practice_app(tmp_path)`)."""
-    app = make_app(content_with_practice(tmp_path / "content"))
-    with app.app_context():
-        create_schema()
-        limiter.reset()
-        yield app
-        drop_schema()
+    yield from app_with_schema(content_with_practice(tmp_path / "content"))

@@ -8,9 +8,9 @@ import pytest
 
 from app.content.exercise import SERVICES, score
 from app.content.loader import load_course
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import Event, ProgressItem
-from tests.conftest import FIXTURE_CONTENT, REAL_CONTENT, create_schema, drop_schema, make_app, post, shared_course, sign_in
+from tests.conftest import FIXTURE_CONTENT, REAL_CONTENT, app_with_schema, post, shared_course, sign_in
 
 PAGE = "/learn/elementary/stay-safe/practice/phone-inbox"
 ITEM = "stay-safe/phone-inbox"
@@ -111,12 +111,7 @@ def test_score_counts_hits_false_alarms_and_critical_mistakes(real):
 
 @pytest.fixture
 def app():
-    app = make_app(REAL_CONTENT)
-    with app.app_context():
-        create_schema()
-        limiter.reset()
-        yield app
-        drop_schema()
+    yield from app_with_schema(REAL_CONTENT)
 
 
 @pytest.fixture

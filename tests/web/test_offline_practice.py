@@ -10,10 +10,10 @@ import uuid
 
 import pytest
 
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import Event
 from app.progress.kinds import exercise_item
-from tests.conftest import create_schema, drop_schema, make_app, post, sign_in, translated
+from tests.conftest import app_with_schema, post, sign_in, translated
 from tests.practice_content import graded_answer, practice_app
 
 PRACTICE = "/learn/basic/beta/practice/inbox"
@@ -185,12 +185,7 @@ def test_an_attempt_sent_twice_at_once_is_stored_once(app, make, monkeypatch):
 def real_app():
     from tests.conftest import REAL_CONTENT
 
-    app = make_app(REAL_CONTENT)
-    with app.app_context():
-        create_schema()
-        limiter.reset()
-        yield app
-        drop_schema()
+    yield from app_with_schema(REAL_CONTENT)
 
 
 def egov_moves(exercise, attempt: str, **slip) -> list:
