@@ -313,15 +313,6 @@ def main() -> None:
         db.drop_all()
         db.engine.dispose()
         _pure(args.pure, course)
-        _pure(args.pure, course)
-
-
-def _pure(learners: int, course) -> None:
-    if learners:
-        levels = [lv.id for lv in course.levels]
-        print(f"{learners} learners in memory, {len(levels)} levels; bootstrap up to {BOOTSTRAP_MAX_N} learners")
-        for size in (BOOTSTRAP_MAX_N, 2500):
-            pure_figures(learners, size, levels)
 
 
 if __name__ == "__main__":
