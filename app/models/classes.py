@@ -4,7 +4,7 @@ sessions opened on shared village-centre computers."""
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -16,6 +16,7 @@ class_learners = Table(
     db.metadata,
     Column("class_id", ForeignKey("training_class.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_class_learner_user", "user_id"),  # a learner's classes (the reports; the key starts with the class)
 )
 
 

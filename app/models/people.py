@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import Column, DateTime, ForeignKey, String, Table
+from sqlalchemy import Column, DateTime, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -44,6 +44,7 @@ def utcnow() -> datetime:
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined]  # db.Model is made at run time
     __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+    __table_args__ = (Index("ix_user_account_village", "village_id"),)  # a village's learners (the reports)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     role: Mapped[str] = mapped_column(String(20))

@@ -11,14 +11,14 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..models import Event, ProgressItem, ProgressLearner
 from .derive import EventView
 from .kinds import ACCOUNT_KINDS
-from .summary import ItemSummary, summarise
+from .summary import SURVEY, ItemSummary, answers_key, summarise
 
 ORDER = (Event.lamport, Event.origin, Event.seq)
 ITEM_COLUMNS = [c.name for c in ProgressItem.__table__.columns]
@@ -53,11 +53,22 @@ def _upserts() -> tuple:
 
 def _row(user_id, s: ItemSummary) -> dict:
     lamport, origin, seq = s.last_order
-    return {"user_id": user_id, "item_id": s.item_id, "kind": s.kind, "events": s.events, "last_lamport": lamport,
+    return {**_answers(s.detail if s.kind == SURVEY else None),
+            "user_id": user_id, "item_id": s.item_id, "kind": s.kind, "events": s.events, "last_lamport": lamport,
             "last_origin": str(origin), "last_seq": seq, "last_activity": s.last_activity, "best_score": s.best_score,
             "attempts": s.attempts, "open_attempt": s.open_attempt, "shown_finished": s.shown_finished,
             "score": s.score, "taken_at": s.taken_at, "role": s.role, "counted_lamport": s.counted_lamport,
             "detail": s.detail}
+
+
+def _answers(detail: dict | None) -> dict:
+    """The survey answers' columns of a summary (None for anything but a survey)."""
+    detail = detail or {}
+    first_order = detail.get("first_own_order")
+    return {"answers_first": answers_key(detail.get("first_own")) if first_order else None,
+            "answers_first_lamport": first_order[0] if first_order else None,
+            "answers_latest": answers_key(detail.get("latest_own")) if detail.get("latest_own_order") else None,
+            "answers_paper": answers_key(detail.get("latest_paper")) if detail.get("latest_paper_order") else None}
 
 
 def _view(row) -> EventView:
@@ -101,6 +112,8 @@ def rebuild(connection=None, batch: int = 2000) -> tuple[int, int]:
     On `connection` if given (the migration that made the tables), else in the session's
     transaction, which the caller commits."""
     conn = connection if connection is not None else db.session.connection()
+    # The columns the table has now: a migration before the latest runs this code on an older table.
+    present = {c["name"] for c in inspect(conn).get_columns(ProgressItem.__tablename__)}
     conn.execute(delete(ProgressItem.__table__))
     conn.execute(delete(ProgressLearner.__table__))
     user_ids = list(conn.scalars(select(Event.user_id).distinct()))
@@ -109,7 +122,7 @@ def rebuild(connection=None, batch: int = 2000) -> tuple[int, int]:
         chunk = user_ids[start:start + batch]
         item_rows, learner_rows = [], []
         for user_id, found, count in _summarise_users(conn, chunk):
-            item_rows += [_row(user_id, s) for s in found]
+            item_rows += [{k: v for k, v in _row(user_id, s).items() if k in present} for s in found]
             if count:
                 learner_rows.append({"user_id": user_id, "events": count})
         if item_rows:
@@ -118,6 +131,23 @@ def rebuild(connection=None, batch: int = 2000) -> tuple[int, int]:
             conn.execute(ProgressLearner.__table__.insert(), learner_rows)
         items += len(item_rows)
     return len(user_ids), items
+
+
+def fill_answers(connection, batch: int = 2000) -> int:
+    """Write the survey answers' columns of every survey summary from its `detail` (the
+    migration that added them), a few learners at a time. Returns the summaries written."""
+    table = ProgressItem.__table__
+    users = list(connection.scalars(select(table.c.user_id).where(table.c.kind == SURVEY).distinct()))
+    update = (table.update().where(table.c.user_id == bindparam("u"), table.c.item_id == bindparam("i"))
+              .values({c: bindparam(c) for c in _answers(None)}))
+    written = 0
+    for start in range(0, len(users), batch):
+        rows = [{"u": user_id, "i": item_id, **_answers(detail)} for user_id, item_id, detail in connection.execute(
+            select(table.c.user_id, table.c.item_id, table.c.detail)
+            .where(table.c.kind == SURVEY, table.c.user_id.in_(users[start:start + batch])))]
+        connection.execute(update, rows)
+        written += len(rows)
+    return written
 
 
 def _summarise_users(conn, user_ids: list) -> Iterator[tuple]:
@@ -134,7 +164,8 @@ def _summarise_users(conn, user_ids: list) -> Iterator[tuple]:
 
 # Reading -------------------------------------------------------------------------------------
 
-COLUMNS = tuple(ProgressItem.__table__.columns)  # plain rows, not ORM objects: pages read many
+# Plain rows, not ORM objects: pages read many; the answers' columns are for the reports alone.
+COLUMNS = tuple(c for c in ProgressItem.__table__.columns if not c.name.startswith("answers_"))
 
 
 def _summary(row) -> ItemSummary:

@@ -56,7 +56,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from .stats import Estimate, Verdict, gain_estimates, judge, learner_g
+from .stats import BOOTSTRAP_MAX_N, Estimate, PairSums, Verdict, gain_estimates, judge
 
 COVERAGE_TARGET = 0.5
 GAIN_TARGET = 0.3
@@ -161,24 +161,21 @@ def is_dropout(learner: LearnerFacts, level: str, as_of: date | None) -> bool:
     return as_of is not None and taken is not None and (as_of - taken).days >= DROPOUT_DAYS
 
 
-def _mean(values: Sequence[float]) -> float | None:
-    return sum(values) / len(values) if values else None
-
-
 def learning_gain(level: str, learners: Iterable[LearnerFacts], as_of: date | None = None) -> Gain:
     return Tally((level,), {}, as_of).add_all(learners).gain(level)
 
 
-def _gain(level: str, pairs: list, dropped: list, started: list, post_only: int) -> Gain:
-    counted = Gain(level, len(pairs), len(dropped), None, None, started=len(started), pre_dropouts=_mean(dropped),
-                   pre_started=_mean(started), post_only=post_only)
-    if len(pairs) < MIN_PAIRS:
+def _gain(level: str, pairs: list | None, sums: PairSums, dropped: Sums, started: Sums, post_only: int) -> Gain:
+    """`pairs`: the (pre, post) pairs themselves, up to BOOTSTRAP_MAX_N (the bootstrap needs them);
+    above, None, and the intervals come from `sums`."""
+    counted = Gain(level, sums.n, dropped.n, None, None, started=started.n, pre_dropouts=dropped.mean,
+                   pre_started=started.mean, post_only=post_only)
+    if sums.n < MIN_PAIRS:
         return counted
-    est = gain_estimates(pairs)
-    return replace(counted, mean_pre=_mean([p for p, _ in pairs]), mean_post=_mean([q for _, q in pairs]),
+    est = gain_estimates(pairs, sums=sums, max_n=BOOTSTRAP_MAX_N)
+    return replace(counted, mean_pre=sums.sp / sums.n, mean_post=sums.sq / sums.n,
                    points=est["points"], relative=est["relative"], hake=est["hake"], hake_mean=est["hake_mean"],
-                   at_ceiling=sum(1 for p, _ in pairs if learner_g(p, 1.0) is None),
-                   points_all=sum(q - p for p, q in pairs) / (len(pairs) + len(dropped)))
+                   at_ceiling=sums.n - sums.ng, points_all=(sums.sq - sums.sp) / (sums.n + dropped.n))
 
 
 @dataclass(frozen=True)
@@ -269,12 +266,38 @@ class FormComparison:
     min_n: int = MIN_PER_FORM
 
 
-def _cell(scores: list[float]) -> FormCell:
-    if not scores:
-        return FormCell(0, None, None)
-    mean = sum(scores) / len(scores)
-    sd = math.sqrt(sum((x - mean) ** 2 for x in scores) / (len(scores) - 1)) if len(scores) > 1 else None
-    return FormCell(len(scores), mean, sd)
+@dataclass
+class Sums:
+    """n, Σx and Σx² of some scores: their mean and standard deviation, in a form that adds up."""
+
+    n: int = 0
+    total: float = 0.0
+    squares: float = 0.0
+
+    def add(self, x: float) -> None:
+        self.n += 1
+        self.total += x
+        self.squares += x * x
+
+    def merge(self, other: Sums) -> None:
+        self.n += other.n
+        self.total += other.total
+        self.squares += other.squares
+
+    @property
+    def mean(self) -> float | None:
+        return self.total / self.n if self.n else None
+
+    @property
+    def sd(self) -> float | None:
+        """The sample standard deviation (n − 1)."""
+        if self.n < 2:
+            return None
+        return math.sqrt(max(self.squares - self.total * self.total / self.n, 0.0) / (self.n - 1))
+
+
+def _cell(scores: Sums) -> FormCell:
+    return FormCell(scores.n, scores.mean, scores.sd)
 
 
 def compare_forms(level: str, learners: Iterable[LearnerFacts]) -> FormComparison:
@@ -283,7 +306,7 @@ def compare_forms(level: str, learners: Iterable[LearnerFacts]) -> FormCompariso
     return Tally((level,), {}).add_all(learners).forms(level)
 
 
-def _compare_forms(level: str, scores: Mapping[tuple, list]) -> FormComparison:
+def _compare_forms(level: str, scores: Mapping[tuple, Sums]) -> FormComparison:
     cells = {key: _cell(v) for key, v in scores.items()}
     differences: dict = {}
     verdicts = []
@@ -361,19 +384,24 @@ class Tally:
     """What the figures of a group of learners are made of, gathered learner by learner, in a form
     that adds up: `merge` two groups' tallies and you have the tally of both. The district report
     so makes each village's figures and the district's in one pass, without holding the whole
-    district's learners at once (bench/report-scale.md). Counts are counts; the scores the
-    intervals and the form comparison need are kept as lists (a float each per learner)."""
+    district's learners at once (bench/report-scale.md). Counts are counts, scores are kept as
+    their sums (`Sums`, `PairSums`), and the (pre, post) pairs themselves only up to
+    BOOTSTRAP_MAX_N (the bootstrap resamples them; above, the analytic intervals need only the
+    sums). The database can so fill a tally as well: app/reports/aggregates.py."""
 
     def __init__(self, levels: Sequence[str], items: Mapping[str, frozenset], as_of: date | None = None):
         self.levels, self.items, self.as_of = tuple(levels), items, as_of
         self.reached: Counter[str] = Counter()  # village id -> learners reached
         self.enrolled: Counter[str] = Counter()  # level -> learners in a class of it
         self.finished: Counter[str] = Counter()  # level -> learners with its post-test
-        self.pairs: dict[str, list] = {lv: [] for lv in self.levels}  # (pre, post) of completers
-        self.dropped: dict[str, list] = {lv: [] for lv in self.levels}  # drop-outs' pre-test scores
-        self.started: dict[str, list] = {lv: [] for lv in self.levels}  # every pre-test score
+        # completers' (pre, post): their sums, and the pairs while they are few enough to bootstrap
+        self.pair_sums: dict[str, PairSums] = {lv: PairSums() for lv in self.levels}
+        self.pairs: dict[str, list | None] = {lv: [] for lv in self.levels}
+        self.dropped: dict[str, Sums] = {lv: Sums() for lv in self.levels}  # drop-outs' pre-test scores
+        self.started: dict[str, Sums] = {lv: Sums() for lv in self.levels}  # every pre-test score
         self.post_only: Counter[str] = Counter()
-        self.scores: dict[tuple, list] = {(lv, f, r): [] for lv in self.levels for f in "AB" for r in ("pre", "post")}
+        self.scores: dict[tuple, Sums] = {(lv, f, r): Sums() for lv in self.levels for f in "AB"
+                                          for r in ("pre", "post")}
         # per knowledge item: [pairs, right before, right after, not right before, of those right after]
         self.known: dict[str, list] = {item: [0, 0, 0, 0, 0] for item in items}
         self.both_surveys = 0  # learners with answers to both surveys
@@ -389,16 +417,16 @@ class Tally:
             if post is not None:
                 self.finished[lv] += 1
             if pre is not None:
-                self.started[lv].append(pre)
+                self.started[lv].add(pre)
                 if post is not None:
-                    self.pairs[lv].append((pre, post))
+                    self.add_pairs(lv, [(pre, post)], PairSums.of([(pre, post)]))
                 elif is_dropout(learner, lv, self.as_of):
-                    self.dropped[lv].append(pre)
+                    self.dropped[lv].add(pre)
             elif post is not None:
                 self.post_only[lv] += 1
             for role, score, form in (("pre", pre, learner.pre_form.get(lv)), ("post", post, learner.post_form.get(lv))):
                 if score is not None and form in ("A", "B"):
-                    self.scores[(lv, form, role)].append(score)
+                    self.scores[(lv, form, role)].add(score)
         intake, exit_answers = learner.intake or {}, learner.exit or {}
         if intake and exit_answers:
             self.both_surveys += 1
@@ -420,6 +448,13 @@ class Tally:
         self.sources[("intake", learner.intake_source)] += 1
         self.sources[("exit", learner.exit_source)] += 1
 
+    def add_pairs(self, level: str, pairs: list | None, sums: PairSums) -> None:
+        """Add completers: their sums, and their pairs (None: more than the bootstrap takes)."""
+        self.pair_sums[level] += sums
+        kept = self.pairs[level]
+        self.pairs[level] = (kept + pairs if kept is not None and pairs is not None
+                             and self.pair_sums[level].n <= BOOTSTRAP_MAX_N else None)
+
     def add_all(self, learners: Iterable[LearnerFacts]) -> Tally:
         for learner in learners:
             self.add(learner)
@@ -430,10 +465,12 @@ class Tally:
         for name in ("reached", "enrolled", "finished", "post_only", "sources"):
             counts: Counter = getattr(self, name)
             counts.update(getattr(other, name))
-        for name in ("pairs", "dropped", "started", "scores"):
-            lists: dict[Any, list] = getattr(self, name)
-            for key, values in getattr(other, name).items():
-                lists[key].extend(values)
+        for level in self.levels:
+            self.add_pairs(level, other.pairs[level], other.pair_sums[level])
+        for name in ("dropped", "started", "scores"):
+            sums: dict[Any, Sums] = getattr(self, name)
+            for key, found in getattr(other, name).items():
+                sums[key].merge(found)
         for item, row in other.known.items():
             self.known[item] = [x + y for x, y in zip(self.known[item], row, strict=True)]
         self.both_surveys += other.both_surveys
@@ -441,7 +478,8 @@ class Tally:
         return self
 
     def gain(self, level: str) -> Gain:
-        return _gain(level, self.pairs[level], self.dropped[level], self.started[level], self.post_only[level])
+        return _gain(level, self.pairs[level], self.pair_sums[level], self.dropped[level], self.started[level],
+                     self.post_only[level])
 
     def awareness(self) -> list[AwarenessRow]:
         return [_row(item, row[0], row[1], row[2], row[3], row[4], row[0]) for item, row in self.known.items()]

@@ -25,10 +25,12 @@ from ..models import (
 )
 from ..models.events import EventKind
 from ..people import merge_links
+from .aggregates import test_roles, village_tallies
 from .figures import Figures, LearnerFacts, Tally, district_residents
 
 SURVEY_EVENT = EventKind.SURVEY_ANSWERED
 FEW_LEARNERS = 5000  # up to this many learners, the summaries are read by their ids
+VILLAGES_AT_ONCE = 500  # villages whose tallies one set of aggregate queries makes
 
 
 def awareness_items(course: Course) -> dict[str, frozenset]:
@@ -86,12 +88,7 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
         enrolled[user_id].add(level)
         if day2 < today:
             over[user_id].add(level)
-    role_of = {}  # test id -> (level, role before counterbalancing, form)
-    for level in course.levels:
-        if level.pretest:
-            role_of[level.pretest.id] = (level.id, "pre", "A")
-        if level.posttest:
-            role_of[level.posttest.id] = (level.id, "post", "B")
+    role_of = test_roles(course)
     # Tests: each form's first result, with the role recorded with it (counterbalanced forms) and
     # its Lamport step; the first of each role counts. Columns only: no JSON is read for tests.
     firsts: dict = {}  # (person, level, role) -> (lamport, score, form)
@@ -106,7 +103,7 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
         which = role if role in ("pre", "post") else which
         lamport = lamport or 0
         found = firsts.get((user_id, level, which))
-        if found is None or lamport < found[0]:
+        if found is None or (lamport, form) < (found[0], found[2]):  # a tie (two servers): form A
             firsts[(user_id, level, which)] = (lamport, float(score), form, taken_at)
         if which == "post":
             first_post[user_id] = min(first_post.get(user_id, lamport), lamport)
@@ -190,31 +187,49 @@ def problems_of(village_ids: Sequence[uuid.UUID]) -> dict[str, list[tuple[str, s
     return found
 
 
-def report_data(villages: Sequence[Village], course: Course,
-                today: date | None = None) -> tuple[list[tuple[Village, Figures]], Figures]:
+def report_data(villages: Sequence[Village], course: Course, today: date | None = None,
+                in_sql: bool = True) -> tuple[list[tuple[Village, Figures]], Figures]:
     """Figures per village and for all of them together, as of `today` (the report's date).
 
-    Villages are read a group at a time (up to FEW_LEARNERS learners, each group's summaries
-    read by their keys); each village's tally makes its figures and is added to the district's,
-    so the whole district's learners are never held at once (bench/report-scale.md)."""
+    Each village's figures come from its `Tally`, which is then added to the district's, so the
+    whole district's learners are never held at once (bench/report-scale.md). The database makes
+    the tallies (aggregates.py), except for villages where accounts were joined (a person there
+    spans accounts), and for all villages with `in_sql=False` (the reference the tests compare
+    with): those are read a group at a time (up to FEW_LEARNERS learners, their summaries read
+    by their keys), learner by learner."""
     today = today or date.today()
     ids = [v.id for v in villages]
     problems = problems_of(ids)
     levels = [lv.id for lv in course.levels]
     items = awareness_items(course)
-    district = Tally(levels, items, today)
-    per_village = []
-    for group in _groups(villages, learner_counts(ids)):
+    joined = _villages_with_joined_accounts() if in_sql else set(ids)
+    tallies: dict[str, Tally] = {}
+    in_database = [v for v in ids if v not in joined]
+    for start in range(0, len(in_database), VILLAGES_AT_ONCE):
+        tallies.update(village_tallies(in_database[start:start + VILLAGES_AT_ONCE], course, items, today))
+    for group in _groups([v for v in villages if v.id in joined], learner_counts([v for v in ids if v in joined])):
         by_village = defaultdict(list)
         for lf in learner_facts([v.id for v in group], course, today):
             by_village[lf.village_id].append(lf)
         for v in group:
-            tally = Tally(levels, items, today).add_all(by_village.pop(str(v.id), []))
-            per_village.append((v, tally.figures(v.residents, problems[str(v.id)])))
-            district.merge(tally)
+            tallies[str(v.id)] = Tally(levels, items, today).add_all(by_village.pop(str(v.id), []))
+    district = Tally(levels, items, today)
+    per_village = []
+    for v in villages:
+        tally = tallies[str(v.id)]
+        per_village.append((v, tally.figures(v.residents, problems[str(v.id)])))
+        district.merge(tally)
     residents, counted = district_residents((str(v.id), v.residents) for v in villages)
     all_problems = [p for v in villages for p in problems[str(v.id)]]
     return per_village, district.figures(residents, all_problems, counted_villages=counted)
+
+
+def _villages_with_joined_accounts() -> set:
+    """The villages of every account joined to another or kept with others joined to it."""
+    accounts = {u for pair in merge_links().items() for u in pair}
+    if not accounts:
+        return set()
+    return set(db.session.scalars(select(User.village_id).where(User.id.in_(accounts)).distinct()))
 
 
 def _groups(villages: Sequence[Village], learners: dict) -> list[list[Village]]:

@@ -24,7 +24,7 @@ import functools
 import math
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 Z95 = 1.959963984540054  # the normal distribution's 97.5th percentile
@@ -86,23 +86,60 @@ def judge(estimate: Estimate, target: float, min_n: int = MIN_TO_JUDGE) -> Verdi
 
 def normal_interval(values: Sequence[float]) -> tuple[float, float] | None:
     """Mean ± 1.96 standard errors (sample standard deviation, n − 1)."""
-    n = len(values)
+    return mean_interval(len(values), sum(values), sum(x * x for x in values))
+
+
+def mean_interval(n: int, total: float, squares: float) -> tuple[float, float] | None:
+    """`normal_interval` from the sums alone: n, Σx and Σx² (sums add up across villages, so
+    the database can make them: app/reports/aggregates.py)."""
     if n < 2:
         return None
-    mean = sum(values) / n
-    se = math.sqrt(sum((x - mean) ** 2 for x in values) / (n - 1) / n)
+    mean = total / n
+    se = math.sqrt(max(squares - n * mean * mean, 0.0) / (n - 1) / n)
     return mean - Z95 * se, mean + Z95 * se
 
 
 def ratio_interval(ys: Sequence[float], xs: Sequence[float]) -> tuple[float, float] | None:
     """Delta method for R = mean(y) / mean(x): se = sd(y − R·x) / (√n · mean(x))."""
-    n = len(xs)
-    if n < 2 or sum(xs) <= 0:
+    return ratio_interval_of(len(xs), sum(xs), sum(ys), sum(x * x for x in xs), sum(y * y for y in ys),
+                             sum(x * y for x, y in zip(xs, ys, strict=True)))
+
+
+def ratio_interval_of(n: int, sx: float, sy: float, sxx: float, syy: float, sxy: float) -> tuple[float, float] | None:
+    """`ratio_interval` from the sums alone: Σ(y − R·x)² = Σy² − 2R·Σxy + R²·Σx²."""
+    if n < 2 or sx <= 0:
         return None
-    mean_x = sum(xs) / n
-    r = sum(ys) / sum(xs)
-    se = math.sqrt(sum((y - r * x) ** 2 for y, x in zip(ys, xs, strict=True)) / (n - 1) / n) / mean_x
+    r = sy / sx
+    spread = max(syy - 2 * r * sxy + r * r * sxx, 0.0)
+    se = math.sqrt(spread / (n - 1) / n) / (sx / n)
     return r - Z95 * se, r + Z95 * se
+
+
+@dataclass(frozen=True)
+class PairSums:
+    """What the gain figures need of a group's (pre, post) pairs, as sums that add up: n, Σpre,
+    Σpost, Σpre², Σpost², Σpre·post, and over the learners with a g (below 100 % before) their
+    number, Σg and Σg². Above BOOTSTRAP_MAX_N learners the analytic intervals need only these."""
+
+    n: int = 0
+    sp: float = 0.0
+    sq: float = 0.0
+    spp: float = 0.0
+    sqq: float = 0.0
+    spq: float = 0.0
+    ng: int = 0
+    sg: float = 0.0
+    sgg: float = 0.0
+
+    @classmethod
+    def of(cls, pairs: Sequence[tuple[float, float]]) -> PairSums:
+        gs = [g for g in (learner_g(p, q) for p, q in pairs) if g is not None]
+        return cls(len(pairs), sum(p for p, _ in pairs), sum(q for _, q in pairs), sum(p * p for p, _ in pairs),
+                   sum(q * q for _, q in pairs), sum(p * q for p, q in pairs), len(gs), sum(gs),
+                   sum(g * g for g in gs))
+
+    def __add__(self, other: PairSums) -> PairSums:
+        return PairSums(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
 
 def percentile_interval(values: list[float]) -> tuple[float, float]:
@@ -160,15 +197,44 @@ def _resampled_sums(pre, post, g_values, g_counts, rng: random.Random, resamples
                ((total >> 2 * FIELD & mask) / FIXED) - offset * with_g, with_g)
 
 
-def gain_estimates(pairs: Sequence[tuple[float, float]], seed: int = SEED, resamples: int = RESAMPLES,
-                   max_n: int = BOOTSTRAP_MAX_N) -> dict[str, Estimate]:
+def gain_estimates(pairs: Sequence[tuple[float, float]] | None, seed: int = SEED, resamples: int = RESAMPLES,
+                   max_n: int = BOOTSTRAP_MAX_N, sums: PairSums | None = None) -> dict[str, Estimate]:
     """Points, relative gain, Hake's g of the means and the mean of learners' g, each with its
     95 % interval, from (pre, post) pairs of scores 0..1. The same scores give the same result,
-    so a village's bootstrap is kept (LRU) for the report's next view, file or language."""
+    so a village's bootstrap is kept (LRU) for the report's next view, file or language.
+
+    Above `max_n` learners only the sums are needed: `sums` may then stand for the pairs
+    (`pairs` None), as the database adds them up for a large village (aggregates.py)."""
+    if pairs is None:
+        if sums is None or sums.n <= max_n:
+            raise ValueError("the pairs themselves are needed up to max_n learners (the bootstrap)")
+        return _normal_estimates(sums)
     ordered = tuple(sorted(pairs))
     if len(ordered) <= max_n:
         return dict(_bootstrapped(ordered, seed, resamples, max_n))
-    return _gain_estimates(ordered, seed, resamples, max_n)
+    return _normal_estimates(PairSums.of(ordered))
+
+
+def _normal_estimates(m: PairSums) -> dict[str, Estimate]:
+    """The four figures with analytic intervals (mean ± 1.96 se; the delta method for ratios)."""
+    n = m.n
+    values = {name: stat(n, m.sp, m.sq, m.sg, m.ng) for name, stat in STATISTICS.items()}
+    relative = ratio_interval_of(n, m.sp, m.sq, m.spp, m.sqq, m.spq)
+    # hake = 1 − mean(1−post)/mean(1−pre): the same ratio on the complements, from the same sums
+    rest = ratio_interval_of(n, n - m.sp, n - m.sq, n - 2 * m.sp + m.spp, n - 2 * m.sq + m.sqq,
+                             n - m.sp - m.sq + m.spq)
+    intervals = {
+        "points": mean_interval(n, m.sq - m.sp, m.sqq - 2 * m.spq + m.spp),
+        "hake_mean": mean_interval(m.ng, m.sg, m.sgg),
+        "relative": None if relative is None else (relative[0] - 1, relative[1] - 1),
+        "hake": None if rest is None else (1 - rest[1], 1 - rest[0]),
+    }
+    estimates = {}
+    for name in STATISTICS:
+        low, high = intervals[name] or (None, None)
+        estimates[name] = Estimate(values[name], low, high, n=m.ng if name == "hake_mean" else n,
+                                   method="normal" if intervals[name] else "")
+    return estimates
 
 
 @functools.lru_cache(maxsize=4096)  # at most 4,096 × 100 pairs
@@ -201,14 +267,6 @@ def _gain_estimates(pairs: Sequence[tuple[float, float]], seed: int, resamples: 
             defined = [v for v in found if v is not None]
             if values[name] is not None and len(defined) >= MIN_DEFINED * resamples:
                 intervals[name] = percentile_interval(defined)
-    elif n > max_n:
-        method = "normal"
-        intervals["points"] = normal_interval([q - p for p, q in pairs])
-        intervals["hake_mean"] = normal_interval(with_g)
-        relative = ratio_interval(post, pre)
-        intervals["relative"] = None if relative is None else (relative[0] - 1, relative[1] - 1)
-        rest = ratio_interval([1 - q for q in post], [1 - p for p in pre])  # hake = 1 − mean(1−post)/mean(1−pre)
-        intervals["hake"] = None if rest is None else (1 - rest[1], 1 - rest[0])
     estimates = {}
     for name in STATISTICS:
         low, high = intervals[name] or (None, None)

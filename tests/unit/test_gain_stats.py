@@ -1,5 +1,6 @@
 """Intervals, rounding and attrition, each on a case small enough to compute by hand."""
 
+import dataclasses
 import random
 from datetime import date
 from decimal import Decimal
@@ -8,6 +9,7 @@ import pytest
 
 from app.reports.figures import DROPOUT_DAYS, LearnerFacts, learning_gain
 from app.reports.stats import (
+    PairSums,
     gain_estimates,
     half_up,
     judge,
@@ -123,3 +125,20 @@ def test_attrition_by_hand():
     # without a date to count from, a learner with no class is never a drop-out
     assert learning_gain("e", people).dropouts == 1
 
+
+
+def test_analytic_intervals_from_the_sums_alone_equal_those_from_the_pairs():
+    """The database adds up a large village's sums (app/reports/aggregates.py): the intervals
+    made from them are those made from the pairs, and sums of parts add up to the whole's."""
+    rng = random.Random(3)
+    pairs = [(rng.choice([0.0, 1.0, rng.random()]), rng.random()) for _ in range(150)]
+    whole = PairSums.of(pairs)
+    assert dataclasses.astuple(PairSums.of(pairs[:40]) + PairSums.of(pairs[40:])) == pytest.approx(dataclasses.astuple(whole))
+    assert whole.n - whole.ng == sum(1 for p, _ in pairs if p == 1.0)  # at 100 % before: no g
+    from_pairs, from_sums = gain_estimates(pairs), gain_estimates(None, sums=whole)
+    for name, estimate in from_pairs.items():
+        assert estimate.method == from_sums[name].method == "normal"
+        for field in ("value", "low", "high"):
+            assert getattr(from_sums[name], field) == pytest.approx(getattr(estimate, field), rel=1e-12)
+    with pytest.raises(ValueError):  # up to the bootstrap's limit the pairs themselves are needed
+        gain_estimates(None, sums=PairSums.of(pairs[:100]))

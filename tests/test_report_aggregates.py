@@ -1,0 +1,112 @@
+"""The district figures made by the database (app/reports/aggregates.py) equal the figures made
+learner by learner in Python (queries.learner_facts + figures.Tally, the reference), on random
+activity written through the one writer's summaries: tests taken twice and in swapped roles,
+paper forms beside the learner's own, intakes after the post-test, classes over or not,
+self-registered drop-outs on both sides of the 30 days, villages without residents."""
+
+import dataclasses
+import math
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from app.course import get_course
+from app.extensions import db
+from app.models import Attendance, TrainingClass, Village
+from app.reports import figures
+from app.reports.queries import report_data
+from tests.conftest import EVENTS_T0
+from tests.conftest import add_event as add
+
+LEVELS = ("basic", "second")
+SCORES = [0.0, 0.25, 0.5, 0.8, 1.0]
+KNOW = [[0], [1], [2], [0, 1], [], None]
+INTERNET = [[0], [1], [2], [1, 0], None]
+REPORT_DAYS = (10, 29, 30, 49, 50, 90)  # after EVENTS_T0; pre-tests fall on day 0, 20, 40…: both sides of 30 days
+
+
+def _answers(rng, *questions):
+    found = {q: rng.choice(KNOW if q.startswith("know") else INTERNET) for q in questions}
+    return {q: a for q, a in found.items() if a is not None}
+
+
+def _activity(make, rng: random.Random, start: date) -> None:
+    for k in range(3):
+        village = make.village(f"Ауыл {k}", residents=rng.choice([None, 6, 40]))
+        classes = []
+        for level in LEVELS:
+            if rng.random() < 0.7:  # ending on a report's date, the day before or the day after
+                day2 = start + timedelta(days=rng.choice(REPORT_DAYS) + rng.choice([-1, 0, 1]))
+                classes.append(TrainingClass(village=village, level=level, day1=day2 - timedelta(days=1), day2=day2,
+                                             venue="x"))
+        db.session.add_all(classes)
+        db.session.flush()
+        for _ in range(rng.randint(3, 10)):
+            person = make.learner(village=village, order=None)
+            if classes and rng.random() < 0.6:
+                cls = rng.choice(classes)
+                cls.learners.append(person)
+                if rng.random() < 0.5:
+                    db.session.add(Attendance(class_id=cls.id, user_id=person.id, day=1))
+            steps = []
+            if rng.random() < 0.3:
+                steps.append(("lesson_opened", "alpha", {}))
+            for level in LEVELS:
+                for test in (f"{level}-pre", f"{level}-post"):
+                    for _ in range(rng.choice([0, 1, 1, 2])):
+                        payload = {"score": rng.choice(SCORES + [round(rng.random(), 3)])}
+                        role = rng.choice([None, None, "pre", "post"])
+                        if role:
+                            payload["role"] = role
+                        steps.append(("test_taken", test, payload))
+            for survey, questions in (("intake", ("know-1414", "internet-home")), ("exit", ("know-1414",))):
+                for _ in range(rng.choice([0, 1, 2, 2])):
+                    payload = {"answers": _answers(rng, *questions)}
+                    if rng.random() < 0.4:
+                        payload["entered_by"] = "trainer"
+                    steps.append(("survey_answered", survey, payload))
+            rng.shuffle(steps)
+            minute = 0
+            for kind, item, payload in steps:
+                minute += rng.choice([1, 60, 60 * 24 * 20])  # some pre-tests 30+ days before the report
+                add(person, kind, item, minute, **payload)
+    db.session.commit()
+
+
+def _same(a, b, where="figures"):
+    """Equal, floats within 1e-9 (the database adds in another order)."""
+    if dataclasses.is_dataclass(a) and not isinstance(a, type):
+        assert type(a) is type(b), where
+        for f in dataclasses.fields(a):
+            _same(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys(), where
+        for key in a:
+            _same(a[key], b[key], f"{where}[{key!r}]")
+    elif isinstance(a, list | tuple):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _same(x, y, f"{where}[{i}]")
+    elif isinstance(a, float) and isinstance(b, float):
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12), (where, a, b)
+    else:
+        assert a == b, (where, a, b)
+
+
+@pytest.mark.parametrize("seed, bootstrap_max", [(1, None), (2, None), (3, None), (4, 2), (5, 2), (6, 3)])
+def test_database_tallies_equal_the_learner_by_learner_figures(app, make, monkeypatch, seed, bootstrap_max):
+    if bootstrap_max is not None:  # a low limit: villages and district past it, with their sums alone
+        monkeypatch.setattr(figures, "BOOTSTRAP_MAX_N", bootstrap_max)
+    rng = random.Random(seed)
+    _activity(make, rng, EVENTS_T0.date())
+    villages = db.session.scalars(db.select(Village).order_by(Village.name_kk)).all()
+    course = get_course()
+    for today in (EVENTS_T0.date() + timedelta(days=d) for d in REPORT_DAYS):
+        in_sql = report_data(villages, course, today)
+        learner_by_learner = report_data(villages, course, today, in_sql=False)
+        _same(in_sql, learner_by_learner)
+        assert in_sql[1].reached > 0
+    gains = [g for _, f in in_sql[0] for g in f.gains.values()] + list(in_sql[1].gains.values())
+    assert any(g.pairs for g in gains) and any(g.dropouts for g in gains)
+    assert any(r.pairs for r in in_sql[1].awareness)
