@@ -38,8 +38,8 @@ def village_tallies(village_ids: Sequence[uuid.UUID], course: Course, items: Map
     _reached(tallies, village_ids)
     _enrolled(tallies, village_ids, levels)
     _tests(tallies, village_ids, course, today)
-    if "intake" in course.surveys and "exit" in course.surveys:
-        _surveys(tallies, village_ids, items, _test_rows(village_ids, course, numbered=False))
+    if "intake" in course.surveys or "exit" in course.surveys:
+        _surveys(tallies, village_ids, course, items, _test_rows(village_ids, course, numbered=False))
     return tallies
 
 
@@ -209,7 +209,7 @@ def _tests(tallies: dict, village_ids, course: Course, today: date) -> None:
                 tallies[str(village)].pairs[level].append((p, q))
 
 
-def _surveys(tallies: dict, village_ids, items: Mapping[str, frozenset], tests) -> None:
+def _surveys(tallies: dict, village_ids, course: Course, items: Mapping[str, frozenset], tests) -> None:
     """Awareness, internet at home and where the answers came from, by the rules of
     `queries.learner_facts` (which answers) and `figures.Tally.add` (what counts)."""
     intake, exit_ = aliased(ProgressItem), aliased(ProgressItem)
@@ -226,8 +226,10 @@ def _surveys(tallies: dict, village_ids, items: Mapping[str, frozenset], tests) 
                     func.coalesce(exit_.answers_latest, exit_.answers_paper).label("b"),
                     case((exit_.answers_latest.is_not(None), "own"),
                          (exit_.answers_paper.is_not(None), "paper")).label("b_from"))
-             .outerjoin(intake, and_(intake.user_id == User.id, intake.item_id == "intake"))
-             .outerjoin(exit_, and_(exit_.user_id == User.id, exit_.item_id == "exit")))
+             # (a survey the course no longer has is not read, as learner_facts reads only the course's)
+             .outerjoin(intake, and_(intake.user_id == User.id, intake.item_id == "intake",
+                                     literal("intake" in course.surveys)))
+             .outerjoin(exit_, and_(exit_.user_id == User.id, exit_.item_id == "exit", literal("exit" in course.surveys))))
     if joins:
         query = query.outerjoin(joins[0], joins[0].c.user_id == User.id)
     found = query.where(_learners_of(village_ids)).cte("found").prefix_with("MATERIALIZED")
