@@ -2,7 +2,7 @@
 
 SQLite (a village centre): WAL, so that readers never wait for a writer and a writer waits for
 another writer only as long as `DATABASE_LOCK_TIMEOUT_SECONDS`. PostgreSQL (the district server):
-the same wait as `lock_timeout`. A request that still finds the database locked, or the disk
+the same wait as `lock_timeout`, and no JIT compilation (it cost more than the queries it sped). A request that still finds the database locked, or the disk
 full, fails whole (one commit per request) and gets a clear page (errors.py), never a 500.
 """
 
@@ -46,6 +46,10 @@ def configure_engine(app: Flask, db) -> None:
         def _pg_lock_timeout(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
             cursor.execute(f"SET lock_timeout = {int(timeout * 1000)}")
+            # No JIT: the report's aggregate queries look costly to the planner (correlated
+            # EXISTS, many CASEs) and PostgreSQL spent 0.4 s compiling a query that runs in 30 ms
+            # (bench/report-scale.md); no query of this site runs long enough to gain from it.
+            cursor.execute("SET jit = off")
             cursor.close()
             dbapi_connection.commit()  # else the pool's rollback would undo the SET
 
