@@ -2,8 +2,9 @@
 
 SQLite (a village centre): WAL, so that readers never wait for a writer and a writer waits for
 another writer only as long as `DATABASE_LOCK_TIMEOUT_SECONDS`. PostgreSQL (the district server):
-the same wait as `lock_timeout`, and no JIT compilation (it cost more than the queries it sped). A request that still finds the database locked, or the disk
-full, fails whole (one commit per request) and gets a clear page (errors.py), never a 500.
+the same wait as `lock_timeout`, and no JIT compilation (it cost more than the queries it sped).
+A request that still finds the database locked, or the disk full, fails whole (one commit per
+request) and gets a clear page (errors.py), never a 500.
 """
 
 from __future__ import annotations

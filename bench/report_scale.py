@@ -1,9 +1,11 @@
 """District scale: the akimat's figures, a village's, a class grid and a learner's level page,
 on a large district, with their time and memory budgets (issue #10).
 
-Run:  .venv/bin/python bench/report_scale.py [--db URL] [--villages 200] [--learners 500] [--pure N] [--no-db]
+Run:  .venv/bin/python bench/report_scale.py [--db URL] [--villages 200] [--learners 500] [--pure N] [--no-db] [--compare]
       (default: a SQLite file in a temporary folder, 100,000 learners and about 5.3 M events;
        e.g. --db postgresql+psycopg://postgres@127.0.0.1/auyl_bench)
+      --compare also times the district figures made learner by learner in Python (the reference the
+      database path is tested against) and checks that both agree;
       --pure N also times the figures alone (no database) over N learners held in memory, in villages
       of 100 (every village at the bootstrap's limit: its worst case) and of 2,500; --no-db runs only that.
 Writes the figures to stdout; the results are kept in bench/report-scale.md.
@@ -193,6 +195,15 @@ def _bulk(model, rows: list[dict]) -> None:
         db.session.connection().execute(insert(model.__table__), rows)
 
 
+def _close(a, b) -> bool:
+    """The district's headline figures agree (the test suite compares every field)."""
+    da, db_ = a[1], b[1]
+    return da.reached == db_.reached and all(
+        ga.pairs == gb.pairs and abs((ga.relative.value or 0) - (gb.relative.value or 0)) < 1e-9
+        for ga, gb in zip(da.gains.values(), db_.gains.values(), strict=True)) and \
+        da.awareness_all.pairs == db_.awareness_all.pairs
+
+
 def _numbers(me):
     """This server's change numbers, shared with the ORM's stamps: take them from the counter and
     move the counter past each one (bulk inserts bypass the listeners that would do it)."""
@@ -260,6 +271,8 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=500)
     parser.add_argument("--pure", type=int, default=100_000)
     parser.add_argument("--no-db", action="store_true")
+    parser.add_argument("--compare", action="store_true",
+                        help="also time the learner-by-learner Python path on the same data (the reference)")
     args = parser.parse_args()
     url = args.db or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
     # The app's own factory and the real course: no test code (pytest need not be installed).
@@ -287,6 +300,11 @@ def main() -> None:
         level = course.level("elementary")
         timed("district figures (report_data, all villages)", lambda: report_data(villages, course),
               budget["district"], memory=True)
+        if args.compare:
+            found: list = []
+            timed("district figures, learner by learner in Python", lambda: found.append(report_data(
+                villages, course, in_sql=False)))
+            assert _close(found[0], report_data(villages, course)), "the two paths disagree"
         timed(f"one village's figures ({args.learners} learners)", lambda: report_data(villages[1:2], course),
               budget["village"], repeat=5)
 

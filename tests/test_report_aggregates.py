@@ -108,10 +108,27 @@ def test_database_tallies_equal_the_learner_by_learner_figures(app, make, monkey
     if dropped_survey:  # a survey taken out of the content: its answers kept, no longer read
         monkeypatch.delitem(course.surveys, dropped_survey)
     for today in (EVENTS_T0.date() + timedelta(days=d) for d in REPORT_DAYS):
-        in_sql = report_data(villages, course, today)
+        in_sql = report_data(villages, course, today, in_sql=True)
         learner_by_learner = report_data(villages, course, today, in_sql=False)
         _same(in_sql, learner_by_learner)
         assert in_sql[1].reached > 0
     gains = [g for _, f in in_sql[0] for g in f.gains.values()] + list(in_sql[1].gains.values())
     assert any(g.pairs for g in gains) and any(g.dropouts for g in gains)
     assert any(r.pairs for r in in_sql[1].awareness) == (dropped_survey is None)
+
+
+def test_the_database_makes_the_tallies_of_many_learners_only(app, make, monkeypatch):
+    """A village's own page is quicker learner by learner; the district's many learners are
+    tallied by the database (queries.SQL_FROM), unless accounts were joined in a village."""
+    from app.reports import queries
+
+    _activity(make, random.Random(9), EVENTS_T0.date())
+    villages = db.session.scalars(db.select(Village)).all()
+    made = []
+    real = queries.village_tallies
+    monkeypatch.setattr(queries, "village_tallies", lambda ids, *rest: made.append(len(ids)) or real(ids, *rest))
+    report_data(villages, get_course())
+    assert made == []  # a few learners
+    monkeypatch.setattr(queries, "SQL_FROM", 0)
+    report_data(villages, get_course())
+    assert made == [len(villages)]

@@ -31,6 +31,7 @@ from .figures import Figures, LearnerFacts, Tally, district_residents
 SURVEY_EVENT = EventKind.SURVEY_ANSWERED
 FEW_LEARNERS = 5000  # up to this many learners, the summaries are read by their ids
 VILLAGES_AT_ONCE = 500  # villages whose tallies one set of aggregate queries makes
+SQL_FROM = 2000  # more learners than this: the database makes the tallies (bench/report-scale.md)
 
 
 def awareness_items(course: Course) -> dict[str, frozenset]:
@@ -188,17 +189,21 @@ def problems_of(village_ids: Sequence[uuid.UUID]) -> dict[str, list[tuple[str, s
 
 
 def report_data(villages: Sequence[Village], course: Course, today: date | None = None,
-                in_sql: bool = True) -> tuple[list[tuple[Village, Figures]], Figures]:
+                in_sql: bool | None = None) -> tuple[list[tuple[Village, Figures]], Figures]:
     """Figures per village and for all of them together, as of `today` (the report's date).
 
     Each village's figures come from its `Tally`, which is then added to the district's, so the
     whole district's learners are never held at once (bench/report-scale.md). The database makes
-    the tallies (aggregates.py), except for villages where accounts were joined (a person there
-    spans accounts), and for all villages with `in_sql=False` (the reference the tests compare
-    with): those are read a group at a time (up to FEW_LEARNERS learners, their summaries read
-    by their keys), learner by learner."""
+    the tallies (aggregates.py) when the villages hold more than SQL_FROM learners (a village's
+    own page is quicker learner by learner), except for villages where accounts were joined (a
+    person there spans accounts). `in_sql` True or False forces one path for every village (the
+    tests compare them). The rest are read a group at a time (up to FEW_LEARNERS learners, their
+    summaries read by their keys), learner by learner."""
     today = today or date.today()
     ids = [v.id for v in villages]
+    counts = learner_counts(ids)
+    if in_sql is None:
+        in_sql = sum(counts.values()) > SQL_FROM
     problems = problems_of(ids)
     levels = [lv.id for lv in course.levels]
     items = awareness_items(course)
@@ -207,7 +212,7 @@ def report_data(villages: Sequence[Village], course: Course, today: date | None 
     in_database = [v for v in ids if v not in joined]
     for start in range(0, len(in_database), VILLAGES_AT_ONCE):
         tallies.update(village_tallies(in_database[start:start + VILLAGES_AT_ONCE], course, items, today))
-    for group in _groups([v for v in villages if v.id in joined], learner_counts([v for v in ids if v in joined])):
+    for group in _groups([v for v in villages if v.id in joined], counts):
         by_village = defaultdict(list)
         for lf in learner_facts([v.id for v in group], course, today):
             by_village[lf.village_id].append(lf)
