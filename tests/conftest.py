@@ -398,6 +398,18 @@ def pytest_configure(config):
         config.stash[MADE_BASETEMP] = config.option.basetemp
 
 
+def pytest_sessionstart(session):
+    """PYTHONDONTWRITEBYTECODE (set on this project's machines) made each run compile and rewrite
+    the asserts of every test module anew (pytest keeps rewritten modules as bytecode): about 4 s
+    of CPU before the first test, every run. Their bytecode is kept in pytest's cache folder
+    (.pytest_cache, ignored by git) rather than next to the sources, which the variable keeps
+    clean; with the cache plugin off (-p no:cacheprovider) nothing is written, as it asks."""
+    cache = getattr(session.config, "cache", None)
+    if sys.dont_write_bytecode and cache is not None and not sys.pycache_prefix:
+        sys.pycache_prefix = str(cache.mkdir("pycache"))
+        sys.dont_write_bytecode = False
+
+
 def pytest_unconfigure(config):
     made = config.stash.get(MADE_BASETEMP, None)
     if made and config.stash.get(PASSED, False):

@@ -1,16 +1,18 @@
 """Markdown to HTML for lesson prose, with lesson links and pictures resolved.
 
-A new `markdown.Markdown` is made for every call: instances keep state and are not
-thread-safe. Lessons are written by volunteers: the HTML is cleaned with nh3 (an allow-list of
-what Markdown makes and the few raw tags in `RAW_HTML_TAGS`), and `flask content check` flags
-any other raw HTML. Pictures (inline SVG) are put in after cleaning: they come from files that
-the content check vets (`svg_problems`).
+Each thread has one `markdown.Markdown`, reset after each text (instances keep state between
+texts and are not thread-safe): making one builds some 60 patterns and processors, which was
+half of the time of loading a course (~9,000 texts in the real one). Lessons are written by
+volunteers: the HTML is cleaned with nh3 (an allow-list of what Markdown makes and the few raw
+tags in `RAW_HTML_TAGS`), and `flask content check` flags any other raw HTML. Pictures (inline
+SVG) are put in after cleaning: they come from files that the content check vets (`svg_problems`).
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -88,9 +90,13 @@ def inline_svg(path: Path, label: str) -> str:
 
 
 class _ResolveTreeprocessor(Treeprocessor):
-    def __init__(self, md, folder: Path, item_id: str, links: Links, pictures: dict[str, str]):
-        super().__init__(md)
-        self.folder, self.item_id, self.links, self.pictures = folder, item_id, links, pictures
+    """Lesson links and pictures of the text being rendered: render_markdown sets `folder`,
+    `item_id`, `links` and `pictures` (where inlined pictures go) before each text."""
+
+    folder: Path
+    item_id: str
+    links: Links
+    pictures: dict[str, str]
 
     def run(self, root: etree.Element) -> None:
         for el in root.iter("a"):
@@ -116,19 +122,32 @@ class _ResolveTreeprocessor(Treeprocessor):
 
 
 class _ResolveExtension(Extension):
-    def __init__(self, folder: Path, item_id: str, links: Links, pictures: dict[str, str]):
-        super().__init__()
-        self.args = (folder, item_id, links, pictures)
-
     def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's API name)
-        md.treeprocessors.register(_ResolveTreeprocessor(md, *self.args), "auyl_resolve", 5)
+        md.treeprocessors.register(_ResolveTreeprocessor(md), "auyl_resolve", 5)
+
+
+_THREAD = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """This thread's Markdown instance."""
+    md = getattr(_THREAD, "markdown", None)
+    if md is None:
+        md = _THREAD.markdown = markdown.Markdown(extensions=["sane_lists", _ResolveExtension()])
+    return md
 
 
 def render_markdown(text: str, folder: Path, item_id: str, links: Links) -> str:
     """Block Markdown to clean HTML."""
     pictures: dict[str, str] = {}
-    md = markdown.Markdown(extensions=["sane_lists", _ResolveExtension(folder, item_id, links, pictures)])
-    html = clean_html(md.convert(text))
+    md = _markdown()
+    resolve = md.treeprocessors["auyl_resolve"]
+    resolve.folder, resolve.item_id, resolve.links, resolve.pictures = folder, item_id, links, pictures
+    try:
+        html = md.convert(text)
+    finally:
+        md.reset()  # Python-Markdown's way to reuse an instance: no link references or stashed HTML carried over
+    html = clean_html(html)
     for key, svg in pictures.items():
         html = html.replace(f'<span class="pic">{key}</span>', f'<span class="pic">{svg}</span>', 1)
     return html

@@ -142,9 +142,13 @@ def test_akimat_report_pages_are_accessible_and_print(browser, live_app, lang, t
     ctx = browser.new_context(viewport=PHONE)
     page = ctx.new_page()
     staff_sign_in(page, base, "akimat", "akimat-demo-2026")
-    page.wait_for_url("**/reports/district")  # the akimat lands on the figures
-    assert serious_violations(page) == []
-    page.goto(base + f"/reports/district?lang={lang}")
+    page.wait_for_url("**/reports/district")  # the akimat lands on the figures, in Kazakh
+    assert page.locator("html").get_attribute("lang") == "kk"
+    if lang != "kk":
+        # The landing page is the Kazakh report (as ?lang=kk but for the language switch's return
+        # address): audited once a run, here in [kk]. It was three times (the landing page in each
+        # language's test and ?lang=kk), at 1-2 s an audit (colour contrast of ~960 cells and labels).
+        page.goto(base + f"/reports/district?lang={lang}")
     assert page.locator("html").get_attribute("lang") == lang
     assert page.locator("figure.chart svg").count() >= 4
     assert serious_violations(page) == []

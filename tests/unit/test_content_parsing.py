@@ -279,6 +279,23 @@ def test_the_renderer_removes_scripts_handlers_and_script_links(html):
     assert "соңы" in out
 
 
+def test_a_text_renders_alike_whatever_was_rendered_before_it_and_in_any_thread():
+    """The renderer keeps one Markdown instance per thread, reset after each text: a link
+    reference, a picture or the lesson of one text never reaches the next."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.content.render import Links, render_markdown
+
+    alpha = FIXTURE_CONTENT / "basic/01-alpha"
+    text = "[eGov][ref], ![Сурет](pic.kk.svg), ![photo](photo.png)"
+    alone = render_markdown(text, alpha, "alpha", Links())
+    assert "[eGov][ref]" in alone and alone.count("<svg") == 1 and "/asset/alpha/photo.png" in alone
+    render_markdown("[ref]: https://example.com/\n\n![x](pic.ru.svg) ![y](other.png)", alpha, "beta", Links())
+    assert render_markdown(text, alpha, "alpha", Links()) == alone
+    with ThreadPoolExecutor(4) as pool:
+        assert set(pool.map(lambda _: render_markdown(text, alpha, "alpha", Links()), range(8))) == {alone}
+
+
 def test_a_picture_with_a_script_is_flagged_and_its_lesson_left_out(course_copy):
     svg = course_copy / "basic/01-alpha/pic.kk.svg"
     svg.write_text(svg.read_text(encoding="utf-8").replace("<svg ", '<svg onload="alert(1)" ', 1), encoding="utf-8")
