@@ -53,6 +53,13 @@ class DefaultConfig:
     SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600
     # Compress pages and static files; brotli first, gzip for older browsers.
     COMPRESS_ALGORITHM = ["br", "gzip"]
+    # Brotli quality 3, not Flask-Compress's 4: a lesson page (33 KB of HTML) costs 0.27 ms to
+    # compress instead of 0.46 ms (the largest single cost of a lesson request after rendering),
+    # for 5 % more bytes: a first visit 16.5 -> 17.4 KB, budget 30 KB (bench/throughput.md).
+    COMPRESS_BR_LEVEL = 3
+    # The same trade for gzip, which browsers use over plain HTTP (a village centre's network:
+    # they offer brotli only over HTTPS): level 4, not 6, 0.40 ms instead of 0.65 ms, 5 % more bytes.
+    COMPRESS_LEVEL = 4
     COMPRESS_MIN_SIZE = 500
     # Lesson pages are put together from pieces rendered once (app/learn/lesson_cache.py): how many
     # answered questions to keep per process (a few KB each). 0 renders every page afresh.

@@ -12,13 +12,19 @@ from .i18n import LANGUAGES, NATIVE_NAMES, current_language
 
 def init_app(app: Flask) -> None:
     versions: dict[str, str] = {}
+    urls: dict[tuple[str, str], str] = {}  # (site prefix, file) -> URL: every page asks for two or three
 
     def static_url(filename: str) -> str:
         """A static file's URL with a content hash, so browsers may cache it for a year."""
         if filename not in versions:
             data = (Path(app.static_folder or "static") / filename).read_bytes()
             versions[filename] = hashlib.sha256(data).hexdigest()[:10]
-        return url_for("static", filename=filename, v=versions[filename])
+        if not has_request_context():
+            return url_for("static", filename=filename, v=versions[filename])
+        key = (request.script_root, filename)
+        if key not in urls:
+            urls[key] = url_for("static", filename=filename, v=versions[filename])
+        return urls[key]
 
     @app.context_processor
     def globals_for_templates():

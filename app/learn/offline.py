@@ -21,6 +21,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from ..content.exercise import Result
 from ..content.grading import display_order
@@ -83,10 +85,20 @@ def offline_globals():
     """What base.html needs for the outbox line of a learner's page."""
     if not current_user.is_authenticated:
         return {}
-    return {"offline_learner": str(current_user.id), "offline_text": _texts(current_language())}
+    return {"offline_learner": str(current_user.id), "offline_text": _texts_json(current_language())}
 
 
 _TEXTS: dict[str, dict] = {}  # per language: the same on every page, so made once per process
+_TEXTS_JSON: dict[str, Markup] = {}
+
+
+def _texts_json(lang: str) -> Markup:
+    """The texts as base.html's `tojson` wrote them on every page: made once per language too."""
+    if lang not in _TEXTS_JSON:
+        env = current_app.jinja_env  # the same call as the `tojson` filter's
+        _TEXTS_JSON[lang] = htmlsafe_json_dumps(_texts(lang), dumps=env.policies["json.dumps_function"],
+                                                **env.policies["json.dumps_kwargs"])
+    return _TEXTS_JSON[lang]
 
 
 def _texts(lang: str) -> dict:

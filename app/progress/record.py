@@ -32,10 +32,26 @@ from .summary import exercise_attempt
 # A learner's events in their one order across servers (docs/sync.md), never the clock's.
 LEARNER_ORDER = (Event.lamport, Event.origin, Event.seq)
 _VIEW_COLUMNS = (Event.kind, Event.item_id, Event.created_at, Event.question_id, Event.payload, *LEARNER_ORDER)
-# One lesson's events (the lesson page, on every view): built once, plain rows, no ORM objects.
+# The queries every learner page asks, built once and run as Core statements on the session's
+# connection: building a statement, and the ORM's execution layer, cost several times more
+# than running these (bench/throughput.md). Events are only ever inserted with Core (`_add`),
+# so the session never holds a pending event that a Core read would miss.
+# One lesson's events: plain rows, no ORM objects.
 _EVENTS_OF_ITEM = (db.select(*_VIEW_COLUMNS)
                    .where(Event.user_id == db.bindparam("user_id"), Event.item_id == db.bindparam("item_id"))
                    .order_by(*LEARNER_ORDER))
+# Accounts joined to one (app/people.py): `merged` events whose item is its id (an expanding IN
+# costs twice as much as `=`, and nearly every time there is one id).
+_JOINED_TO = db.select(Event.user_id).where(Event.kind == EventKind.MERGED, Event.item_id == db.bindparam("item_id"))
+_JOINED_TO_ANY = db.select(Event.user_id).where(Event.kind == EventKind.MERGED,
+                                                Event.item_id.in_(db.bindparam("item_ids", expanding=True)))
+# Whether an account was joined to another: a `merged` event of its own.
+_IS_MERGED = (db.select(Event.id).where(Event.user_id == db.bindparam("user_id"), Event.kind == EventKind.MERGED)
+              .limit(1))
+
+
+def _run(statement, parameters: dict):
+    return db.session.connection().execute(statement, parameters)
 
 
 def events_of(user: User, item_ids: list[str] | None = None) -> list[EventView]:
@@ -43,7 +59,7 @@ def events_of(user: User, item_ids: list[str] | None = None) -> list[EventView]:
     events of accounts joined to this one (app/people.py: one person, one history)."""
     ids = [user.id, *joined_to(user.id)]
     if item_ids is not None and len(item_ids) == 1 and len(ids) == 1:
-        rows = db.session.execute(_EVENTS_OF_ITEM, {"user_id": user.id, "item_id": item_ids[0]})
+        rows = _run(_EVENTS_OF_ITEM, {"user_id": user.id, "item_id": item_ids[0]})
     else:
         query = db.select(*_VIEW_COLUMNS).where(Event.user_id.in_(ids))
         if item_ids is not None:
@@ -59,8 +75,9 @@ def joined_to(user_id) -> list:
     found: list = []
     todo = [user_id]
     while todo and len(found) < 50:
-        ids = list(db.session.scalars(db.select(Event.user_id).where(
-            Event.kind == EventKind.MERGED, Event.item_id.in_([str(u) for u in todo]))))
+        rows = (_run(_JOINED_TO, {"item_id": str(todo[0])}) if len(todo) == 1
+                else _run(_JOINED_TO_ANY, {"item_ids": [str(u) for u in todo]}))
+        ids = list(rows.scalars())
         todo = [u for u in ids if u not in found and u != user_id]
         found += todo
     return found
@@ -71,16 +88,12 @@ def merged_into(user: User) -> User | None:
 
     A join that would make a loop (two servers joining each way before they met) is not one:
     `people.merge_links` drops it, so the account it names is the kept one and stays usable."""
-    joined = db.session.scalar(db.select(Event.id).where(Event.user_id == user.id, Event.kind == EventKind.MERGED)
-                               .limit(1))
-    if joined is None:  # nearly every learner: one indexed look-up
+    if _run(_IS_MERGED, {"user_id": user.id}).first() is None:  # nearly every learner: one indexed look-up
         return None
     from ..people import merge_links
 
     into = merge_links().get(user.id)
     return db.session.get(User, into) if into else None
-
-
 
 
 def _add(user: User, kind: str, item_id: str, lang: str, question_id: str | None = None,

@@ -153,6 +153,22 @@ def test_a_learners_page_carries_the_outbox_in_their_language(learner_client):
     assert CSRF_RE.search(page)
 
 
+
+def test_the_outbox_texts_kept_per_language_follow_the_page(learner_client):
+    """The texts' JSON is made once per language (learn/offline.py): a Russian page after a Kazakh
+    one gets the Russian texts (three plural forms), and the Kazakh page its own again."""
+    def texts():
+        page = learner_client.get("/learn/basic/").get_data(as_text=True)
+        return json.loads(re.search(r'id="offline-text">(.*?)</script>', page).group(1))
+
+    kazakh = texts()
+    post(learner_client, "/language", {"lang": "ru", "next": "/learn/"}, page="/learn/")
+    russian = texts()
+    assert set(russian["waiting"]) == {"one", "few", "many"} and set(kazakh["waiting"]) == {"one", "other"}
+    assert russian["sent"] == translated("All your answers are sent.", "ru") != kazakh["sent"]
+    post(learner_client, "/language", {"lang": "kk", "next": "/learn/"}, page="/learn/")
+    assert texts() == kazakh
+
 def test_two_sends_of_one_answer_at_once_store_it_once(learner_client, monkeypatch):
     """Both requests looked before either stored: the database's unique (learner, id) decides."""
     from app.progress import outbox, record

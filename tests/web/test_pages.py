@@ -67,3 +67,14 @@ def test_every_page_in_both_languages(client, people, role, lang):
             assert 'name="csrf_token"' in form, (url, form[:200])
         if role != "visitor":
             assert 'action="/logout"' in text, f"no sign-out on {url}"
+
+
+def test_static_urls_follow_the_site_prefix(app):
+    """static_url keeps each URL it made (views_common.py) by the site's prefix: a server behind a
+    proxy under /auyl must not be given the URLs made for another prefix, nor the other way."""
+    for prefix in ("", "/auyl", "", "/other"):
+        with app.test_request_context("/", base_url=f"http://localhost{prefix}/"):
+            context: dict = {}
+            app.update_template_context(context)
+            for name in ("site.css", "site.js"):
+                assert re.fullmatch(rf"{prefix}/static/{name}\?v=[0-9a-f]{{10}}", context["static_url"](name))
