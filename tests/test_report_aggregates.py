@@ -118,8 +118,8 @@ def test_database_tallies_equal_the_learner_by_learner_figures(app, make, monkey
 
 
 def test_the_database_makes_the_tallies_of_many_learners_only(app, make, monkeypatch):
-    """A village's own page is quicker learner by learner; the district's many learners are
-    tallied by the database (queries.SQL_FROM), unless accounts were joined in a village."""
+    """A few learners are tallied learner by learner; more (queries.SQL_FROM) by the database,
+    unless accounts were joined in a village."""
     from app.reports import queries
 
     _activity(make, random.Random(9), EVENTS_T0.date())
