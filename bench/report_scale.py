@@ -271,6 +271,10 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=500)
     parser.add_argument("--pure", type=int, default=100_000)
     parser.add_argument("--no-db", action="store_true")
+    parser.add_argument("--keep", action="store_true",
+                        help="leave the data in the database at the end (for --reuse)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="time the data a run with --keep left in --db instead of loading it again")
     parser.add_argument("--compare", action="store_true",
                         help="also time the learner-by-learner Python path on the same data (the reference)")
     args = parser.parse_args()
@@ -284,16 +288,23 @@ def main() -> None:
         if args.no_db:
             _pure(args.pure, get_course())
             return
-        db.drop_all()
-        db.create_all()
         start = time.perf_counter()
-        events, class_ids = fill(args.villages, args.learners)
-        villages = db.session.scalars(db.select(Village)).all()
-        heavy = heavy_learner(villages[0].id)
-        if backend == "postgresql":
-            with db.engine.connect() as conn:
-                conn.exec_driver_sql("ANALYZE")
-        print(f"{'load the data':<48} {time.perf_counter() - start:9.1f} s")
+        if args.reuse:
+            events = db.session.scalar(db.select(db.func.count()).select_from(Event))
+            class_ids = list(db.session.scalars(db.select(TrainingClass.id).order_by(TrainingClass.day1, TrainingClass.id)))
+            villages = db.session.scalars(db.select(Village)).all()
+            heavy = db.session.scalars(db.select(User).filter_by(login_code="heavy1")).one()
+            args.villages, args.learners = len(villages), (len(class_ids) * 40) // max(1, len(villages))
+        else:
+            db.drop_all()
+            db.create_all()
+            events, class_ids = fill(args.villages, args.learners)
+            villages = db.session.scalars(db.select(Village)).all()
+            heavy = heavy_learner(villages[0].id)
+            if backend == "postgresql":
+                with db.engine.connect() as conn:
+                    conn.exec_driver_sql("ANALYZE")
+            print(f"{'load the data':<48} {time.perf_counter() - start:9.1f} s")
         print(f"{args.villages} villages x {args.learners} learners = {args.villages * args.learners} learners, "
               f"{events} events; database: {backend}")
         course = get_course()
@@ -328,7 +339,8 @@ def main() -> None:
 
         timed("a learner's level page (2,000 events of their own)", level_page, budget["level page"], repeat=20)
         db.session.remove()
-        db.drop_all()
+        if not args.keep:
+            db.drop_all()
         db.engine.dispose()
         _pure(args.pure, course)
 

@@ -27,6 +27,7 @@ from ..models.events import EventKind
 from ..people import merge_links
 from .aggregates import test_roles, village_tallies
 from .figures import Figures, LearnerFacts, Tally, district_residents
+from .person_facts import PersonFacts
 
 SURVEY_EVENT = EventKind.SURVEY_ANSWERED
 FEW_LEARNERS = 5000  # up to this many learners, the summaries are read by their ids
@@ -94,36 +95,18 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
         if day2 < today:
             over[user_id].add(level)
     role_of = test_roles(course)
+    people: dict = defaultdict(lambda: PersonFacts(role_of))  # the rules: person_facts.py
     # Tests: each form's first result, with the role recorded with it (counterbalanced forms) and
-    # its Lamport step; the first of each role counts. Columns only: no JSON is read for tests.
-    firsts: dict = {}  # (person, level, role) -> (lamport, score, form)
-    first_post: dict = {}  # person -> the Lamport step of their first post-test
+    # its Lamport step. Columns only: no JSON is read for tests.
     for user_id, item_id, score, role, lamport, taken_at in db.session.execute(
         scoped(select(_text(ProgressItem.user_id), ProgressItem.item_id, ProgressItem.score, ProgressItem.role,
                       ProgressItem.counted_lamport, ProgressItem.taken_at), ProgressItem.user_id)
         .where(ProgressItem.item_id.in_(list(role_of)), ProgressItem.score.is_not(None))
     ):
-        user_id = person.get(user_id, user_id)
-        level, which, form = role_of[item_id]
-        which = role if role in ("pre", "post") else which
-        lamport = lamport or 0
-        found = firsts.get((user_id, level, which))
-        if found is None or (lamport, form) < (found[0], found[2]):  # a tie (two servers): form A
-            firsts[(user_id, level, which)] = (lamport, float(score), form, taken_at)
-        if which == "post":
-            first_post[user_id] = min(first_post.get(user_id, lamport), lamport)
-    tests: dict = defaultdict(lambda: {"pre": {}, "post": {}, "pre_on": {}})
-    forms: dict = defaultdict(lambda: {"pre": {}, "post": {}})
-    for (user_id, level, which), (_, score, form, taken_at) in firsts.items():
-        tests[user_id][which][level] = score
-        forms[user_id][which][level] = form
-        if which == "pre":  # the date the server that recorded it gave it (the drop-out rule)
-            tests[user_id]["pre_on"][level] = taken_at.date()
+        people[person.get(user_id, user_id)].test(item_id, score, role, lamport, taken_at)
     # Surveys: the learner's own answers and a trainer's typed-in paper form, kept side by side.
     # Only the parts of each summary's detail that are used are read (the database cuts them out):
     # parsing the whole JSON of every survey was most of the district report's time.
-    own: dict = defaultdict(dict)  # person -> survey -> (order, answers)
-    paper: dict = defaultdict(dict)
     detail = ProgressItem.detail
     for survey_id in course.surveys:
         mine = "first_own" if survey_id == "intake" else "latest_own"
@@ -132,42 +115,21 @@ def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date 
                           detail["latest_paper_order"], detail["latest_paper"]), ProgressItem.user_id)
             .where(ProgressItem.item_id == survey_id)
         ):
-            user_id = person.get(user_id, user_id)
-            if survey_id == "intake":
-                # the learner's own first answers are the "before"; after a post-test they are not
-                if own_order is not None and own_order[0] < first_post.get(user_id, own_order[0] + 1):
-                    _keep(own[user_id], survey_id, own_order, own_answers, earliest=True)
-            else:
-                _keep(own[user_id], survey_id, own_order, own_answers, earliest=False)
-            _keep(paper[user_id], survey_id, paper_order, paper_answers, earliest=False)
-
-    def used(lid, survey_id):
-        if survey_id in own[lid]:
-            return own[lid][survey_id][1], "own"
-        if survey_id in paper[lid]:
-            return paper[lid][survey_id][1], "paper"
-        return None, None
+            people[person.get(user_id, user_id)].survey(survey_id, own_order, own_answers, paper_order, paper_answers)
 
     facts = []
+    nobody = PersonFacts(role_of)
     for lid, village_id in learners:
-        intake, intake_source = used(lid, "intake")
-        exit_answers, exit_source = used(lid, "exit")
+        found = people.get(lid, nobody)
+        tests = found.tests()
+        intake, intake_source = found.answers("intake")
+        exit_answers, exit_source = found.answers("exit")
         facts.append(LearnerFacts(
             village_id=village_text[village_id], levels_enrolled=frozenset(enrolled[lid]),
-            classes_over=frozenset(over[lid]), active=lid in active, pre=tests[lid]["pre"], post=tests[lid]["post"],
-            pre_on=tests[lid]["pre_on"],
-            intake=intake, exit=exit_answers, intake_source=intake_source, exit_source=exit_source,
-            pre_form=forms[lid]["pre"], post_form=forms[lid]["post"]))
+            classes_over=frozenset(over[lid]), active=lid in active, pre=tests["pre"], post=tests["post"],
+            pre_on=tests["pre_on"], intake=intake, exit=exit_answers, intake_source=intake_source,
+            exit_source=exit_source, pre_form=tests["pre_form"], post_form=tests["post_form"]))
     return facts
-
-
-def _keep(found: dict, survey_id: str, order, answers, earliest: bool) -> None:
-    """Keep a person's answers to a survey: the earliest or the latest of their accounts'."""
-    if order is None or answers is None:
-        return
-    order = tuple(order)
-    if survey_id not in found or (order < found[survey_id][0] if earliest else order > found[survey_id][0]):
-        found[survey_id] = (order, answers)
 
 
 def _key_of():
