@@ -2,12 +2,15 @@
 on a large district, with their time and memory budgets (issue #10).
 
 Run:  .venv/bin/python bench/report_scale.py [--db URL] [--villages 200] [--learners 500] [--pure N] [--no-db] [--compare]
+                                             [--keep] [--reuse [--rebuild-rows]]
       (default: a SQLite file in a temporary folder, 100,000 learners and about 5.3 M events;
        e.g. --db postgresql+psycopg://postgres@127.0.0.1/auyl_bench)
       --compare also times the district figures made learner by learner in Python (the reference the
       database path is tested against) and checks that both agree;
       --pure N also times the figures alone (no database) over N learners held in memory, in villages
-      of 100 (every village at the bootstrap's limit: its worst case) and of 2,500; --no-db runs only that.
+      of 100 (every village at the bootstrap's limit: its worst case) and of 2,500; --no-db runs only that;
+      --keep leaves the data in the database and --reuse times it again without loading (a load of
+      100,000 learners takes 10–30 minutes).
 Writes the figures to stdout; the results are kept in bench/report-scale.md.
 
 The data is written in bulk (plain INSERTs of many rows), with the stamps the one writer gives
@@ -50,6 +53,7 @@ from app.models import (  # noqa: E402
 from app.progress import class_view, summaries  # noqa: E402
 from app.progress.derive import EventView  # noqa: E402
 from app.progress.summary import summarise  # noqa: E402
+from app.reports import rows as report_rows  # noqa: E402
 from app.reports.figures import LearnerFacts, figures  # noqa: E402
 from app.reports.queries import report_data  # noqa: E402
 from app.reports.stats import BOOTSTRAP_MAX_N  # noqa: E402
@@ -161,6 +165,7 @@ def fill(villages: int, learners: int) -> tuple[int, list]:
         _bulk(Event, rows)
         _bulk(ProgressItem, items)
         _bulk(ProgressLearner, people)
+        report_rows.write(db.session.connection(), [u["id"] for u in users], get_course())  # as the one writer
         events += len(rows)
         db.session.commit()
     return events, class_ids
@@ -183,6 +188,7 @@ def heavy_learner(village_id, events: int = 2000) -> User:
     found, person = history.summary_rows()
     _bulk(ProgressItem, found)
     _bulk(ProgressLearner, [person])
+    report_rows.write(db.session.connection(), [user.id], get_course())
     db.session.commit()
     print(f"heavy learner: {len(history.rows)} events of their own")
     return user
@@ -275,6 +281,8 @@ def main() -> None:
                         help="leave the data in the database at the end (for --reuse)")
     parser.add_argument("--reuse", action="store_true",
                         help="time the data a run with --keep left in --db instead of loading it again")
+    parser.add_argument("--rebuild-rows", action="store_true",
+                        help="with --reuse: make the report rows from the summaries first (and time it)")
     parser.add_argument("--compare", action="store_true",
                         help="also time the learner-by-learner Python path on the same data (the reference)")
     args = parser.parse_args()
@@ -294,6 +302,11 @@ def main() -> None:
             class_ids = list(db.session.scalars(db.select(TrainingClass.id).order_by(TrainingClass.day1, TrainingClass.id)))
             villages = db.session.scalars(db.select(Village)).all()
             heavy = db.session.scalars(db.select(User).filter_by(login_code="heavy1")).one()
+            if args.rebuild_rows:  # data loaded before the report rows: as migration 0013 makes them
+                db.create_all()
+                made = report_rows.rebuild(db.session.connection(), get_course())
+                db.session.commit()
+                print(f"{'report rows made from the summaries':<48} {time.perf_counter() - start:9.1f} s ({made} learners)")
             args.villages, args.learners = len(villages), (len(class_ids) * 40) // max(1, len(villages))
         else:
             db.drop_all()

@@ -13,8 +13,8 @@ import pytest
 
 from app.course import get_course
 from app.extensions import db
-from app.models import Attendance, TrainingClass, Village
-from app.reports import figures
+from app.models import Attendance, ReportLearner, ReportLevel, TrainingClass, User, Village
+from app.reports import figures, person_facts, queries, rows
 from app.reports.queries import report_data
 from tests.conftest import EVENTS_T0
 from tests.conftest import add_event as add
@@ -94,6 +94,11 @@ def _same(a, b, where="figures"):
         assert a == b, (where, a, b)
 
 
+def _not_called(village_ids, *rest):
+    assert not village_ids, "a village was read learner by learner"
+    return []
+
+
 @pytest.mark.parametrize("seed, bootstrap_max, dropped_survey",
                          [(1, None, None), (2, None, None), (3, None, None), (4, 2, None), (5, 2, None), (6, 3, None),
                           (7, None, "exit"), (8, None, "intake")])
@@ -107,8 +112,12 @@ def test_database_tallies_equal_the_learner_by_learner_figures(app, make, monkey
     course = get_course()
     if dropped_survey:  # a survey taken out of the content: its answers kept, no longer read
         monkeypatch.delitem(course.surveys, dropped_survey)
+        rows.rebuild(db.session.connection(), course)  # as `flask progress rebuild` after it
+    real = queries.learner_facts
     for today in (EVENTS_T0.date() + timedelta(days=d) for d in REPORT_DAYS):
+        monkeypatch.setattr(queries, "learner_facts", _not_called)
         in_sql = report_data(villages, course, today, in_sql=True)
+        monkeypatch.setattr(queries, "learner_facts", real)
         learner_by_learner = report_data(villages, course, today, in_sql=False)
         _same(in_sql, learner_by_learner)
         assert in_sql[1].reached > 0
@@ -120,8 +129,6 @@ def test_database_tallies_equal_the_learner_by_learner_figures(app, make, monkey
 def test_the_database_makes_the_tallies_of_many_learners_only(app, make, monkeypatch):
     """A few learners are tallied learner by learner; more (queries.SQL_FROM) by the database,
     unless accounts were joined in a village."""
-    from app.reports import queries
-
     _activity(make, random.Random(9), EVENTS_T0.date())
     villages = db.session.scalars(db.select(Village)).all()
     made = []
@@ -132,3 +139,59 @@ def test_the_database_makes_the_tallies_of_many_learners_only(app, make, monkeyp
     monkeypatch.setattr(queries, "SQL_FROM", 0)
     report_data(villages, get_course())
     assert made == [len(villages)]
+
+
+def _report_rows() -> tuple[list, list]:
+    learners = db.session.execute(db.select(ReportLearner).order_by(ReportLearner.user_id)).scalars().all()
+    levels = db.session.execute(db.select(ReportLevel).order_by(ReportLevel.user_id, ReportLevel.level)).scalars().all()
+    as_dict = lambda row: {c.name: getattr(row, c.name) for c in row.__table__.columns}  # noqa: E731
+    return [as_dict(r) for r in learners], [as_dict(r) for r in levels]
+
+
+def test_the_rebuild_makes_the_rows_the_one_writer_kept(app, make):
+    """The report rows are a projection: rebuilt from the summaries, they are what the one writer
+    wrote event by event."""
+    _activity(make, random.Random(11), EVENTS_T0.date())
+    kept = _report_rows()
+    assert kept[0] and kept[1] and any(r["paired"] for r in kept[0]) and any(r["pre_on"] for r in kept[1])
+    db.session.execute(db.update(ReportLearner).values(knew=0, basis="x"))
+    db.session.execute(db.delete(ReportLevel))
+    assert rows.rebuild(db.session.connection(), get_course()) == len(kept[0])
+    db.session.expire_all()
+    assert _report_rows() == kept
+
+
+def test_villages_with_rows_of_other_content_are_read_learner_by_learner(app, make, monkeypatch):
+    """Rows judged with other content (another basis) are never summed: their villages take the
+    Python path until the rebuild, and the figures stay right."""
+    _activity(make, random.Random(12), EVENTS_T0.date())
+    villages = db.session.scalars(db.select(Village).order_by(Village.name_kk)).all()
+    course = get_course()
+    expected = report_data(villages, course, in_sql=False)
+    stale = db.session.scalars(db.select(ReportLearner.user_id).join(User, User.id == ReportLearner.user_id)
+                               .where(User.village_id == villages[0].id, ReportLearner.both.is_(True))).first()
+    db.session.execute(db.update(ReportLearner).where(ReportLearner.user_id == stale).values(
+        both=False, paired=0, knew=0, knows=0, unaware=0, learned=0, basis="old"))
+    read: list = []
+    real = queries.learner_facts
+    monkeypatch.setattr(queries, "learner_facts", lambda ids, *rest: (ids and read.append(set(ids))) or real(ids, *rest))
+    _same(report_data(villages, course, in_sql=True), expected)
+    assert read == [{villages[0].id}]
+    rows.rebuild(db.session.connection(), course)
+    read.clear()
+    _same(report_data(villages, course, in_sql=True), expected)
+    assert read == []
+
+
+def test_a_course_with_more_items_than_the_masks_hold_is_read_learner_by_learner(app, make, monkeypatch):
+    _activity(make, random.Random(13), EVENTS_T0.date())
+    villages = db.session.scalars(db.select(Village)).all()
+    course = get_course()
+    expected = report_data(villages, course, in_sql=False)
+    monkeypatch.setattr(person_facts, "MAX_ITEMS", 0)
+    monkeypatch.setattr(rows, "MAX_ITEMS", 0)
+    read: list = []
+    real = queries.learner_facts
+    monkeypatch.setattr(queries, "learner_facts", lambda ids, *rest: (ids and read.append(set(ids))) or real(ids, *rest))
+    _same(report_data(villages, course, in_sql=True), expected)
+    assert set().union(*read) == {v.id for v in villages}

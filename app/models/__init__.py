@@ -10,7 +10,7 @@ from .login_sessions import LoginSession
 from .people import Role, User, trainer_villages
 from .places import Village
 from .problems import ProblemCategory, ProblemStatus, VillageProblem
-from .summaries import ProgressItem, ProgressLearner
+from .summaries import ProgressItem, ProgressLearner, ReportLearner, ReportLevel
 from .sync import ChangeRequest, SyncAttempt, SyncCounter, SyncLock, SyncNode, SyncPeerVector, SyncVector, node_villages
 from .venues import InternetKind, Venue
 
@@ -28,6 +28,6 @@ def get_by_id(model, text: str | None):
 
 
 __all__ = ["get_by_id", "Attendance", "ClassSession", "Event", "LoginSession", "ProblemCategory", "ProblemStatus",
-           "ProgressItem", "ProgressLearner", "Role",
+           "ProgressItem", "ProgressLearner", "ReportLearner", "ReportLevel", "Role",
            "TrainingClass", "User", "Venue", "InternetKind", "Village", "VillageProblem", "class_learners", "trainer_villages",
            "ChangeRequest", "SyncAttempt", "SyncCounter", "SyncLock", "SyncNode", "SyncPeerVector", "SyncVector", "node_villages"]

@@ -6,9 +6,9 @@ They never travel between servers (each server keeps its own from the events it 
 """
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -56,3 +56,42 @@ class ProgressLearner(db.Model):  # type: ignore[name-defined]
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
     events: Mapped[int] = mapped_column(Integer)
+
+
+class ReportLearner(db.Model):  # type: ignore[name-defined]
+    """The district figures' facts of one learner with a test or a survey, already decided from
+    their summaries by the report's rules (app/reports/person_facts.py): the database adds these
+    narrow rows up per village (app/reports/aggregates.py) instead of reading every summary.
+
+    The awareness answers are bit masks, bit k for the k-th knowledge item: answered in both
+    surveys, right before, right after, not right before, and of those right after
+    (the five counts of `figures.Tally.known`). `basis` tells which content they were judged with; rows
+    of another basis are read learner by learner until `flask progress rebuild`."""
+
+    __tablename__ = "report_learner"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    basis: Mapped[str] = mapped_column(String(16))
+    intake_from: Mapped[str | None] = mapped_column(String(5))  # "own" | "paper" | None
+    exit_from: Mapped[str | None] = mapped_column(String(5))
+    both: Mapped[bool] = mapped_column(Boolean, default=False)  # answers to both surveys
+    internet: Mapped[int | None] = mapped_column(Integer)  # the internet question's first option
+    paired: Mapped[int] = mapped_column(BigInteger, default=0)
+    knew: Mapped[int] = mapped_column(BigInteger, default=0)
+    knows: Mapped[int] = mapped_column(BigInteger, default=0)
+    unaware: Mapped[int] = mapped_column(BigInteger, default=0)  # answered in both, not right before
+    learned: Mapped[int] = mapped_column(BigInteger, default=0)  # of those, right after
+
+
+class ReportLevel(db.Model):  # type: ignore[name-defined]
+    """A learner's first pre-test and post-test of a level, as the figures count them."""
+
+    __tablename__ = "report_level"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    level: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pre: Mapped[float | None] = mapped_column(Float)
+    post: Mapped[float | None] = mapped_column(Float)
+    pre_form: Mapped[str | None] = mapped_column(String(1))
+    post_form: Mapped[str | None] = mapped_column(String(1))
+    pre_on: Mapped[date | None] = mapped_column(Date)  # the drop-out rule counts from it

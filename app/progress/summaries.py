@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import Event, ProgressItem, ProgressLearner
 from .derive import EventView
 from .kinds import ACCOUNT_KINDS
-from .summary import SURVEY, ItemSummary, answers_key, summarise
+from .summary import SURVEY, TEST, ItemSummary, answers_key, summarise
 
 ORDER = (Event.lamport, Event.origin, Event.seq)
 ITEM_COLUMNS = [c.name for c in ProgressItem.__table__.columns]
@@ -90,6 +90,11 @@ def refresh(user_id: uuid.UUID, item_ids: Iterable[str]) -> None:
     upsert_items, upsert_learner = _upserts()
     if rows:
         db.session.execute(upsert_items, rows)
+    if any(row["kind"] in (TEST, SURVEY) for row in rows):  # what the district figures count changed
+        from ..course import get_course
+        from ..reports import rows as report_rows
+
+        report_rows.write(db.session.connection(), [user_id], get_course())
     # Learning events only: a move or a join alone is the account's history, not taking part.
     count = db.session.scalar(_COUNT_EVENTS, {"user_id": user_id})
     if count:

@@ -1,11 +1,14 @@
-"""The figures' tallies of many villages made by the database: a few GROUP BY queries fill each
-village's `figures.Tally` with counts and sums, so the district report never reads its 100,000
-learners one by one into Python (bench/report-scale.md).
+"""The figures' tallies of many villages made by the database: a few GROUP BY queries over the
+report rows (`report_learner`, `report_level`: each learner's facts already decided by the one
+writer, app/reports/rows.py) fill each village's `figures.Tally` with counts and sums, so the
+district report never reads its 100,000 learners one by one into Python (bench/report-scale.md).
 
-The rules are those of `queries.learner_facts` and `figures.Tally.add`, which stay the
-reference: tests/test_report_aggregates.py checks that both give the same figures on random
-activity. What a plain GROUP BY cannot follow, a person whose accounts were joined (app/people.py),
-is left to that Python path: `queries.report_data` sends such villages there.
+The rules are those of `person_facts.py` (which tests and answers count, decided when the rows
+are written) and `figures.Tally.add` (what counts, here in SQL), which stay the reference:
+tests/test_report_aggregates.py checks that both give the same figures on random activity. What
+a plain GROUP BY cannot follow, a person whose accounts were joined (app/people.py), is left to
+the Python path, and so are villages whose rows were made with other content (`basis`) until
+`flask progress rebuild`: `queries.report_data` sends such villages there.
 """
 
 from __future__ import annotations
@@ -14,53 +17,36 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import Date, and_, case, cast, func, literal, not_, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import BigInteger, Date, and_, case, exists, func, literal, or_, select
 
 from ..content.model import Course
 from ..extensions import db
-from ..models import Attendance, ProgressItem, ProgressLearner, Role, TrainingClass, User, class_learners
+from ..models import Attendance, ProgressLearner, ReportLearner, ReportLevel, Role, TrainingClass, User, class_learners
 from . import figures
-from .figures import DROPOUT_DAYS, INTERNET_OPTIONS, INTERNET_QUESTION, Sums, Tally
+from .figures import DROPOUT_DAYS, INTERNET_OPTIONS, Sums, Tally
+from .person_facts import basis, test_roles
+from .rows import usable
 from .stats import PairSums
 
 G_CEILING = 1 - 1e-9  # a pre-test at or above this has no g (stats.learner_g)
 
 
 def village_tallies(village_ids: Sequence[uuid.UUID], course: Course, items: Mapping[str, frozenset],
-                    today: date) -> dict[str, Tally]:
+                    today: date) -> tuple[dict[str, Tally], set]:
     """A `Tally` per village (keyed by the village id as text), as `Tally.add_all` would make it
-    from `learner_facts` of villages where no accounts were joined."""
+    from `learner_facts` of villages where no accounts were joined; and the villages whose report
+    rows were made with other content (their tallies are not to be used)."""
     levels = [lv.id for lv in course.levels]
     tallies = {str(v): Tally(levels, items, today) for v in village_ids}
     if not village_ids:
-        return tallies
+        return tallies, set()
+    if not usable(course):
+        return {}, set(village_ids)
     _reached(tallies, village_ids)
     _enrolled(tallies, village_ids, levels)
-    _tests(tallies, village_ids, course, today)
-    if "intake" in course.surveys or "exit" in course.surveys:
-        _surveys(tallies, village_ids, course, items, _test_rows(village_ids, course, numbered=False))
-    return tallies
-
-
-NONE = "!"  # `_option` of a question not answered
-
-
-def _option(answers, question: str):
-    """The text after "question=" in a survey's answers (`summary.answers_key`), enough of it to
-    tell the options apart (up to 4 characters: "1;…", "0,2;", "?;…"), or NONE: one search of
-    the text, made to always find something by a sentinel at its end."""
-    mark = f";{question}="
-    text = answers.op("||")(literal(mark + NONE))
-    find = func.instr if db.session.get_bind().dialect.name == "sqlite" else func.strpos
-    return func.substr(text, find(text, mark) + len(mark), 4)
-
-
-def _one_of(option, right: frozenset):
-    """A single option given, and it is one of `right` (figures._knows)."""
-    if not right:
-        return literal(False)
-    return or_(*[func.substr(option, 1, len(str(r)) + 1) == f"{r};" for r in sorted(right)])
+    _tests(tallies, village_ids, today)
+    stale = _surveys(tallies, village_ids, basis(test_roles(course), items, course.surveys), len(items))
+    return tallies, stale
 
 
 def _learners_of(village_ids):
@@ -87,85 +73,33 @@ def _enrolled(tallies: dict, village_ids, levels: list[str]) -> None:
         tallies[str(village_id)].enrolled[level] = n
 
 
-def test_roles(course: Course) -> dict[str, tuple[str, str, str]]:
-    """Test id -> (level, its role before counterbalancing, its form)."""
-    role_of = {}
-    for level in course.levels:
-        if level.pretest:
-            role_of[level.pretest.id] = (level.id, "pre", "A")
-        if level.posttest:
-            role_of[level.posttest.id] = (level.id, "post", "B")
-    return role_of
+def _day(value: date):
+    return literal(value, Date)
 
 
-def _test_rows(village_ids, course: Course, numbered: bool = True):
-    """Every test result of these villages' learners with its level, role and form, and if
-    `numbered`, its number within (learner, level, role) by Lamport step: 1 is the one that counts."""
-    role_of = test_roles(course)
-    if not role_of:
-        return None
-    item = ProgressItem.item_id
-    level = case({t: lv for t, (lv, _, _) in role_of.items()}, value=item)
-    which = case((ProgressItem.role.in_(("pre", "post")), ProgressItem.role),
-                 else_=case({t: r for t, (_, r, _) in role_of.items()}, value=item))
-    form = case({t: f for t, (_, _, f) in role_of.items()}, value=item)
-    lamport = func.coalesce(ProgressItem.counted_lamport, 0)
-    nth = [func.row_number().over(partition_by=(ProgressItem.user_id, level, which),
-                                  order_by=(lamport, form)).label("nth")] if numbered else []
-    return (select(ProgressItem.user_id, User.village_id, level.label("level"), which.label("which"),
-                   form.label("form"), ProgressItem.score, lamport.label("lamport"), ProgressItem.taken_at, *nth)
-            .join(User, User.id == ProgressItem.user_id)
-            .where(_learners_of(village_ids), item.in_(list(role_of)), ProgressItem.score.is_not(None))
-            .subquery())
-
-
-def _day(column):
-    """The date of a timestamp, as the report's Python path takes it (`.date()`)."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        return func.date(column)
-    return cast(column, Date)
-
-
-def _facts(village_ids, course: Course, today: date):
-    """One row per learner and level with a test: first pre- and post-test scores and forms,
+def _facts(village_ids, today: date):
+    """One row per learner and level with a test: its first pre- and post-test scores and forms,
     whether the learner dropped out (figures.is_dropout) and their g (stats.learner_g), computed
     once per row (MATERIALIZED: else the database recomputes them in every sum that uses them)."""
-    tests = _test_rows(village_ids, course)
-    if tests is None:
-        return None
-    firsts = select(tests).where(tests.c.nth == 1).subquery()
-    is_pre, is_post = firsts.c.which == "pre", firsts.c.which == "post"
-    per = (select(firsts.c.user_id, firsts.c.village_id, firsts.c.level,
-                  func.max(case((is_pre, firsts.c.score))).label("pre"),
-                  func.max(case((is_post, firsts.c.score))).label("post"),
-                  func.max(case((is_pre, firsts.c.form))).label("pre_form"),
-                  func.max(case((is_post, firsts.c.form))).label("post_form"),
-                  func.max(case((is_pre, firsts.c.taken_at))).label("pre_on"))
-           .group_by(firsts.c.user_id, firsts.c.village_id, firsts.c.level).subquery())
-    classes = (select(class_learners.c.user_id, TrainingClass.level,
-                      func.max(case((TrainingClass.day2 < today, 1), else_=0)).label("over"))
-               .join(TrainingClass, TrainingClass.id == class_learners.c.class_id)
-               .join(User, User.id == class_learners.c.user_id).where(_learners_of(village_ids))
-               .group_by(class_learners.c.user_id, TrainingClass.level).subquery())
-    pre, post = per.c.pre, per.c.post
+    r = ReportLevel
+    pre, post = r.pre, r.post
     both = and_(pre.is_not(None), post.is_not(None))
+    classes = (select(class_learners.c.user_id).join(TrainingClass, TrainingClass.id == class_learners.c.class_id)
+               .where(class_learners.c.user_id == r.user_id, TrainingClass.level == r.level))
     # The drop-out rule: their class of the level is over, or they have none and DROPOUT_DAYS
-    # have passed since the pre-test.
-    dropout = and_(pre.is_not(None), post.is_(None), or_(
-        classes.c.over == 1,
-        and_(classes.c.user_id.is_(None), _day(per.c.pre_on) <= literal(today - timedelta(days=DROPOUT_DAYS), Date))))
-    return (select(per.c.village_id, per.c.level, pre, post, per.c.pre_form, per.c.post_form,
-                   case((dropout, 1), else_=0).label("dropout"),
+    # have passed since the pre-test. Asked only of those with a pre-test and no post-test.
+    over = exists(classes.where(TrainingClass.day2 < _day(today)))
+    self_registered = and_(~exists(classes), r.pre_on <= _day(today - timedelta(days=DROPOUT_DAYS)))
+    dropout = case((and_(pre.is_not(None), post.is_(None)), case((or_(over, self_registered), 1), else_=0)),
+                   else_=0)
+    return (select(User.village_id, r.level, pre, post, r.pre_form, r.post_form, dropout.label("dropout"),
                    case((and_(both, pre < G_CEILING), (post - pre) / (1 - pre))).label("g"))
-            .select_from(per)
-            .outerjoin(classes, and_(classes.c.user_id == per.c.user_id, classes.c.level == per.c.level))
+            .join(User, User.id == r.user_id).where(_learners_of(village_ids))
             .cte("facts").prefix_with("MATERIALIZED"))
 
 
-def _tests(tallies: dict, village_ids, course: Course, today: date) -> None:
-    facts = _facts(village_ids, course, today)
-    if facts is None:
-        return
+def _tests(tallies: dict, village_ids, today: date) -> None:
+    facts = _facts(village_ids, today)
     pre, post = facts.c.pre, facts.c.post
     both = and_(pre.is_not(None), post.is_not(None))
 
@@ -201,7 +135,7 @@ def _tests(tallies: dict, village_ids, course: Course, today: date) -> None:
         for k, (f, r) in enumerate(cells):
             tally.scores[(level, f, r)] = Sums(*x[17 + 3 * k:20 + 3 * k])
     if small:  # the bootstrap resamples the pairs themselves: read them where it needs them
-        facts = _facts(list(small), course, today)
+        facts = _facts(list(small), today)
         for village, level, p, q in db.session.execute(
                 select(facts.c.village_id, facts.c.level, facts.c.pre, facts.c.post)
                 .where(facts.c.pre.is_not(None), facts.c.post.is_not(None))):
@@ -209,61 +143,35 @@ def _tests(tallies: dict, village_ids, course: Course, today: date) -> None:
                 tallies[str(village)].pairs[level].append((p, q))
 
 
-def _surveys(tallies: dict, village_ids, course: Course, items: Mapping[str, frozenset], tests) -> None:
+def _surveys(tallies: dict, village_ids, made_with: str, n_items: int) -> set:
     """Awareness, internet at home and where the answers came from, by the rules of
-    `queries.learner_facts` (which answers) and `figures.Tally.add` (what counts)."""
-    intake, exit_ = aliased(ProgressItem), aliased(ProgressItem)
-    joins = [] if tests is None else [
-        select(tests.c.user_id, func.min(tests.c.lamport).label("at")).where(tests.c.which == "post")
-        .group_by(tests.c.user_id).subquery()]
-    first_post = joins[0].c.at if joins else None
-    # The learner's own first intake counts as "before" only if it came before their first post-test.
-    own_before = and_(intake.answers_first.is_not(None), intake.answers_first_lamport < func.coalesce(
-        first_post, intake.answers_first_lamport + 1)) if first_post is not None else intake.answers_first.is_not(None)
-    query = (select(User.village_id,
-                    case((own_before, intake.answers_first), else_=intake.answers_paper).label("a"),
-                    case((own_before, "own"), (intake.answers_paper.is_not(None), "paper")).label("a_from"),
-                    func.coalesce(exit_.answers_latest, exit_.answers_paper).label("b"),
-                    case((exit_.answers_latest.is_not(None), "own"),
-                         (exit_.answers_paper.is_not(None), "paper")).label("b_from"))
-             # (a survey the course no longer has is not read, as learner_facts reads only the course's)
-             .outerjoin(intake, and_(intake.user_id == User.id, intake.item_id == "intake",
-                                     literal("intake" in course.surveys)))
-             .outerjoin(exit_, and_(exit_.user_id == User.id, exit_.item_id == "exit", literal("exit" in course.surveys))))
-    if joins:
-        query = query.outerjoin(joins[0], joins[0].c.user_id == User.id)
-    found = query.where(_learners_of(village_ids)).cte("found").prefix_with("MATERIALIZED")
-    a, b = found.c.a, found.c.b
-    # Each question's options read out of the text once per learner (MATERIALIZED): "1;…" is a
-    # single option 1, "1,2;…" two, "?…" an answer that is not options, "!" none.
-    answers = select(found.c.village_id, found.c.a_from, found.c.b_from,
-                     case((and_(a.is_not(None), a != "", b.is_not(None), b != ""), 1), else_=0).label("both"),
-                     _option(a, INTERNET_QUESTION).label("net"),
-                     *[_option(a, item).label(f"a{k}") for k, item in enumerate(items)],
-                     *[_option(b, item).label(f"b{k}") for k, item in enumerate(items)],
-                     ).cte("answers").prefix_with("MATERIALIZED")
-    both = answers.c.both == 1
-    columns = [func.count(case((both, 1)))]
-    for k, right in enumerate(items.values()):
-        before, after = answers.c[f"a{k}"], answers.c[f"b{k}"]
-        pair = and_(both, before != NONE, after != NONE)
-        knew = _one_of(before, right)
-        knows = _one_of(after, right)
-        columns += [func.count(case((pair, 1))), func.count(case((and_(pair, knew), 1))),
-                    func.count(case((and_(pair, knows), 1))), func.count(case((and_(pair, not_(knew)), 1))),
-                    func.count(case((and_(pair, not_(knew), knows), 1)))]
-    for option in range(INTERNET_OPTIONS):  # the first option chosen, as `Tally.add` reads it
-        columns.append(func.count(case((or_(func.substr(answers.c.net, 1, len(str(option)) + 1) == f"{option};",
-                                            func.substr(answers.c.net, 1, len(str(option)) + 1) == f"{option},"), 1))))
-    columns += [func.count(case((answers.c.a_from == source, 1))) for source in ("own", "paper")]
-    columns += [func.count(case((answers.c.b_from == source, 1))) for source in ("own", "paper")]
-    for village, *x in db.session.execute(select(answers.c.village_id, *columns).group_by(answers.c.village_id)):
+    `figures.Tally.add`, from the answers' bit masks (`ReportLearner`). Returns the villages
+    with rows made on another basis (other content)."""
+    r = ReportLearner
+
+    def bit(mask, k: int):  # learners with bit k of the mask set
+        return func.count(func.nullif(mask.op("&")(literal(1 << k, BigInteger)), 0))
+
+    columns = [func.count(case((r.both.is_(True), 1)))]
+    for k in range(n_items):  # as the five counts of `Tally.known`
+        columns += [bit(r.paired, k), bit(r.knew, k), bit(r.knows, k), bit(r.unaware, k), bit(r.learned, k)]
+    columns += [func.count(case((r.internet == option, 1))) for option in range(INTERNET_OPTIONS)]
+    columns += [func.count(case((r.intake_from == source, 1))) for source in ("own", "paper")]
+    columns += [func.count(case((r.exit_from == source, 1))) for source in ("own", "paper")]
+    columns.append(func.count(case((r.basis != made_with, 1))))
+    stale = set()
+    for village, *x in db.session.execute(select(User.village_id, *columns).join(User, User.id == r.user_id)
+                                          .where(_learners_of(village_ids)).group_by(User.village_id)):
+        if x[-1]:
+            stale.add(village)
+            continue
         tally = tallies[str(village)]
         tally.both_surveys = x[0]
-        for k, item in enumerate(items):
+        for k, item in enumerate(tally.items):
             tally.known[item] = list(x[1 + 5 * k:6 + 5 * k])
-        rest = x[1 + 5 * len(items):]
+        rest = x[1 + 5 * n_items:]
         tally.internet_counts = list(rest[:INTERNET_OPTIONS])
-        own_a, paper_a, own_b, paper_b = rest[INTERNET_OPTIONS:]
+        own_a, paper_a, own_b, paper_b = rest[INTERNET_OPTIONS:INTERNET_OPTIONS + 4]
         tally.sources.update({("intake", "own"): own_a, ("intake", "paper"): paper_a,
                               ("exit", "own"): own_b, ("exit", "paper"): paper_b})
+    return stale

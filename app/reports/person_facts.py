@@ -17,10 +17,31 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from ..content.model import KNOWLEDGE_PREFIX, Course
 from .figures import INTERNET_OPTIONS, INTERNET_QUESTION, _knows
 
 # The awareness answers are kept as bit masks (one bit per knowledge item) in a 64-bit integer.
 MAX_ITEMS = 62
+
+
+def test_roles(course: Course) -> dict[str, tuple[str, str, str]]:
+    """Test id -> (level, its role before counterbalancing, its form)."""
+    role_of = {}
+    for level in course.levels:
+        if level.pretest:
+            role_of[level.pretest.id] = (level.id, "pre", "A")
+        if level.posttest:
+            role_of[level.posttest.id] = (level.id, "post", "B")
+    return role_of
+
+
+def awareness_items(course: Course) -> dict[str, frozenset]:
+    """Knowledge question ids and their right options, from the intake survey, in its order."""
+    intake = course.surveys.get("intake")
+    if intake is None:
+        return {}
+    return {q.id: frozenset(q.correct_indexes) for q in intake.variant("kk").questions
+            if q.id.startswith(KNOWLEDGE_PREFIX)}
 
 
 class PersonFacts:
@@ -112,6 +133,8 @@ class SurveyRow:
     paired: int
     knew: int
     knows: int
+    unaware: int  # answered in both, not right before
+    learned: int  # of those, right after
 
 
 def report_row(person: PersonFacts, items: Mapping[str, frozenset]) -> tuple[list[LevelRow], SurveyRow]:
@@ -132,4 +155,6 @@ def report_row(person: PersonFacts, items: Mapping[str, frozenset]) -> tuple[lis
                 knows |= _knows(b, right) << k
     first = before.get(INTERNET_QUESTION)
     internet = first[0] if isinstance(first, list) and first and first[0] in range(INTERNET_OPTIONS) else None
-    return level_rows, SurveyRow(intake_from, exit_from, bool(before and after), internet, paired, knew, knows)
+    unaware = paired & ~knew
+    return level_rows, SurveyRow(intake_from, exit_from, bool(before and after), internet, paired, knew, knows,
+                                 unaware, unaware & knows)

@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import String, cast, func, or_, select, type_coerce
 
-from ..content.model import KNOWLEDGE_PREFIX, Course
+from ..content.model import Course
 from ..extensions import db
 from ..models import (
     Attendance,
@@ -25,9 +25,9 @@ from ..models import (
 )
 from ..models.events import EventKind
 from ..people import merge_links
-from .aggregates import test_roles, village_tallies
+from .aggregates import village_tallies
 from .figures import Figures, LearnerFacts, Tally, district_residents
-from .person_facts import PersonFacts
+from .person_facts import PersonFacts, awareness_items, test_roles
 
 SURVEY_EVENT = EventKind.SURVEY_ANSWERED
 FEW_LEARNERS = 5000  # up to this many learners, the summaries are read by their ids
@@ -37,15 +37,6 @@ VILLAGES_AT_ONCE = 500  # villages whose tallies one set of aggregate queries ma
 # by learner in the previous session's run, both under load) and 1.5 s learner by learner on
 # PostgreSQL (bench/report-scale.md).
 SQL_FROM = 200
-
-
-def awareness_items(course: Course) -> dict[str, frozenset]:
-    """Knowledge question ids and their right option, from the intake survey."""
-    intake = course.surveys.get("intake")
-    if intake is None:
-        return {}
-    return {q.id: frozenset(q.correct_indexes) for q in intake.variant("kk").questions
-            if q.id.startswith(KNOWLEDGE_PREFIX)}
 
 
 def learner_facts(village_ids: Sequence[uuid.UUID], course: Course, today: date | None = None) -> list[LearnerFacts]:
@@ -162,7 +153,8 @@ def report_data(villages: Sequence[Village], course: Course, today: date | None 
     whole district's learners are never held at once (bench/report-scale.md). The database makes
     the tallies (aggregates.py) when the villages hold more than SQL_FROM learners (a small
     village is as quick learner by learner), except for villages where accounts were joined (a
-    person there spans accounts). `in_sql` True or False forces one path for every village (the
+    person there spans accounts) and villages whose report rows were made with other content
+    (rows.py; until `flask progress rebuild`). `in_sql` True or False forces one path for every village (the
     tests compare them). The rest are read a group at a time (up to FEW_LEARNERS learners, their
     summaries read by their keys), learner by learner."""
     today = today or date.today()
@@ -173,12 +165,14 @@ def report_data(villages: Sequence[Village], course: Course, today: date | None 
     problems = problems_of(ids)
     levels = [lv.id for lv in course.levels]
     items = awareness_items(course)
-    joined = _villages_with_joined_accounts() if in_sql else set(ids)
+    by_learner = _villages_with_joined_accounts() if in_sql else set(ids)
     tallies: dict[str, Tally] = {}
-    in_database = [v for v in ids if v not in joined]
+    in_database = [v for v in ids if v not in by_learner]
     for start in range(0, len(in_database), VILLAGES_AT_ONCE):
-        tallies.update(village_tallies(in_database[start:start + VILLAGES_AT_ONCE], course, items, today))
-    for group in _groups([v for v in villages if v.id in joined], counts):
+        made, stale = village_tallies(in_database[start:start + VILLAGES_AT_ONCE], course, items, today)
+        tallies.update(made)
+        by_learner |= stale  # rows made with other content: until rebuilt, learner by learner
+    for group in _groups([v for v in villages if v.id in by_learner], counts):
         by_village = defaultdict(list)
         for lf in learner_facts([v.id for v in group], course, today):
             by_village[lf.village_id].append(lf)
