@@ -221,27 +221,3 @@ def test_rebuild_command_restores_deleted_summaries(app, make, runner):
     result = runner.invoke(args=["progress", "rebuild"])
     assert result.exit_code == 0, result.output
     assert "1" in result.output and _stored_rows() == kept
-
-
-def test_survey_answers_are_kept_as_text_the_reports_search():
-    assert summary.answers_key(None) is None and summary.answers_key({}) == ""
-    assert summary.answers_key({"b": [1], "a": [0, 2], "c": [], "d": "words", "e": None, "f": [True]}) == \
-        ";a=0,2;b=1;d=?;f=?;"
-    assert summary.answers_key({"c": []}) == ";"  # a form sent with nothing chosen is not "no form"
-
-
-def test_migration_fills_the_answers_columns_from_the_summaries(app, make):
-    """Migration 0012 fills the new columns of survey summaries written before it, from their
-    detail alone: the same values as the one writer now writes."""
-    learner = make.learner()
-    record.answer_survey(learner, get_course().surveys["intake"], {"know-1414": [1], "internet-home": [0]}, "kk")
-    record.answer_survey(learner, get_course().surveys["intake"], {"know-1414": [0]}, "kk")
-    db.session.commit()
-    columns = (ProgressItem.answers_first, ProgressItem.answers_first_lamport, ProgressItem.answers_latest,
-               ProgressItem.answers_paper)
-    written = db.session.execute(db.select(*columns).where(ProgressItem.item_id == "intake")).one()
-    assert written[0] == ";internet-home=0;know-1414=1;" and written[2] == ";know-1414=0;" and written[3] is None
-    db.session.execute(db.update(ProgressItem).values(dict.fromkeys(("answers_first", "answers_first_lamport",
-                                                                     "answers_latest", "answers_paper"))))
-    assert summaries.fill_answers(db.session.connection()) == 1
-    assert db.session.execute(db.select(*columns).where(ProgressItem.item_id == "intake")).one() == written

@@ -8,7 +8,7 @@ They never travel between servers (each server keeps its own from the events it 
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -38,14 +38,6 @@ class ProgressItem(db.Model):  # type: ignore[name-defined]  # db.Model is made 
     role: Mapped[str | None] = mapped_column(String(4))  # tests: "pre"/"post" recorded with it, or none
     counted_lamport: Mapped[int | None] = mapped_column(Integer)  # tests: the first one's Lamport step
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
-    # Surveys: the answers of `detail` the district figures use, as flat text the database can
-    # search (`summary.answers_key`: ";know-1414=1;devices=0,2;"): reading JSON in SQL for every
-    # learner took seconds on PostgreSQL (bench/report-scale.md). The learner's own first answers
-    # (and their Lamport step), their latest, and a trainer's latest paper entry.
-    answers_first: Mapped[str | None] = mapped_column(Text)
-    answers_first_lamport: Mapped[int | None] = mapped_column(Integer)
-    answers_latest: Mapped[str | None] = mapped_column(Text)
-    answers_paper: Mapped[str | None] = mapped_column(Text)
 
 
 class ProgressLearner(db.Model):  # type: ignore[name-defined]

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import Event, ProgressItem, ProgressLearner
 from .derive import EventView
 from .kinds import ACCOUNT_KINDS
-from .summary import SURVEY, TEST, ItemSummary, answers_key, summarise
+from .summary import SURVEY, TEST, ItemSummary, summarise
 
 ORDER = (Event.lamport, Event.origin, Event.seq)
 ITEM_COLUMNS = [c.name for c in ProgressItem.__table__.columns]
@@ -53,22 +53,11 @@ def _upserts() -> tuple:
 
 def _row(user_id, s: ItemSummary) -> dict:
     lamport, origin, seq = s.last_order
-    return {**_answers(s.detail if s.kind == SURVEY else None),
-            "user_id": user_id, "item_id": s.item_id, "kind": s.kind, "events": s.events, "last_lamport": lamport,
+    return {"user_id": user_id, "item_id": s.item_id, "kind": s.kind, "events": s.events, "last_lamport": lamport,
             "last_origin": str(origin), "last_seq": seq, "last_activity": s.last_activity, "best_score": s.best_score,
             "attempts": s.attempts, "open_attempt": s.open_attempt, "shown_finished": s.shown_finished,
             "score": s.score, "taken_at": s.taken_at, "role": s.role, "counted_lamport": s.counted_lamport,
             "detail": s.detail}
-
-
-def _answers(detail: dict | None) -> dict:
-    """The survey answers' columns of a summary (None for anything but a survey)."""
-    detail = detail or {}
-    first_order = detail.get("first_own_order")
-    return {"answers_first": answers_key(detail.get("first_own")) if first_order else None,
-            "answers_first_lamport": first_order[0] if first_order else None,
-            "answers_latest": answers_key(detail.get("latest_own")) if detail.get("latest_own_order") else None,
-            "answers_paper": answers_key(detail.get("latest_paper")) if detail.get("latest_paper_order") else None}
 
 
 def _view(row) -> EventView:
@@ -138,23 +127,6 @@ def rebuild(connection=None, batch: int = 2000) -> tuple[int, int]:
     return len(user_ids), items
 
 
-def fill_answers(connection, batch: int = 2000) -> int:
-    """Write the survey answers' columns of every survey summary from its `detail` (the
-    migration that added them), a few learners at a time. Returns the summaries written."""
-    table = ProgressItem.__table__
-    users = list(connection.scalars(select(table.c.user_id).where(table.c.kind == SURVEY).distinct()))
-    update = (table.update().where(table.c.user_id == bindparam("u"), table.c.item_id == bindparam("i"))
-              .values({c: bindparam(c) for c in _answers(None)}))
-    written = 0
-    for start in range(0, len(users), batch):
-        rows = [{"u": user_id, "i": item_id, **_answers(detail)} for user_id, item_id, detail in connection.execute(
-            select(table.c.user_id, table.c.item_id, table.c.detail)
-            .where(table.c.kind == SURVEY, table.c.user_id.in_(users[start:start + batch])))]
-        connection.execute(update, rows)
-        written += len(rows)
-    return written
-
-
 def _summarise_users(conn, user_ids: list) -> Iterator[tuple]:
     events: dict = defaultdict(lambda: defaultdict(list))
     for row in conn.execute(
@@ -169,8 +141,8 @@ def _summarise_users(conn, user_ids: list) -> Iterator[tuple]:
 
 # Reading -------------------------------------------------------------------------------------
 
-# Plain rows, not ORM objects: pages read many; the answers' columns are for the reports alone.
-COLUMNS = tuple(c for c in ProgressItem.__table__.columns if not c.name.startswith("answers_"))
+# Plain rows, not ORM objects: pages read many.
+COLUMNS = tuple(ProgressItem.__table__.columns)
 
 
 def _summary(row) -> ItemSummary:

@@ -14,7 +14,7 @@ What depends on the content (a lesson's pass mark) is applied when the summary i
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -212,25 +212,6 @@ def _summarise_survey(summary: ItemSummary, events: list[EventView]) -> None:
                 detail["first_own"], detail["first_own_order"] = answers, order
             detail["latest_own"], detail["latest_own_order"] = answers, order
     summary.detail = detail
-
-
-def answers_key(answers: Mapping | None) -> str | None:
-    """A survey's answers as flat text a database searches quickly: ";" + "question=options;" for
-    each answered question (options as written, "?" for an answer that is not a list of option
-    numbers), questions in order. None for no answers; "" for an empty form (the figures tell
-    the two apart, as they tell None from {}). An unanswered question (None, [], "") is left out.
-    Question ids are content ids (letters, digits, "-"), so ";" and "=" never occur in them."""
-    if answers is None:
-        return None
-    if not answers or not isinstance(answers, Mapping):
-        return ""
-    parts = []
-    for question, answer in sorted(answers.items()):
-        if not answer:
-            continue
-        plain = isinstance(answer, list) and all(type(x) is int for x in answer)
-        parts.append(f"{question}={','.join(map(str, answer)) if plain else '?'}")
-    return ";" + "".join(f"{p};" for p in parts)
 
 
 # Reading summaries back as the progress the pages show ---------------------------------------

@@ -1,5 +1,6 @@
 """report rows: each learner's facts for the district figures, decided by the one writer from
-the progress summaries, so the district figures are sums over narrow rows (issue #10)
+the progress summaries, so the district figures are sums over narrow rows (issue #10); the
+survey answers as text (0012), which they replace, go
 
 Revision ID: 8c3f1e6a9d52
 Revises: 6b2d8f4a1c37
@@ -47,8 +48,15 @@ def upgrade():
     from app.reports.rows import rebuild
 
     rebuild(op.get_bind(), get_course())
+    from app.migrations import survey_text
+
+    survey_text.drop_columns(op)
 
 
 def downgrade():
+    from app.migrations import survey_text
+
+    survey_text.add_columns(op)
+    survey_text.fill(op.get_bind())
     op.drop_table('report_level')
     op.drop_table('report_learner')
