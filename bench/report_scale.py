@@ -108,7 +108,8 @@ def survey_answers(questions: list[str], rng: random.Random) -> dict:
 def learn(history: History, level, rng: random.Random, rounds: int = 0) -> None:
     """A learner's path through a level: intake, pre-test, some lessons (2 to all 7: about 54
     events in all; some answers wrong first), post-test, exit; `rounds` > 0 takes every lesson
-    that many times (a learner with many events)."""
+    that many times (a learner with many events). A learner in three stops before the post-test
+    (a drop-out once their class is over): the figures' drop-out rule is then asked of them."""
     lessons = level.lessons if rounds else level.lessons[:rng.randint(2, len(level.lessons))]
     history.add("survey_answered", "intake", {"answers": survey_answers(INTAKE, rng)})
     history.add("test_taken", level.pretest.id, {"score": round(rng.random(), 4), "correct": 3, "total": 10})
@@ -124,6 +125,8 @@ def learn(history: History, level, rng: random.Random, rounds: int = 0) -> None:
                     history.add("answer", lesson.id, {"answer": [1], "correct": True}, qid)
             total = len(lesson.question_ids)
             history.add("lesson_finished", lesson.id, {"score": round(right / total, 4), "correct": right, "total": total})
+    if not rounds and rng.random() < 1 / 3:
+        return
     history.add("test_taken", level.posttest.id, {"score": round(rng.random(), 4), "correct": 6, "total": 10})
     history.add("survey_answered", "exit", {"answers": survey_answers(EXIT, rng)})
 
