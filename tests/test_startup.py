@@ -115,3 +115,23 @@ def test_a_database_that_is_down_gets_the_try_again_page_not_the_set_up_page(tmp
     assert response.status_code == 500
     with app.app_context():
         assert translated("Something went wrong on our side") in response.get_data(as_text=True)
+
+
+def test_serve_says_when_the_report_rows_were_made_with_other_content(tmp_path, demo_sqlite, waitress_calls):
+    from app.models import ReportLearner
+    from tests.conftest import demo_app, drop_schema
+
+    app = demo_app(tmp_path, demo_sqlite)
+    runner = app.test_cli_runner()
+    served = runner.invoke(args=["serve", "--port", "5998"])
+    assert served.exit_code == 0 and "progress rebuild" not in served.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(ReportLearner)) > 1
+        db.session.execute(db.update(ReportLearner).values(basis="old"))
+        db.session.commit()
+    served = runner.invoke(args=["serve", "--port", "5998"])
+    assert served.exit_code == 0 and "`flask --app app progress rebuild`" in served.output, served.output
+    assert [call["port"] for call in waitress_calls] == [5998, 5998]
+    with app.app_context():
+        drop_schema()
+        db.engine.dispose()

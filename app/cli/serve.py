@@ -46,6 +46,21 @@ def _log_to_console(app: Flask) -> None:
         log_summary(app)
 
 
+def _say_if_report_rows_are_old() -> None:
+    """After a new edition of the content, the report rows judged with the old one make the
+    district figures slower (never wrong) until they are remade: say what to run."""
+    from ..course import get_course
+    from ..extensions import db
+    from ..reports import rows
+
+    old = rows.out_of_date(db.session.connection(), get_course())
+    db.session.rollback()
+    if old:
+        click.echo(f"Note: the report rows of {old} learners were made with an earlier edition of the tests or "
+                   "surveys. The figures stay right but are counted learner by learner (slower) until you run "
+                   "`flask --app app progress rebuild` (at a quiet hour).")
+
+
 @click.command("serve")
 @click.option("--host", default=None, help="0.0.0.0 to serve the village centre's network.")
 @click.option("--port", default=None, type=int)
@@ -62,6 +77,7 @@ def serve_command(host, port, threads):
     if threads:
         app.config["SERVE_THREADS"] = threads
     _log_to_console(app)
+    _say_if_report_rows_are_old()
     server = make_server(app, host, port)
     click.echo(f"Auyl DigitAll: http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}/  (Ctrl+C stops)")
     server.run()

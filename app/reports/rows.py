@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 
 from ..content.model import Course
 from ..models import ProgressItem, ReportLearner, ReportLevel
@@ -83,6 +83,13 @@ def _people(connection, users: list, course: Course, role_of: dict) -> dict:
                 .where(ProgressItem.user_id.in_(users), ProgressItem.item_id == survey_id)):
             of(user_id).survey(survey_id, own_order, own_answers, paper_order, paper_answers)
     return people
+
+
+def out_of_date(connection, course: Course) -> int:
+    """Learners whose rows were made with other content (a new edition of the tests or of the
+    knowledge questions): their villages are counted learner by learner until the rebuild."""
+    made_with = basis(test_roles(course), awareness_items(course), course.surveys)
+    return connection.scalar(select(func.count()).select_from(ReportLearner).where(ReportLearner.basis != made_with))
 
 
 def rebuild(connection, course: Course, batch: int = 2000) -> int:
