@@ -53,7 +53,7 @@ from app.models import (  # noqa: E402
 from app.progress import class_view, summaries  # noqa: E402
 from app.progress.derive import EventView  # noqa: E402
 from app.progress.summary import summarise  # noqa: E402
-from app.reports import rows as report_rows  # noqa: E402
+from app.reports import report_rows  # noqa: E402
 from app.reports.figures import LearnerFacts, figures  # noqa: E402
 from app.reports.queries import report_data  # noqa: E402
 from app.reports.stats import BOOTSTRAP_MAX_N  # noqa: E402

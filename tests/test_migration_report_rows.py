@@ -12,7 +12,7 @@ from flask_migrate import downgrade, upgrade
 from app.course import get_course
 from app.extensions import db
 from app.models import ReportLearner, ReportLevel, User, Village
-from app.reports.person_facts import awareness_items
+from app.reports.person_facts import awareness_items, plan_of
 from tests.conftest import make_app
 
 BEFORE = "6b2d8f4a1c37"  # 0012: survey answers as text
@@ -46,14 +46,21 @@ def test_the_migration_makes_report_rows_from_the_summaries_and_back(tmp_path):
                                             "lamport": None, "detail": json.dumps({
                                                 "first_own": own, "first_own_order": ORDER,
                                                 "latest_own": own, "latest_own_order": ORDER})})
+            conn.execute(sa.text(summary), {"u": learner.hex, "item": "exit", "kind": "survey", "score": None,
+                                            "lamport": None, "detail": json.dumps({
+                                                "latest_paper": {"know-1414": [0]}, "latest_paper_order": ORDER})})
         upgrade()
         assert not {"answers_first", "answers_latest", "answers_paper"} & _columns("progress_item")
         level = db.session.scalars(sa.select(ReportLevel)).one()
         assert (level.user_id, level.level, level.pre, level.post, level.pre_form) == (learner, "basic", 0.4, None, "A")
         assert str(level.pre_on) == "2026-11-01"
         row = db.session.scalars(sa.select(ReportLearner)).one()
-        assert (row.intake_from, row.exit_from, row.both, row.internet) == ("own", None, False, 2)
-        assert len(row.basis) == 16 and "know-1414" in awareness_items(get_course())
+        assert (row.intake_from, row.exit_from, row.both, row.internet) == ("own", "paper", True, 2)
+        items = awareness_items(get_course())
+        bit = 1 << list(items).index("know-1414")
+        assert items["know-1414"] == frozenset({0})  # wrong before (1), right after (0): learned
+        assert (row.paired, row.knew, row.knows, row.unaware, row.learned) == (bit, 0, bit, bit, bit)
+        assert row.basis == plan_of(get_course()).basis
         db.session.remove()
         downgrade(revision=BEFORE)
         assert "report_learner" not in sa.inspect(db.engine).get_table_names()

@@ -14,7 +14,7 @@ import pytest
 from app.course import get_course
 from app.extensions import db
 from app.models import Attendance, ReportLearner, ReportLevel, TrainingClass, User, Village
-from app.reports import figures, person_facts, queries, rows
+from app.reports import figures, person_facts, queries, report_rows
 from app.reports.queries import report_data
 from tests.conftest import EVENTS_T0
 from tests.conftest import add_event as add
@@ -112,7 +112,7 @@ def test_database_tallies_equal_the_learner_by_learner_figures(app, make, monkey
     course = get_course()
     if dropped_survey:  # a survey taken out of the content: its answers kept, no longer read
         monkeypatch.delitem(course.surveys, dropped_survey)
-        rows.rebuild(db.session.connection(), course)  # as `flask progress rebuild` after it
+        report_rows.rebuild(db.session.connection(), course)  # as `flask progress rebuild` after it
     real = queries.learner_facts
     for today in (EVENTS_T0.date() + timedelta(days=d) for d in REPORT_DAYS):
         monkeypatch.setattr(queries, "learner_facts", _not_called)
@@ -156,7 +156,7 @@ def test_the_rebuild_makes_the_rows_the_one_writer_kept(app, make):
     assert kept[0] and kept[1] and any(r["paired"] for r in kept[0]) and any(r["pre_on"] for r in kept[1])
     db.session.execute(db.update(ReportLearner).values(knew=0, basis="x"))
     db.session.execute(db.delete(ReportLevel))
-    assert rows.rebuild(db.session.connection(), get_course()) == len(kept[0])
+    assert report_rows.rebuild(db.session.connection(), get_course()) == len(kept[0])
     db.session.expire_all()
     assert _report_rows() == kept
 
@@ -177,7 +177,7 @@ def test_villages_with_rows_of_other_content_are_read_learner_by_learner(app, ma
     monkeypatch.setattr(queries, "learner_facts", lambda ids, *rest: (ids and read.append(set(ids))) or real(ids, *rest))
     _same(report_data(villages, course, in_sql=True), expected)
     assert read == [{villages[0].id}]
-    rows.rebuild(db.session.connection(), course)
+    report_rows.rebuild(db.session.connection(), course)
     read.clear()
     _same(report_data(villages, course, in_sql=True), expected)
     assert read == []
@@ -189,9 +189,20 @@ def test_a_course_with_more_items_than_the_masks_hold_is_read_learner_by_learner
     course = get_course()
     expected = report_data(villages, course, in_sql=False)
     monkeypatch.setattr(person_facts, "MAX_ITEMS", 0)
-    monkeypatch.setattr(rows, "MAX_ITEMS", 0)
     read: list = []
     real = queries.learner_facts
     monkeypatch.setattr(queries, "learner_facts", lambda ids, *rest: (ids and read.append(set(ids))) or real(ids, *rest))
     _same(report_data(villages, course, in_sql=True), expected)
     assert set().union(*read) == {v.id for v in villages}
+    # A learner's rows remade meanwhile are kept, marked as not made: once the course fits again,
+    # their village is counted learner by learner until the rebuild, never left out.
+    learner = db.session.scalars(db.select(User).where(User.village_id == villages[0].id,
+                                                      User.id.in_(db.select(ReportLearner.user_id)))).first()
+    add(learner, "survey_answered", "exit", 60 * 24 * 200, answers={"know-1414": [1]})
+    db.session.commit()
+    assert db.session.get(ReportLearner, learner.id).basis == report_rows.UNUSABLE
+    monkeypatch.setattr(person_facts, "MAX_ITEMS", 62)
+    expected = report_data(villages, course, in_sql=False)
+    read.clear()
+    _same(report_data(villages, course, in_sql=True), expected)
+    assert read == [{villages[0].id}]

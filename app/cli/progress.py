@@ -21,12 +21,12 @@ def rebuild_command():
     from ..course import get_course
     from ..extensions import db
     from ..progress.summaries import rebuild
-    from ..reports import rows
+    from ..reports import report_rows
 
     require_current_schema()
     start = time.perf_counter()
     learners, items = rebuild()
-    counted = rows.rebuild(db.session.connection(), get_course())  # the report rows, from the new summaries
+    counted = report_rows.rebuild(db.session.connection(), get_course())  # the report rows, from the new summaries
     db.session.commit()
     click.echo(f"Rebuilt the progress of {learners} learners ({items} lessons, tests and surveys) "
                f"and the report rows of {counted} in {time.perf_counter() - start:.1f} s.")

@@ -51,9 +51,9 @@ def _say_if_report_rows_are_old() -> None:
     district figures slower (never wrong) until they are remade: say what to run."""
     from ..course import get_course
     from ..extensions import db
-    from ..reports import rows
+    from ..reports import report_rows
 
-    old = rows.out_of_date(db.session.connection(), get_course())
+    old = report_rows.out_of_date(db.session.connection(), get_course())
     db.session.rollback()
     if old:
         click.echo(f"Note: the report rows of {old} learners were made with an earlier edition of the tests or "

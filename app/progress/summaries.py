@@ -81,7 +81,7 @@ def refresh(user_id: uuid.UUID, item_ids: Iterable[str]) -> None:
         db.session.execute(upsert_items, rows)
     if any(row["kind"] in (TEST, SURVEY) for row in rows):  # what the district figures count changed
         from ..course import get_course
-        from ..reports import rows as report_rows
+        from ..reports import report_rows  # (imported here: the reports package reads progress)
 
         report_rows.write(db.session.connection(), [user_id], get_course())
     # Learning events only: a move or a join alone is the account's history, not taking part.
@@ -104,7 +104,8 @@ def rebuild(connection=None, batch: int = 2000) -> tuple[int, int]:
     (memory stays flat whatever the number of events). Returns (learners, items).
 
     On `connection` if given (the migration that made the tables), else in the session's
-    transaction, which the caller commits."""
+    transaction, which the caller commits. The report rows made from the summaries are left as
+    they are: `flask progress rebuild` remakes them next (`reports.report_rows.rebuild`)."""
     conn = connection if connection is not None else db.session.connection()
     # The columns the table has now: a migration before the latest runs this code on an older table.
     present = {c["name"] for c in inspect(conn).get_columns(ProgressItem.__tablename__)}

@@ -24,8 +24,7 @@ from ..extensions import db
 from ..models import Attendance, ProgressLearner, ReportLearner, ReportLevel, Role, TrainingClass, User, class_learners
 from . import figures
 from .figures import DROPOUT_DAYS, INTERNET_OPTIONS, Sums, Tally
-from .person_facts import basis, test_roles
-from .rows import usable
+from .person_facts import plan_of
 from .stats import PairSums
 
 G_CEILING = 1 - 1e-9  # a pre-test at or above this has no g (stats.learner_g)
@@ -40,12 +39,13 @@ def village_tallies(village_ids: Sequence[uuid.UUID], course: Course, items: Map
     tallies = {str(v): Tally(levels, items, today) for v in village_ids}
     if not village_ids:
         return tallies, set()
-    if not usable(course):
+    plan = plan_of(course)
+    if not plan.usable:
         return {}, set(village_ids)
     _reached(tallies, village_ids)
     _enrolled(tallies, village_ids, levels)
     _tests(tallies, village_ids, today)
-    stale = _surveys(tallies, village_ids, basis(test_roles(course), items, course.surveys), len(items))
+    stale = _surveys(tallies, village_ids, plan.basis, len(items))
     return tallies, stale
 
 

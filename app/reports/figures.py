@@ -208,7 +208,16 @@ class AwarenessRow:
         return self.relative >= AWARENESS_TARGET - 1e-9
 
 
-def _knows(answer, right: frozenset) -> bool:
+def internet_option(intake: Mapping[str, Any]) -> int | None:
+    """Internet at home: the first option chosen, if it is one of the INTERNET_OPTIONS."""
+    answer = intake.get(INTERNET_QUESTION)
+    if isinstance(answer, list) and answer and type(answer[0]) is int and 0 <= answer[0] < INTERNET_OPTIONS:
+        return answer[0]
+    return None
+
+
+def knows(answer, right: frozenset) -> bool:
+    """A single option chosen, and it is one of the right ones."""
     return isinstance(answer, list) and len(answer) == 1 and answer[0] in right
 
 
@@ -434,17 +443,17 @@ class Tally:
                 a, b = intake.get(item), exit_answers.get(item)
                 if not a or not b:
                     continue
-                knew, knows = _knows(a, right), _knows(b, right)
+                knew, knows_now = knows(a, right), knows(b, right)
                 row = self.known[item]
                 row[0] += 1
                 row[1] += knew
-                row[2] += knows
+                row[2] += knows_now
                 if not knew:
                     row[3] += 1
-                    row[4] += knows
-        answer = intake.get(INTERNET_QUESTION)
-        if isinstance(answer, list) and answer and 0 <= answer[0] < INTERNET_OPTIONS:
-            self.internet_counts[answer[0]] += 1
+                    row[4] += knows_now
+        option = internet_option(intake)
+        if option is not None:
+            self.internet_counts[option] += 1
         self.sources[("intake", learner.intake_source)] += 1
         self.sources[("exit", learner.exit_source)] += 1
 

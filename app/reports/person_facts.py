@@ -18,10 +18,15 @@ from datetime import date, datetime
 from typing import Any
 
 from ..content.model import KNOWLEDGE_PREFIX, Course
-from .figures import INTERNET_OPTIONS, INTERNET_QUESTION, _knows
+from .figures import internet_option, knows
 
-# The awareness answers are kept as bit masks (one bit per knowledge item) in a 64-bit integer.
+# The awareness answers are kept as bit masks, one bit per knowledge item, in a signed 64-bit
+# integer (BIGINT on both databases): bits 0–61, leaving the sign bit and a spare one alone.
 MAX_ITEMS = 62
+# The version of the rules below that the report rows were made with: raise it when a rule
+# changes, and every row counts as made with other content until `flask progress rebuild`.
+RULES = 1
+SURVEYS = ("intake", "exit")  # the surveys whose answers the figures read
 
 
 def test_roles(course: Course) -> dict[str, tuple[str, str, str]]:
@@ -103,11 +108,37 @@ class PersonFacts:
         return None, None
 
 
+def usable(course: Course) -> bool:
+    """Whether the report rows can hold this course's knowledge items (a bit each)."""
+    return len(awareness_items(course)) <= MAX_ITEMS
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a course's report rows are made with."""
+
+    role_of: Mapping[str, tuple[str, str, str]]
+    items: Mapping[str, frozenset]
+    surveys: tuple[str, ...]
+    basis: str  # made_with: rows of another basis are out of date
+    usable: bool
+
+
+def plan_of(course: Course) -> Plan:
+    """The course's Plan (a few dozen microseconds: worked out anew each time rather than kept,
+    so that a course changed in place, as tests do, is never read with an old plan)."""
+    role_of, items = test_roles(course), awareness_items(course)
+    surveys = tuple(s for s in SURVEYS if s in course.surveys)
+    return Plan(role_of, items, surveys, basis(role_of, items, surveys), usable(course))
+
+
 def basis(role_of: Mapping[str, tuple], items: Mapping[str, frozenset], surveys) -> str:
-    """What the report rows were made with (the tests' levels, roles and forms; the knowledge
-    items, in order, and their right options; the surveys): rows made with another basis are
-    out of date, and their villages are read learner by learner until rebuilt."""
-    text = repr((sorted(role_of.items()), [(k, sorted(v)) for k, v in items.items()], sorted(surveys)))
+    """What the report rows were made with (the rules' version; the tests' levels, roles and
+    forms; the knowledge items, in order, and their right options; which of the two surveys the
+    course has): rows made with another basis are out of date, and their villages are read
+    learner by learner until rebuilt. A row that could not be made (too many items) has none."""
+    text = repr((RULES, sorted(role_of.items()), [(k, sorted(v)) for k, v in items.items()],
+                 sorted(s for s in surveys if s in SURVEYS)))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -145,16 +176,14 @@ def report_row(person: PersonFacts, items: Mapping[str, frozenset]) -> tuple[lis
     intake, intake_from = person.answers("intake")
     exit_answers, exit_from = person.answers("exit")
     before, after = intake or {}, exit_answers or {}
-    paired = knew = knows = 0
+    paired = knew = right_after = 0
     if before and after:
         for k, (item, right) in enumerate(items.items()):
             a, b = before.get(item), after.get(item)
             if a and b:
                 paired |= 1 << k
-                knew |= _knows(a, right) << k
-                knows |= _knows(b, right) << k
-    first = before.get(INTERNET_QUESTION)
-    internet = first[0] if isinstance(first, list) and first and first[0] in range(INTERNET_OPTIONS) else None
+                knew |= knows(a, right) << k
+                right_after |= knows(b, right) << k
     unaware = paired & ~knew
-    return level_rows, SurveyRow(intake_from, exit_from, bool(before and after), internet, paired, knew, knows,
-                                 unaware, unaware & knows)
+    return level_rows, SurveyRow(intake_from, exit_from, bool(before and after), internet_option(before), paired,
+                                 knew, right_after, unaware, unaware & right_after)

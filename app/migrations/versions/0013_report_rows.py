@@ -45,7 +45,7 @@ def upgrade():
     # The rows of the summaries already here, with the course this server serves (the same code
     # as the one writer's and `flask progress rebuild`'s): no need to go back to the events.
     from app.course import get_course
-    from app.reports.rows import rebuild
+    from app.reports.report_rows import rebuild
 
     rebuild(op.get_bind(), get_course())
     from app.migrations import survey_text
