@@ -25,6 +25,9 @@ def create_app(test_config: dict | None = None, course: Course | None = None) ->
     app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"),
                 instance_relative_config=True)
     app.request_class = SiteRequest  # sync bundles may be larger than the site's forms
+    from .auth.cookie_session import SiteSessionInterface
+
+    app.session_interface = SiteSessionInterface()  # the signed cookie, not re-signed on every request
     from .config import DefaultConfig
 
     app.config.from_object(DefaultConfig)

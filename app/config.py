@@ -29,6 +29,11 @@ class DefaultConfig:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_REFRESH_EACH_REQUEST = True
+    # ...but only once the cookie's signature is this old (or the session changed): signing and
+    # setting the cookie on every page cost every signed-in request ~0.1 ms. A session then ends
+    # between SESSION_IDLE_MINUTES and this much less after the last request
+    # (app/auth/cookie_session.py); the page's idle timer signs out a minute early anyway.
+    SESSION_REFRESH_SECONDS = 30
     # Sign-in attempts: a 4-digit PIN must not be guessable. Failed attempts only are counted.
     # A village centre puts many learners behind one address, so the address limit is wide.
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"

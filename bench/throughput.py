@@ -44,15 +44,43 @@ sys.path.insert(0, str(ROOT))
 HELLO = "/bench/hello"  # a route of the app: through the app's own before/after-request hooks
 BARE = "/bench-bare/"  # a bare Flask app in the same server process (no hooks, no extensions)
 ACCEPT_ENCODING = "gzip, deflate, br"  # what a browser sends; the lesson page is served compressed
+# A browser sends the same User-Agent on every request. Flask-Login's session protection compares
+# it with the one at sign-in: a different one marks the session not fresh, a change of the cookie
+# on every request, which a browser (keeping its cookie up to date) would not make.
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) bench/throughput"
 BUDGET = 0.25
 # wrk counts a 3xx as a success; this script makes it count every answer that is not a 200.
+# `done` runs in wrk's main Lua state, not in the threads': it reads each thread's count.
 WRK_SCRIPT = """
-local bad = 0
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+end
+bad = 0
 function response(status, headers, body)
   if status ~= 200 then bad = bad + 1 end
 end
 function done(summary, latency, requests)
-  io.write(string.format("NON200 %d\\n", bad))
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("bad") end
+  io.write(string.format("NON200 %d\\n", total))
+end
+"""
+# For the signed-in page, also as a browser keeps its cookie: a new session cookie set by a
+# response is sent with the next requests (else a cookie older than SESSION_REFRESH_SECONDS
+# would be signed again on every request, which no browser would cause).
+WRK_SCRIPT_COOKIE = WRK_SCRIPT + """
+function request()
+  return wrk.format()
+end
+local respond = response
+function response(status, headers, body)
+  respond(status, headers, body)
+  local cookie = headers["Set-Cookie"]
+  if cookie then
+    local session = cookie:match("^(session=[^;]*)")
+    if session then wrk.headers["Cookie"] = session end
+  end
 end
 """
 
@@ -137,6 +165,7 @@ def sign_in(base: str) -> tuple[str, urllib.request.OpenerDirector]:
     """The learner's session cookie (as a Cookie header value) after signing in with the form."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     page = opener.open(base + "/login").read().decode()
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"code": "aigul", "pin": "2580", "csrf_token": token}).encode()
@@ -181,6 +210,7 @@ def profile(folder: Path, lesson: str, count: int) -> None:
 
     app = bench_app()
     client = app.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     client.post("/login", data={"code": "aigul", "pin": "2580", "csrf_token": token})
@@ -274,18 +304,19 @@ def measure(options, env: dict[str, str], folder: Path) -> tuple[dict, dict]:
         cookie, opener = sign_in(base)
         lesson_url = f"{base}/learn/{options.lesson}"
         check_page(opener, lesson_url)
-        script = folder / "count.lua"
+        script, script_cookie = folder / "count.lua", folder / "cookie.lua"
         script.write_text(WRK_SCRIPT)
-        common = {"Accept-Encoding": ACCEPT_ENCODING}
-        pages = {"bare": (base + BARE, common), "hello": (base + HELLO, common),
-                 "lesson": (lesson_url, {**common, "Cookie": cookie})}
+        script_cookie.write_text(WRK_SCRIPT_COOKIE)
+        common = {"Accept-Encoding": ACCEPT_ENCODING, "User-Agent": USER_AGENT}
+        pages = {"bare": (base + BARE, common, script), "hello": (base + HELLO, common, script),
+                 "lesson": (lesson_url, {**common, "Cookie": cookie}, script_cookie)}
         runs: dict[str, list[float]] = {name: [] for name in pages}
         cpu: dict[str, list[float]] = {name: [] for name in pages}
-        for url, headers in pages.values():  # warm-up
-            wrk(url, 2, options.connections, headers, script)
+        for url, headers, lua in pages.values():  # warm-up
+            wrk(url, 2, options.connections, headers, lua)
         for _ in range(options.rounds):
-            for name, (url, headers) in pages.items():
-                rps, ms = wrk(url, options.seconds, options.connections, headers, script, server.pid)
+            for name, (url, headers, lua) in pages.items():
+                rps, ms = wrk(url, options.seconds, options.connections, headers, lua, server.pid)
                 runs[name].append(rps)
                 cpu[name].append(ms)
         check_page(opener, lesson_url)  # still signed in: every lesson request above was the page

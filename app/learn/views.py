@@ -21,7 +21,7 @@ from ..progress import derive, record, summaries, summary
 from ..progress.kinds import EventKind, exercise_item
 from ..surveys import parse_survey
 from . import pages
-from .lesson_cache import lesson_article
+from .lesson_cache import lesson_article, lesson_page
 from .next_step import next_step
 
 bp = Blueprint("learn", __name__)
@@ -134,10 +134,10 @@ def item(level_id: str, item_id: str):
     # so that a new attempt is answered, not copied.
     repeat = prog.shown_finished and request.args.get("repeat") == "1"
     mode = "review" if prog.shown_finished and not repeat else "lesson"
-    return render_template(
-        "learn/lesson.html", level=lv, lesson=it, variant=it.variant(lang), mode=mode, repeat=repeat,
-        article=lesson_article(lv, it, lang, mode, {} if repeat else prog.shown_answers, _secret()),
-        summary=pages.summary(it, prog), number=index + 1,
+    return lesson_page(
+        lv, it, lang, mode, repeat, pages.summary(it, prog),
+        lesson_article(lv, it, lang, mode, {} if repeat else prog.shown_answers, _secret()),
+        variant=it.variant(lang), number=index + 1,
         previous=lv.lessons[index - 1] if index > 0 else None,
         next=lv.lessons[index + 1] if index + 1 < len(lv.lessons) else None,
     )

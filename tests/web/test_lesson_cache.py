@@ -137,3 +137,97 @@ def test_content_version_is_the_same_for_the_same_content():
     assert alpha.variant("kk").version == alpha_again.variant("kk").version
     assert alpha.variant("kk").version != alpha.variant("ru").version
     assert alpha.variant("kk").version != once.items["beta"].variant("kk").version
+
+
+def test_the_page_shell_leaves_out_every_learner_and_fills_in_each_ones_own(app, client, make):
+    """The page around the article is rendered once (a shell) and shared: each learner's name, id,
+    token and state are their own, escaped as a fresh page escapes them."""
+    first = make.learner(name='Айгүл <b>"&\' Тест')
+    answer_some(first, "kk", 2)
+    sign_in(client, first)
+    made = page(client)
+    assert made == page(client) == fresh_page(app, client)
+    assert "Айгүл &lt;b&gt;&#34;&amp;&#39; Тест" in made and "<b>" not in made.split("<main")[0]
+    assert f'data-learner="{first.id}"' in made
+    cache = app.extensions[EXTENSION]
+    assert len(cache.shells) == 1
+    shell = cache.shells.data.popitem()[1]  # text, part left open, text, ...: none of the learner's own
+    assert set(shell[1::2]) == {"csrf", "name", "path", "learner", "state", "article"}
+    text = "".join(shell[0::2])
+    token = TOKEN.search(client.get(LESSON).get_data(as_text=True)).group(0).split('"')[-2]
+    assert "Айгүл" not in text and str(first.id) not in text and token not in text
+    second = make.learner(name="Болат Тест")
+    other = app.test_client()
+    sign_in(other, second)
+    mine = page(other)
+    assert mine == fresh_page(app, other) and "Болат Тест" in mine and "Айгүл" not in mine
+    assert f'data-learner="{second.id}"' in mine and str(first.id) not in mine
+
+
+def test_the_page_path_in_the_language_switch_is_this_requests(app, client, make):
+    sign_in(client, make.learner())
+    plain, again = page(client), page(client, LESSON + "?repeat=1&x=%22%3E")
+    assert f'name="next" value="{LESSON}?"' in plain
+    assert f'name="next" value="{LESSON}?repeat=1&amp;x=%22%3E"' in again
+    assert again == fresh_page(app, client, LESSON + "?repeat=1&x=%22%3E")
+
+
+def test_a_page_with_a_message_is_rendered_whole_and_shows_it(app, client, make):
+    from tests.web.test_learn import answer
+
+    sign_in(client, make.learner())
+    page(client)  # the shell is kept
+    first = next(q for q in get_course().items["alpha"].variant("kk").questions if q.type == "single")
+    response = answer(client, first.id, {})  # nothing chosen: back to the lesson with a message
+    assert response.status_code == 302
+    shown = page(client)
+    assert 'class="flash error"' in shown
+    assert 'class="flash error"' not in page(client)  # shown once
+    app.config["LESSON_CACHE_SIZE"] = 0
+    try:
+        answer(client, first.id, {})
+        assert page(client) == shown
+    finally:
+        app.config["LESSON_CACHE_SIZE"] = 4096
+
+
+def test_a_class_computer_has_its_own_shell_with_im_done(app, make):
+    from app.extensions import db
+    from app.models import Role, TrainingClass
+    from tests.conftest import post
+
+    village = make.village("Абай")
+    trainer = make.staff(Role.TRAINER, [village])
+    cls = TrainingClass(village=village, level="basic", day1=__import__("datetime").date(2026, 11, 30),
+                        day2=__import__("datetime").date(2026, 12, 1), venue="Мектеп", trainer_id=trainer.id)
+    learner = make.learner(village=village, name="Айгүл Тест", pin="2580")
+    cls.learners.append(learner)
+    db.session.add(cls)
+    db.session.commit()
+    home = app.test_client()
+    sign_in(home, learner)
+    at_home = page(home)  # a shell without "I'm done"
+    pc = app.test_client()
+    sign_in(pc, trainer)
+    post(pc, f"/trainer/classes/{cls.id}/session/open", page=f"/trainer/classes/{cls.id}")
+    post(pc, f"/class/{learner.id}", {"pin": "2580"}, page=f"/class/{learner.id}")
+    in_class = page(pc)
+    assert 'class="done-here"' in in_class and 'class="done-here"' not in at_home
+    assert in_class == fresh_page(app, pc) and at_home == fresh_page(app, home)
+    assert len(app.extensions[EXTENSION].shells) == 2
+
+
+def test_after_a_language_switch_the_whole_page_is_in_the_new_language(app, client, make):
+    from tests.conftest import post
+
+    learner = make.learner(language="kk")
+    answer_some(learner, "kk", 2)
+    answer_some(learner, "ru", 2)
+    sign_in(client, learner)
+    kk = page(client)
+    post(client, "/language", {"lang": "ru", "next": LESSON}, page=LESSON)
+    ru = page(client)
+    assert ru == fresh_page(app, client) != kk
+    assert '<html lang="ru">' in ru
+    state = ru[ru.index('id="state"'):ru.index("</div>", ru.index('id="state"'))]
+    assert state not in kk and "В процессе" in state
