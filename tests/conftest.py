@@ -6,6 +6,7 @@ whole suite against PostgreSQL; otherwise it runs on in-memory SQLite.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -449,6 +451,34 @@ def demo_app(folder, demo_sqlite, **overrides):
     else:
         load_demo(app)
     return app
+
+
+@contextlib.contextmanager
+def serving(server):
+    """Run a waitress server (create_server's) in a thread for the block, then stop it from its
+    own loop, as WebTest's StopableWSGIServer does: a trigger pulled with the closing as its
+    thunk. Closed from this thread instead (server.close()), its sockets could still be in the
+    select() the loop was in, which then failed with EBADF in the server's thread. The loop
+    closes the connections as waitress does (a task still under way sees the client gone) and
+    ends; the task threads are stopped, then the listening socket and the trigger are closed
+    (a task finishing meanwhile may still pull the trigger)."""
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        def close_connections():  # runs in the server's loop
+            for dispatcher in list(server._map.values()):
+                if dispatcher is not server and dispatcher is not server.trigger:
+                    with contextlib.suppress(OSError):
+                        dispatcher.handle_close()
+            server._map.clear()  # the loop ends when its map is empty
+
+        server.trigger.pull_trigger(close_connections)
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "the server's loop did not stop"
+        server.task_dispatcher.shutdown()
+        server.close()
 
 
 EVENTS_T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # more than 30 days before any run of these tests
