@@ -6,6 +6,7 @@ whole suite against PostgreSQL; otherwise it runs on in-memory SQLite.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -21,8 +23,9 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from jinja2 import BytecodeCache
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.util import LRUCache
 
 from app import create_app
 from app.auth import accounts
@@ -105,6 +108,44 @@ def _share_url_builders() -> None:
 
 
 _share_url_builders()
+
+
+# Engine options that configure the pool, the connections or logging, not the dialect.
+_NOT_DIALECT_OPTIONS = {"url", "poolclass", "connect_args", "pool_pre_ping", "echo", "echo_pool"}
+
+
+def _share_sqlite_dialect() -> None:
+    """SQLAlchemy keeps each compiled statement in the engine's cache (and the mappers' own, for
+    INSERT and UPDATE) under the dialect object, and every test's app makes a new engine: every
+    test compiled its statements again, about a sixth of the CPU of the tests without a browser.
+    A server process has one engine and compiles each statement once. Here the SQLite engines of
+    a run share one statement cache and one dialect (the first that has connected, so
+    initialized): all the same pysqlite with the same settings. An engine given dialect options
+    (or URL query options) keeps its own dialect. PostgreSQL engines keep theirs: psycopg's
+    dialect holds state for its connections, and those runs spend their time loading the demo."""
+    make_engine = db._make_engine
+    shared: dict[str, object] = {}
+    compiled = LRUCache(2000)  # a run compiles about 300 statements (an engine keeps 500)
+
+    def make_shared_engine(bind_key, options, app):
+        engine = make_engine(bind_key, options, app)
+        url = engine.url
+        if url.get_backend_name() != "sqlite" or url.query or set(options) - _NOT_DIALECT_OPTIONS:
+            return engine
+        name = url.drivername
+        engine._compiled_cache = compiled
+        if name in shared:
+            engine.dialect = shared[name]  # its own is still initialized by its first connection
+        else:
+            def remember(_dbapi_connection, _record):  # after SQLAlchemy's first_connect: initialized
+                shared.setdefault(name, engine.dialect)
+            event.listen(engine.pool, "connect", remember, once=True)
+        return engine
+
+    db._make_engine = make_shared_engine
+
+
+_share_sqlite_dialect()
 
 
 def shared_course(content_dir: Path):
@@ -308,28 +349,42 @@ def load_demo(app) -> None:
 
 def build_demo_file(path: str) -> None:
     """`flask demo` into an in-memory database (no disk syncs while the demo writes), then
-    copied whole into the file `path`."""
-    app = make_app(REAL_CONTENT)
-    with app.app_context():
-        create_schema()
-        result = app.test_cli_runner().invoke(args=["demo"])
-        assert result.exit_code == 0, result.output
-        target = sqlite3.connect(path)
-        with db.engine.connect() as conn:
-            conn.connection.dbapi_connection.backup(target)
-        target.close()
-        drop_schema()
+    copied whole into the file `path` (whole or not at all: other processes may wait for it).
+    A failure leaves `path`.failed beside it."""
+    try:
+        app = make_app(REAL_CONTENT)
+        with app.app_context():
+            create_schema()
+            result = app.test_cli_runner().invoke(args=["demo"])
+            assert result.exit_code == 0, result.output
+            target = sqlite3.connect(path + ".part")
+            with db.engine.connect() as conn:
+                conn.connection.dbapi_connection.backup(target)
+            target.close()
+            drop_schema()
+        os.replace(path + ".part", path)
+    except BaseException:
+        Path(path + ".failed").touch()
+        raise
+
+
+# Set by the controller of a parallel run (pytest-xdist) for its workers: the folder of the demo
+# it builds, and (with AUYL_TEST_NODE_DIR) the one node identity of the run.
+SHARED_DEMO = "AUYL_TEST_DEMO_DIR"
 
 
 class DemoBuild:
-    """On SQLite the demo is built once per run, in a process of its own that starts when the
-    tests are collected: it takes about 10 s of one core, while this process runs the tests that
-    do not need it (pytest_collection_modifyitems puts the modules that do last). The child
-    has this run's node identity (made here first) and turns warnings into errors, as the
+    """On SQLite the demo is built once per run, in a process of its own: it takes about 10 s of
+    one core, while the tests that do not need it run (pytest_collection_modifyitems puts the
+    modules that do last). In a run of one process it starts when the tests are collected; in a
+    parallel run the controller starts it (pytest_configure) and its workers wait for the file.
+    The child has this run's node identity (made first) and turns warnings into errors, as the
     suite's settings do here."""
 
     def __init__(self):
-        self.folder: Path | None = None
+        shared = os.environ.get(SHARED_DEMO)
+        self.folder: Path | None = Path(shared) if shared else None
+        self.owner = not shared  # the process that made the folder removes it
         self.process: subprocess.Popen | None = None
 
     @property
@@ -343,7 +398,7 @@ class DemoBuild:
         return self.folder / "build.log"
 
     def start(self) -> None:
-        if self.process is not None:
+        if self.process is not None or not self.owner:
             return
         from app.sync.identity import load_or_create
 
@@ -359,16 +414,25 @@ class DemoBuild:
 
     def wait(self) -> Path:
         self.start()
-        assert self.process is not None
-        if self.process.wait() != 0:
-            pytest.fail("building the demo data failed:\n" + self.log.read_text(errors="replace"), pytrace=False)
+        if self.process is not None:
+            if self.process.wait() != 0:
+                self.fail()
+            return self.path
+        deadline = time.monotonic() + 900  # a worker of a parallel run: the controller's child builds it
+        while not self.path.exists():
+            if Path(f"{self.path}.failed").exists() or time.monotonic() > deadline:
+                self.fail()
+            time.sleep(0.1)
         return self.path
+
+    def fail(self) -> None:
+        pytest.fail("building the demo data failed:\n" + self.log.read_text(errors="replace"), pytrace=False)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:  # e.g. the run stopped early (-x)
             self.process.kill()
             self.process.wait()
-        if self.folder is not None:
+        if self.folder is not None and self.owner:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -396,6 +460,25 @@ def pytest_configure(config):
                 pass
         config.option.basetemp = tempfile.mkdtemp(prefix="auyl-pytest-", dir=shm)
         config.stash[MADE_BASETEMP] = config.option.basetemp
+    _configure_parallel_run(config)
+
+
+def _configure_parallel_run(config) -> None:
+    """setup.cfg runs the suite in one worker process per core (pytest-xdist, `-n auto`): on
+    SQLite every test has its own database and files. On PostgreSQL the whole run shares one
+    database (TEST_DATABASE_URL), so it runs in one process, as before. The controller of a
+    parallel run starts the demo build for its workers and gives them the run's node identity."""
+    if not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput"):
+        return  # no pytest-xdist, or a worker (configured by its controller)
+    if DATABASE_URL:
+        config.option.numprocesses, config.option.dist, config.option.tx = 0, "no", []
+        return
+    if config.option.dist == "no" or not config.option.tx or config.option.collectonly:
+        return
+    os.environ["AUYL_TEST_NODE_DIR"] = NODE_DIR
+    DEMO_BUILD.start()  # the controller does not collect: started whether or not a test needs it
+    assert DEMO_BUILD.folder is not None
+    os.environ[SHARED_DEMO] = str(DEMO_BUILD.folder)
 
 
 def pytest_sessionstart(session):
@@ -449,6 +532,34 @@ def demo_app(folder, demo_sqlite, **overrides):
     else:
         load_demo(app)
     return app
+
+
+@contextlib.contextmanager
+def serving(server):
+    """Run a waitress server (create_server's) in a thread for the block, then stop it from its
+    own loop, as WebTest's StopableWSGIServer does: a trigger pulled with the closing as its
+    thunk. Closed from this thread instead (server.close()), its sockets could still be in the
+    select() the loop was in, which then failed with EBADF in the server's thread. The loop
+    closes the connections as waitress does (a task still under way sees the client gone) and
+    ends; the task threads are stopped, then the listening socket and the trigger are closed
+    (a task finishing meanwhile may still pull the trigger)."""
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        def close_connections():  # runs in the server's loop
+            for dispatcher in list(server._map.values()):
+                if dispatcher is not server and dispatcher is not server.trigger:
+                    with contextlib.suppress(OSError):
+                        dispatcher.handle_close()
+            server._map.clear()  # the loop ends when its map is empty
+
+        server.trigger.pull_trigger(close_connections)
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "the server's loop did not stop"
+        server.task_dispatcher.shutdown()
+        server.close()
 
 
 EVENTS_T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # more than 30 days before any run of these tests

@@ -7,23 +7,19 @@ from __future__ import annotations
 
 import http.client
 import socket
-import threading
 
 import pytest
 
 from app.cli.serve import make_server, waitress_options
+from tests.conftest import serving
 
 IDLE_CONNECTIONS = 300
 
 
 @pytest.fixture
 def server(app):
-    server = make_server(app, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield server
-    server.close()
-    thread.join(5)
+    with serving(make_server(app, "127.0.0.1", 0)) as server:
+        yield server
 
 
 def test_serve_settings_come_from_the_config(app):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import threading
 
 import pytest
 
-from tests.conftest import DATABASE_URL, REAL_CONTENT, drop_schema, load_demo, make_app
+from tests.conftest import DATABASE_URL, REAL_CONTENT, drop_schema, load_demo, make_app, serving
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -39,12 +38,8 @@ def live_app(tmp_path, demo_sqlite):
         shutil.copyfile(demo_sqlite, tmp_path / "browser.sqlite")
     else:
         load_demo(app)  # PostgreSQL: a fresh demo in the test database for each test
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    app.base_url = f"http://127.0.0.1:{server.effective_port}"
-    yield app
-    server.close()
-    thread.join(timeout=5)
+    with serving(create_server(app, host="127.0.0.1", port=0, threads=4)) as server:
+        app.base_url = f"http://127.0.0.1:{server.effective_port}"
+        yield app
     with app.app_context():
         drop_schema()

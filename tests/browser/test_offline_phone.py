@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -22,7 +21,7 @@ from app.course import get_course
 from app.extensions import db
 from app.models import Event, User
 from tests.browser.test_learner_journey import PHONE, sign_in
-from tests.conftest import DATABASE_URL, REAL_CONTENT, make_app
+from tests.conftest import DATABASE_URL, REAL_CONTENT, make_app, serving
 
 pytestmark = pytest.mark.browser
 # Screenshots for a person to look at, only when asked for (AUYL_SHOTS=folder): a test run
@@ -40,13 +39,9 @@ def server(tmp_path_factory, demo_sqlite):
     path = tmp_path_factory.mktemp("offline") / "offline.sqlite"
     shutil.copyfile(demo_sqlite, path)
     app = make_app(REAL_CONTENT, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", SQLALCHEMY_ENGINE_OPTIONS={})
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    app.base_url = f"http://localhost:{server.effective_port}"  # a secure context, as HTTPS would be
-    yield app
-    server.close()
-    thread.join(timeout=5)
+    with serving(create_server(app, host="127.0.0.1", port=0, threads=4)) as server:
+        app.base_url = f"http://localhost:{server.effective_port}"  # a secure context, as HTTPS would be
+        yield app
 
 
 def take_shot(page, name: str, full_page: bool = False) -> None:

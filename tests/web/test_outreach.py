@@ -152,7 +152,8 @@ def test_a_resident_of_another_village_gets_an_account_but_not_the_class(client,
     assert person not in cls.learners and person.village_id == place["south"].id
 
 
-@pytest.mark.parametrize("given", ["nonsense", str(uuid.uuid4()), "", "past"])
+@pytest.mark.parametrize("given", ["nonsense", str(uuid.uuid4()), "", "past"],
+                         ids=["nonsense", "unknown-id", "empty", "past"])  # the same names in every process
 def test_a_guessed_or_past_class_gives_the_plain_form(client, place, given):
     if given == "past":
         given = str(a_class(place["north"], days_from_now=-9).id)
