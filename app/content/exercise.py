@@ -317,7 +317,9 @@ class Result:
 
     @property
     def passed(self) -> bool:
-        """No critical mistake and at least 80 % of the screens right."""
+        """No critical mistake and at least 80 % of the screens right: kept with the attempt for
+        the record. The pages and mastery judge at the level's own pass mark instead
+        (`derive.exercise_counts`, `learn.pages.exercise_page`, offline.js)."""
         return self.critical == 0 and self.score >= 0.8 - 1e-9
 
     def payload(self) -> dict:

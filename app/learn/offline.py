@@ -292,7 +292,8 @@ def _exercise_key(level: Level, lesson: Item, exercise, lang: str) -> dict | Non
     parts = [s["html"] for s in screens] + [m["feedback"] for s in screens for m in s["moves"].values()]
     if not all(parts + list(results.values())):
         return None
-    return {"screens": screens, "result": results, "slots": SLOTS, "code_slot": CODE_SLOT}
+    return {"screens": screens, "result": results, "slots": SLOTS, "code_slot": CODE_SLOT,
+            "pass_mark": level.pass_mark}  # offline.js says "passed" by the mastery rule at this mark
 
 
 def _result(exercise, critical: int, passed: bool = False) -> dict:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..content.grading import Graded, InvalidAnswer, display_order, grade
 from ..content.model import Box, Item, Prose, Question
-from ..progress.derive import LessonProgress
+from ..progress.derive import LessonProgress, exercise_counts
 
 
 @dataclass(frozen=True)
@@ -143,9 +143,13 @@ class ExercisePage:
     slip: str = ""  # the field typed wrong (exercise.WrongEntry): the screen is shown again
 
 
-def exercise_page(exercise, state, done: dict | None, new: bool, fresh_attempt: str, slip: str = "") -> ExercisePage:
+def exercise_page(exercise, state, done: dict | None, new: bool, fresh_attempt: str, slip: str = "", *,
+                  pass_mark: int) -> ExercisePage:
     """`state`: the open attempt (record.exercise_state); `done`: the latest finished attempt's
-    payload, shown until the learner starts again (`new`); `slip`: a field typed wrong just now."""
+    payload, shown until the learner starts again (`new`); `slip`: a field typed wrong just now.
+
+    Whether the attempt passed is said by the rule mastery counts it with, at the level's pass
+    mark (`derive.exercise_counts`), not by the "passed" stored in the payload."""
     def moved(screen_id, move_id):
         screen = next((s for s in exercise.screens if s.id == screen_id), None)
         return (screen, screen.move(move_id)) if screen else None
@@ -156,7 +160,8 @@ def exercise_page(exercise, state, done: dict | None, new: bool, fresh_attempt: 
                             else None, moved(*state.moves[-1]), None, [], exercise.code_at(step, state.attempt), slip)
     if done and not new:
         review = [m for m in (moved(s, mv) for s, mv in done.get("moves", [])) if m and m[1]]
-        return ExercisePage(exercise, "", len(exercise.screens), None, review[-1] if review else None, done, review)
+        result = {**done, "passed": exercise_counts(done, pass_mark)}
+        return ExercisePage(exercise, "", len(exercise.screens), None, review[-1] if review else None, result, review)
     return ExercisePage(exercise, fresh_attempt, 0, exercise.screens[0] if exercise.screens else None, None, None, [],
                         exercise.code_at(0, fresh_attempt), slip)
 

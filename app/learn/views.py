@@ -162,7 +162,7 @@ def exercise(level_id: str, item_id: str, exercise_id: str):
 def _exercise_page(lv: Level, it: Item, ex, *, new: bool = False, slip: str = "", attempt: str = ""):
     state, events = record.exercise_state(current_user, it, ex)
     done = next((e.payload for e in reversed(events) if e.kind == EventKind.EXERCISE_DONE), None)
-    page = pages.exercise_page(ex, state, done, new, attempt or uuid.uuid4().hex, slip)
+    page = pages.exercise_page(ex, state, done, new, attempt or uuid.uuid4().hex, slip, pass_mark=lv.pass_mark)
     here = url_for("learn.exercise", level_id=lv.id, item_id=it.id, exercise_id=ex.id)
     return render_template("learn/exercise.html", level=lv, lesson=it, variant=it.variant(current_language()),
                            page=page, move_url=here, again_url=here + "?new=1",

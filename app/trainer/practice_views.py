@@ -52,7 +52,8 @@ def _key(level_id: str, item_id: str, exercise_id: str) -> str:
 
 def _page(level, lesson, exercise, demo: dict, *, new: bool = False, slip: str = "", attempt: str = ""):
     state = AttemptState(demo["attempt"], [tuple(m) for m in demo["moves"]], frozenset(demo["used"]))
-    page = pages.exercise_page(exercise, state, demo["done"], new, attempt or uuid.uuid4().hex, slip)
+    page = pages.exercise_page(exercise, state, demo["done"], new, attempt or uuid.uuid4().hex, slip,
+                               pass_mark=level.pass_mark)
     here = url_for("trainer.practice_demo", level_id=level.id, item_id=lesson.id, exercise_id=exercise.id)
     return render_template("learn/exercise.html", level=level, lesson=lesson, variant=lesson.variant(current_language()),
                            page=page, demo=True, move_url=here, again_url=here + "?new=1",

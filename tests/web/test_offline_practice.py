@@ -92,6 +92,7 @@ def test_the_saved_lesson_carries_its_practice_as_the_page_shows_it(app, make):
     assert "Never." in feedback and translated("Dangerous mistake!") in feedback
     assert "9000004" in key["result"]["critical"] and key["slots"]["critical"] == 9000004
     assert translated("Well done! You passed the practice.") in key["result"]["passed"]
+    assert key["pass_mark"] == app.extensions["auyl_course"].level("basic").pass_mark  # offline.js says "passed" at it
 
 
 @pytest.mark.parametrize("moves", [RIGHT, DANGEROUS], ids=["right", "dangerous"])
