@@ -14,8 +14,10 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy import bindparam, delete, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..course import get_course
 from ..extensions import db
 from ..models import Event, ProgressItem, ProgressLearner
+from ..reports import report_rows
 from .derive import EventView
 from .kinds import ACCOUNT_KINDS
 from .summary import SURVEY, TEST, ItemSummary, summarise
@@ -80,9 +82,6 @@ def refresh(user_id: uuid.UUID, item_ids: Iterable[str]) -> None:
     if rows:
         db.session.execute(upsert_items, rows)
     if any(row["kind"] in (TEST, SURVEY) for row in rows):  # what the district figures count changed
-        from ..course import get_course
-        from ..reports import report_rows  # (imported here: the reports package reads progress)
-
         report_rows.write(db.session.connection(), [user_id], get_course())
     # Learning events only: a move or a join alone is the account's history, not taking part.
     count = db.session.scalar(_COUNT_EVENTS, {"user_id": user_id})

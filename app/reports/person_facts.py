@@ -108,11 +108,6 @@ class PersonFacts:
         return None, None
 
 
-def usable(course: Course) -> bool:
-    """Whether the report rows can hold this course's knowledge items (a bit each)."""
-    return len(awareness_items(course)) <= MAX_ITEMS
-
-
 @dataclass(frozen=True)
 class Plan:
     """What a course's report rows are made with."""
@@ -121,7 +116,7 @@ class Plan:
     items: Mapping[str, frozenset]
     surveys: tuple[str, ...]
     basis: str  # made_with: rows of another basis are out of date
-    usable: bool
+    usable: bool  # the rows can hold the knowledge items (a bit each)
 
 
 def plan_of(course: Course) -> Plan:
@@ -129,7 +124,7 @@ def plan_of(course: Course) -> Plan:
     so that a course changed in place, as tests do, is never read with an old plan)."""
     role_of, items = test_roles(course), awareness_items(course)
     surveys = tuple(s for s in SURVEYS if s in course.surveys)
-    return Plan(role_of, items, surveys, basis(role_of, items, surveys), usable(course))
+    return Plan(role_of, items, surveys, basis(role_of, items, surveys), len(items) <= MAX_ITEMS)
 
 
 def basis(role_of: Mapping[str, tuple], items: Mapping[str, frozenset], surveys) -> str:
@@ -137,8 +132,7 @@ def basis(role_of: Mapping[str, tuple], items: Mapping[str, frozenset], surveys)
     forms; the knowledge items, in order, and their right options; which of the two surveys the
     course has): rows made with another basis are out of date, and their villages are read
     learner by learner until rebuilt. A row that could not be made (too many items) has none."""
-    text = repr((RULES, sorted(role_of.items()), [(k, sorted(v)) for k, v in items.items()],
-                 sorted(s for s in surveys if s in SURVEYS)))
+    text = repr((RULES, sorted(role_of.items()), [(k, sorted(v)) for k, v in items.items()], sorted(surveys)))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
